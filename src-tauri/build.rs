@@ -1,0 +1,8 @@
+//! Build script: the app package sits at the repository root while its
+//! capabilities live under `src-tauri/`.
+
+fn main() {
+    let attributes =
+        tauri_build::Attributes::new().capabilities_path_pattern("./src-tauri/capabilities/*.json");
+    tauri_build::try_build(attributes).expect("tauri-build failed");
+}

@@ -1,0 +1,148 @@
+//! The state machine that ties windows, election and events together.
+//!
+//! Every transition takes `now` from the caller, validates before it changes
+//! anything (a refused call leaves the state exactly as it was), and returns
+//! the events it produced, already numbered, in the order windows must apply
+//! them.
+
+use std::time::Instant;
+
+use crate::election::Election;
+use crate::error::Result;
+use crate::event::{Envelope, Event, EventLog};
+use crate::registry::WindowRegistry;
+use crate::snapshot::{
+    AgencySummary, ModalPlan, SelfInfo, SessionStatus, SessionSummary, Snapshot,
+};
+use crate::window::{WindowLabel, WindowState};
+
+/// The coordinator state. The shell keeps one behind a mutex.
+#[derive(Debug, Default, Clone)]
+pub struct Coordinator {
+    windows: WindowRegistry,
+    election: Election,
+    log: EventLog,
+    /// How many window labels were handed out; labels are never reused.
+    labels_issued: u64,
+}
+
+impl Coordinator {
+    /// A coordinator with no windows.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reserves the label of the next window: `crm-1`, `crm-2`, … The shell
+    /// creates the platform window under it, then reports [`Self::window_opened`].
+    pub fn next_label(&mut self) -> WindowLabel {
+        self.labels_issued += 1;
+        WindowLabel::numbered(self.labels_issued)
+    }
+
+    /// A window was created; it is `loading` until its page attaches.
+    pub fn window_opened(&mut self, label: WindowLabel, now: Instant) -> Result<Vec<Envelope>> {
+        self.windows.open(label, now)?;
+        Ok(self.windows_changed())
+    }
+
+    /// A window's page started and asks for its snapshot. A loading or
+    /// unresponsive window becomes ready (and may be elected); a reloaded page
+    /// of a ready window changes nothing. The snapshot reflects the returned
+    /// events, so the page applies only events after them.
+    pub fn window_attached(
+        &mut self,
+        label: &WindowLabel,
+        now: Instant,
+    ) -> Result<(Snapshot, Vec<Envelope>)> {
+        let events = self.set_state(label, WindowState::Ready, now)?;
+        Ok((self.snapshot(label)?, events))
+    }
+
+    /// A window's page reports it is alive. An unresponsive window comes back
+    /// as a ready secondary.
+    pub fn heartbeat(&mut self, label: &WindowLabel, now: Instant) -> Result<Vec<Envelope>> {
+        match self.windows.state(label)? {
+            WindowState::Unresponsive => self.set_state(label, WindowState::Ready, now),
+            WindowState::Loading | WindowState::Ready => {
+                self.windows.touch(label, now)?;
+                Ok(Vec::new())
+            }
+        }
+    }
+
+    /// A window stopped answering: it loses primacy until it beats again.
+    pub fn window_unresponsive(
+        &mut self,
+        label: &WindowLabel,
+        now: Instant,
+    ) -> Result<Vec<Envelope>> {
+        self.set_state(label, WindowState::Unresponsive, now)
+    }
+
+    /// A window was destroyed.
+    pub fn window_closed(&mut self, label: &WindowLabel) -> Result<Vec<Envelope>> {
+        self.windows.close(label)?;
+        Ok(self.windows_changed())
+    }
+
+    /// The state as `label` sees it.
+    pub fn snapshot(&self, label: &WindowLabel) -> Result<Snapshot> {
+        // Validates the label: only open windows get a snapshot.
+        self.windows.state(label)?;
+        Ok(Snapshot {
+            seq: self.log.last_seq(),
+            self_: SelfInfo {
+                label: label.clone(),
+                role: self.election.role_of(label),
+            },
+            primary: self.election.primary(),
+            windows: self.windows.summaries(),
+            session: SessionSummary {
+                status: SessionStatus::Local,
+            },
+            agency: AgencySummary::default(),
+            modal: ModalPlan::default(),
+            locks: Vec::new(),
+        })
+    }
+
+    /// The open windows.
+    pub fn windows(&self) -> &WindowRegistry {
+        &self.windows
+    }
+
+    /// The election state.
+    pub fn election(&self) -> &Election {
+        &self.election
+    }
+
+    /// The sequence number of the newest event.
+    pub fn last_seq(&self) -> u64 {
+        self.log.last_seq()
+    }
+
+    fn set_state(
+        &mut self,
+        label: &WindowLabel,
+        state: WindowState,
+        now: Instant,
+    ) -> Result<Vec<Envelope>> {
+        if self.windows.set_state(label, state, now)? {
+            Ok(self.windows_changed())
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
+    /// The events that follow any change of the window list: the list itself,
+    /// then the primary if the election moved it.
+    fn windows_changed(&mut self) -> Vec<Envelope> {
+        let mut events = vec![self.log.stamp(Event::WindowsChanged {
+            windows: self.windows.summaries(),
+        })];
+        if let Some(change) = self.election.elect(&self.windows) {
+            events.push(self.log.stamp(Event::PrimaryChanged(change)));
+        }
+        events
+    }
+}

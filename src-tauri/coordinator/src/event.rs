@@ -1,0 +1,127 @@
+//! The typed events the coordinator pushes to every window, and their global
+//! sequence numbers.
+//!
+//! Every state change produces events stamped with consecutive sequence
+//! numbers, starting at 1. A window that has applied event `n` expects `n + 1`
+//! next; anything else means it missed one and must take a fresh snapshot.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::election::PrimaryChange;
+use crate::window::WindowSummary;
+
+/// The name of the one IPC event every coordinator event travels under.
+pub const EVENT_NAME: &str = "coordinator";
+
+/// A change of coordinator state, as every window receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", content = "data", rename_all = "kebab-case")]
+pub enum Event {
+    /// A window opened, closed or changed state; carries the whole list.
+    WindowsChanged {
+        /// Every open window, oldest first.
+        windows: Vec<WindowSummary>,
+    },
+    /// The primary moved (or there is none left).
+    PrimaryChanged(PrimaryChange),
+}
+
+impl Event {
+    /// The event's `kind` on the wire.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::WindowsChanged { .. } => "windows-changed",
+            Event::PrimaryChanged(_) => "primary-changed",
+        }
+    }
+}
+
+/// An event with its global sequence number: `{ seq, kind, data }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Envelope {
+    /// Global, gap-free sequence number of this event.
+    pub seq: u64,
+    /// The change itself.
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// Hands out sequence numbers.
+#[derive(Debug, Default, Clone)]
+pub struct EventLog {
+    last: u64,
+}
+
+impl EventLog {
+    /// The sequence number of the newest event (0 before the first).
+    pub fn last_seq(&self) -> u64 {
+        self.last
+    }
+
+    /// Stamps `event` with the next sequence number.
+    pub fn stamp(&mut self, event: Event) -> Envelope {
+        self.last += 1;
+        Envelope {
+            seq: self.last,
+            event,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::window::{WindowLabel, WindowState};
+
+    #[test]
+    fn envelopes_are_numbered_consecutively_from_one() {
+        let mut log = EventLog::default();
+        let change = PrimaryChange {
+            label: None,
+            epoch: 1,
+        };
+        let first = log.stamp(Event::PrimaryChanged(change.clone()));
+        let second = log.stamp(Event::PrimaryChanged(change));
+        assert_eq!((first.seq, second.seq), (1, 2));
+        assert_eq!(log.last_seq(), 2);
+    }
+
+    #[test]
+    fn an_envelope_serialises_as_seq_kind_and_data() {
+        let envelope = Envelope {
+            seq: 7,
+            event: Event::WindowsChanged {
+                windows: vec![WindowSummary {
+                    label: WindowLabel::numbered(1),
+                    state: WindowState::Ready,
+                }],
+            },
+        };
+        assert_eq!(
+            serde_json::to_value(&envelope).unwrap(),
+            json!({
+                "seq": 7,
+                "kind": "windows-changed",
+                "data": { "windows": [{ "label": "crm-1", "state": "ready" }] }
+            })
+        );
+    }
+
+    #[test]
+    fn the_kind_method_matches_the_serialised_kind() {
+        let events = [
+            Event::WindowsChanged { windows: vec![] },
+            Event::PrimaryChanged(PrimaryChange {
+                label: Some(WindowLabel::numbered(2)),
+                epoch: 3,
+            }),
+        ];
+        for event in events {
+            let value = serde_json::to_value(&event).unwrap();
+            assert_eq!(value["kind"], event.kind());
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! The coordinator: the single authority behind every Axolop CRM window.
+//!
+//! A deterministic state machine with no Tauri inside. Every transition is a
+//! plain method that takes the current time as an argument, changes the state,
+//! and returns the numbered [`Envelope`]s that describe the change. The shell
+//! owns the clock, the windows and the IPC; it feeds window lifecycle facts in
+//! and delivers the returned events to each window's own webview.
+//!
+//! # Layout
+//!
+//! - [`window`]: window labels, states and the summaries shown to the UI.
+//! - [`registry`]: the open windows, in the order they were opened.
+//! - [`election`]: who is primary, and the epoch that fences old primaries.
+//! - [`event`]: the typed events and their global sequence numbers.
+//! - [`snapshot`]: the whole state as one window sees it.
+//! - [`coordinator`]: the state machine that ties the parts together.
+//! - [`error`]: the crate's error enum and the fixed wire error codes.
+
+pub mod coordinator;
+pub mod election;
+pub mod error;
+pub mod event;
+pub mod registry;
+pub mod snapshot;
+pub mod window;
+
+pub use coordinator::Coordinator;
+pub use election::{Election, PrimaryChange, PrimaryInfo, Role};
+pub use error::{Error, ErrorCode, Result, WireError};
+pub use event::{Envelope, Event};
+pub use registry::WindowRegistry;
+pub use snapshot::Snapshot;
+pub use window::{WindowLabel, WindowRef, WindowState, WindowSummary};

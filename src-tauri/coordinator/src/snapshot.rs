@@ -1,0 +1,125 @@
+//! The whole coordinator state as one window sees it.
+//!
+//! A window starts from a snapshot and then applies events with a greater
+//! sequence number. Parts owned by later capabilities (session, agency,
+//! modals, locks) already have their final shape, filled with what exists.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::election::{PrimaryInfo, Role};
+use crate::window::{WindowLabel, WindowSummary};
+
+/// Everything a window needs to render, as of event `seq`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Snapshot {
+    /// The newest event already reflected here; apply only later ones.
+    pub seq: u64,
+    /// The window that asked, and its role.
+    #[serde(rename = "self")]
+    #[ts(rename = "self")]
+    pub self_: SelfInfo,
+    /// The current primary, if any.
+    pub primary: Option<PrimaryInfo>,
+    /// Every open window, oldest first.
+    pub windows: Vec<WindowSummary>,
+    /// The sign-in state shared by every window.
+    pub session: SessionSummary,
+    /// The selected agency shared by every window.
+    pub agency: AgencySummary,
+    /// Which mandatory modal is required, and which window presents it.
+    pub modal: ModalPlan,
+    /// The named locks that are held or awaited.
+    pub locks: Vec<LockSummary>,
+}
+
+/// The asking window and its role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SelfInfo {
+    /// The asking window's label.
+    pub label: WindowLabel,
+    /// Whether the asking window is primary.
+    pub role: Role,
+}
+
+/// How the user is signed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum SessionStatus {
+    /// No Supabase project is configured: the local user, no tokens.
+    Local,
+}
+
+/// The session as windows see it: never a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SessionSummary {
+    /// How the user is signed in.
+    pub status: SessionStatus,
+}
+
+/// An agency, as named in the selection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AgencyRef {
+    /// The agency's id.
+    pub id: String,
+    /// The agency's display name.
+    pub name: String,
+}
+
+/// The agency selection shared by every window.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AgencySummary {
+    /// The selected agency, if any.
+    pub selected: Option<AgencyRef>,
+    /// Compare-and-set version of the selection.
+    pub version: u64,
+    /// The window that made the current selection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub changed_by: Option<WindowLabel>,
+}
+
+/// A modal that must be answered before the CRM can be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModalKind {
+    /// Sign in to Supabase.
+    SignIn,
+    /// Pick or create an agency.
+    AgencySelection,
+}
+
+/// Which modal is required and which window presents it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+pub struct ModalPlan {
+    /// The required modal, if any.
+    pub required: Option<ModalKind>,
+    /// The window presenting it: the primary.
+    pub presenter: Option<WindowLabel>,
+}
+
+/// How a lock is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum LockMode {
+    /// One holder at a time.
+    Exclusive,
+    /// Any number of shared holders, and no exclusive one.
+    Shared,
+}
+
+/// A named lock that is held or awaited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct LockSummary {
+    /// The lock's name.
+    pub name: String,
+    /// The mode of the current holders.
+    pub mode: LockMode,
+    /// The windows holding it.
+    pub holders: Vec<WindowLabel>,
+    /// The windows waiting for it, in grant order.
+    pub waiting: Vec<WindowLabel>,
+    /// The fence number of the newest grant.
+    pub fence: u64,
+}

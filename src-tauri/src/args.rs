@@ -1,0 +1,77 @@
+//! Command arguments that fail with `invalid_argument` in the wire format.
+//!
+//! Tauri's own argument parsing rejects bad input with a bare string. Every
+//! command instead takes its whole argument object as one [`Args`], which
+//! rejects unknown fields and answers `{code: "invalid_argument", message}`
+//! before the command runs, so a rejected call never touches any state.
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use tauri::ipc::{CommandArg, CommandItem, InvokeBody, InvokeError};
+use tauri::Runtime;
+
+use crate::error::Error;
+
+/// The whole argument object of a command, parsed strictly.
+#[derive(Debug)]
+pub struct Args<T>(pub T);
+
+/// The arguments of a command that takes none: only `{}` is accepted.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoArgs {}
+
+impl<'de, T: DeserializeOwned, R: Runtime> CommandArg<'de, R> for Args<T> {
+    fn from_command(item: CommandItem<'de, R>) -> Result<Self, InvokeError> {
+        parse(item.name, item.message.payload())
+            .map(Args)
+            .map_err(InvokeError::from)
+    }
+}
+
+/// Parses a command's payload; a missing payload counts as `{}`.
+pub fn parse<T: DeserializeOwned>(command: &'static str, payload: &InvokeBody) -> Result<T, Error> {
+    let invalid = |reason: String| Error::InvalidArgument { command, reason };
+    match payload {
+        InvokeBody::Json(serde_json::Value::Null) => {
+            serde_json::from_value(serde_json::json!({})).map_err(|e| invalid(e.to_string()))
+        }
+        InvokeBody::Json(value) => T::deserialize(value).map_err(|e| invalid(e.to_string())),
+        InvokeBody::Raw(_) => Err(invalid("expected a JSON object of arguments".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn no_args_accepts_an_empty_object_or_nothing() {
+        assert!(parse::<NoArgs>("c", &InvokeBody::Json(json!({}))).is_ok());
+        assert!(parse::<NoArgs>("c", &InvokeBody::Json(json!(null))).is_ok());
+    }
+
+    #[test]
+    fn unknown_fields_are_invalid_arguments_naming_the_command_and_field() {
+        let error = parse::<NoArgs>("window_open", &InvokeBody::Json(json!({"label": "crm-9"})))
+            .unwrap_err();
+        let wire = error.to_wire();
+        assert_eq!(serde_json::to_value(wire.code).unwrap(), "invalid_argument");
+        assert!(wire.message.contains("window_open"), "{}", wire.message);
+        assert!(wire.message.contains("label"), "{}", wire.message);
+    }
+
+    #[test]
+    fn non_objects_and_raw_bodies_are_invalid_arguments() {
+        for body in [
+            InvokeBody::Json(json!([1, 2])),
+            InvokeBody::Json(json!("x")),
+            InvokeBody::Raw(vec![1, 2, 3]),
+        ] {
+            let error = parse::<NoArgs>("heartbeat", &body).unwrap_err();
+            assert!(matches!(error, Error::InvalidArgument { .. }), "{error}");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! The IPC commands. Each delegates in a line or two; the calling window is
+//! always the invoking webview, never an argument.
+
+use axolop_coordinator::{Snapshot, WindowLabel, WindowRef};
+use tauri::{AppHandle, Runtime, State, Webview};
+
+use crate::args::{Args, NoArgs};
+use crate::error::Result;
+use crate::hub::Hub;
+use crate::windows;
+
+/// Every command, for `Builder::invoke_handler`.
+pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        coordinator_snapshot,
+        window_open,
+        window_close,
+        window_focus_primary,
+        heartbeat,
+    ]
+}
+
+/// The label of the window whose page made the call.
+fn caller<R: Runtime>(webview: &Webview<R>) -> WindowLabel {
+    WindowLabel::from(webview.label())
+}
+
+/// The state as the calling window sees it. The first call of a page also
+/// marks its window ready.
+#[tauri::command]
+pub async fn coordinator_snapshot<R: Runtime>(
+    webview: Webview<R>,
+    hub: State<'_, Hub>,
+    _args: Args<NoArgs>,
+) -> Result<Snapshot> {
+    hub.transact(|coordinator, now| coordinator.window_attached(&caller(&webview), now))
+}
+
+/// Opens a new CRM window.
+#[tauri::command]
+pub async fn window_open<R: Runtime>(app: AppHandle<R>, _args: Args<NoArgs>) -> Result<WindowRef> {
+    windows::open(&app)
+}
+
+/// Closes the calling window exactly as its close button does.
+#[tauri::command]
+pub async fn window_close<R: Runtime>(webview: Webview<R>, _args: Args<NoArgs>) -> Result<()> {
+    windows::close(&webview.window())
+}
+
+/// Brings the primary window to the front.
+#[tauri::command]
+pub async fn window_focus_primary<R: Runtime>(
+    app: AppHandle<R>,
+    _args: Args<NoArgs>,
+) -> Result<WindowRef> {
+    windows::focus_primary(&app)
+}
+
+/// The calling page is alive.
+#[tauri::command]
+pub async fn heartbeat<R: Runtime>(
+    webview: Webview<R>,
+    hub: State<'_, Hub>,
+    _args: Args<NoArgs>,
+) -> Result<()> {
+    hub.apply(|coordinator, now| coordinator.heartbeat(&caller(&webview), now))
+}

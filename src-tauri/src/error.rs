@@ -1,0 +1,56 @@
+//! The shell's one error enum, and the only place errors become wire errors.
+
+use axolop_coordinator::{ErrorCode, WireError};
+use serde::{Serialize, Serializer};
+
+/// Result of a shell operation.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything a command can fail with.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The coordinator refused the request.
+    #[error(transparent)]
+    Coordinator(#[from] axolop_coordinator::Error),
+    /// The arguments were malformed, unknown or out of range.
+    #[error("invalid arguments for `{command}`: {reason}")]
+    InvalidArgument {
+        /// The command that was called.
+        command: &'static str,
+        /// What was wrong with them.
+        reason: String,
+    },
+    /// Tauri or the webview failed (e.g. a window could not be created).
+    #[error("the desktop platform failed: {0}")]
+    Platform(#[from] tauri::Error),
+    /// Setting up files or directories failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What the shell was doing.
+        context: String,
+        /// The underlying failure.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// The `{code, message}` a webview receives.
+    pub fn to_wire(&self) -> WireError {
+        match self {
+            Error::Coordinator(error) => error.clone().into(),
+            Error::InvalidArgument { .. } => {
+                WireError::new(ErrorCode::InvalidArgument, self.to_string())
+            }
+            Error::Platform(_) | Error::Io { .. } => {
+                WireError::new(ErrorCode::Internal, self.to_string())
+            }
+        }
+    }
+}
+
+impl Serialize for Error {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_wire().serialize(serializer)
+    }
+}

@@ -1,0 +1,80 @@
+//! Axolop CRM Desktop: the Tauri shell around the coordinator.
+//!
+//! The shell turns IPC calls into coordinator calls and coordinator events into
+//! IPC events, and owns windows, menus, plugins and logging. It holds no CRM
+//! logic of its own: every decision is the coordinator's.
+//!
+//! # Layout
+//!
+//! - [`hub`]: the one shared coordinator, its clock, and the ordered outbox.
+//! - [`delivery`]: sends each coordinator event to every window's own webview.
+//! - [`windows`]: opens, numbers, closes and focuses CRM windows.
+//! - [`menu`]: the window menu and its keyboard shortcuts.
+//! - [`commands`]: the IPC commands, each a line or two that delegates.
+//! - [`args`]: command arguments that answer `invalid_argument` when malformed.
+//! - [`logging`]: `tracing` to stderr and to size-bounded rotating files.
+//! - [`paths`]: where state and logs live (`AXOLOP_DATA_DIR` or the OS default).
+//! - [`error`]: the shell's error enum and its `{code, message}` wire form.
+
+pub mod args;
+pub mod commands;
+pub mod delivery;
+pub mod error;
+pub mod hub;
+pub mod logging;
+pub mod menu;
+pub mod paths;
+pub mod windows;
+
+use tauri::{AppHandle, Manager, RunEvent, Runtime};
+
+pub use error::{Error, Result};
+pub use hub::Hub;
+
+/// Adds everything that makes a CRM app to `builder`: the shared coordinator,
+/// the commands, event delivery and the first window. `prepare` runs first in
+/// set-up (the app installs logging there). Generic over the runtime so the
+/// mock runtime tests exercise exactly what the app runs.
+pub fn configure<R: Runtime>(
+    builder: tauri::Builder<R>,
+    prepare: impl FnOnce(&AppHandle<R>) -> Result<()> + Send + 'static,
+) -> tauri::Builder<R> {
+    let (hub, outbox) = Hub::new();
+    builder
+        .manage(hub)
+        .invoke_handler(commands::handler())
+        .setup(move |app| {
+            prepare(app.handle())?;
+            delivery::start(app.handle().clone(), outbox)?;
+            windows::open(app.handle())?;
+            Ok(())
+        })
+}
+
+/// Runs the desktop app until its last window closes.
+pub fn run() {
+    let builder = tauri::Builder::default()
+        // First, so that a second launch hands over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            windows::open_in_background(app);
+        }));
+    let app = configure(builder, |app| {
+        let paths = paths::Paths::resolve(app)?;
+        logging::init(&paths.logs)?;
+        tracing::info!(data_dir = %paths.data.display(), "Axolop CRM starting");
+        #[cfg(target_os = "macos")]
+        menu::install_app_menu(app)?;
+        app.manage(paths);
+        Ok(())
+    })
+    .build(tauri::generate_context!())
+    .unwrap_or_else(|error| {
+        eprintln!("Axolop CRM could not start: {error}");
+        std::process::exit(1);
+    });
+    app.run(|_app, event| {
+        if let RunEvent::Exit = event {
+            tracing::info!("Axolop CRM exiting: the last window closed or Quit was chosen");
+        }
+    });
+}

@@ -1,0 +1,48 @@
+//! Where the app keeps its state and logs.
+//!
+//! `AXOLOP_DATA_DIR` wins (tests isolate with it; logs then go to its `logs/`
+//! subdirectory), otherwise the OS conventions through Tauri's path resolver.
+
+use std::path::PathBuf;
+
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::error::{Error, Result};
+
+/// The environment variable that overrides the data directory.
+pub const DATA_DIR_ENV: &str = "AXOLOP_DATA_DIR";
+
+/// The directories the app writes to; both exist once resolved.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    /// State that outlives the process.
+    pub data: PathBuf,
+    /// Rotating log files.
+    pub logs: PathBuf,
+}
+
+impl Paths {
+    /// Resolves and creates the directories.
+    pub fn resolve<R: Runtime>(app: &AppHandle<R>) -> Result<Self> {
+        let paths = match std::env::var_os(DATA_DIR_ENV).filter(|dir| !dir.is_empty()) {
+            Some(dir) => {
+                let data = PathBuf::from(dir);
+                Self {
+                    logs: data.join("logs"),
+                    data,
+                }
+            }
+            None => Self {
+                data: app.path().app_data_dir()?,
+                logs: app.path().app_log_dir()?,
+            },
+        };
+        for dir in [&paths.data, &paths.logs] {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                context: format!("cannot create {}", dir.display()),
+                source,
+            })?;
+        }
+        Ok(paths)
+    }
+}

@@ -1,0 +1,122 @@
+//! CRM windows: opening, closing and focusing them.
+//!
+//! The coordinator hands out labels (`crm-1`, `crm-2`, …, never reused) and
+//! learns of a window before its page can ask for anything, so a page never
+//! races its own registration. A window leaves the coordinator when Tauri
+//! reports it destroyed, whatever closed it.
+
+use axolop_coordinator::{WindowLabel, WindowRef};
+use tauri::{
+    AppHandle, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder, WindowEvent,
+};
+
+use crate::error::{Error, Result};
+use crate::hub::Hub;
+use crate::menu;
+
+/// Default size of a new window, in logical pixels.
+const SIZE: (f64, f64) = (1100.0, 720.0);
+/// Smallest size at which the CRM layout still works.
+const MIN_SIZE: (f64, f64) = (640.0, 420.0);
+
+/// The window title: the product name and the window number.
+pub fn title(label: &WindowLabel) -> String {
+    match label.number() {
+        Some(number) => format!("Axolop CRM {number}"),
+        None => "Axolop CRM".to_owned(),
+    }
+}
+
+/// Opens the next CRM window and returns its label.
+pub fn open<R: Runtime, M: Manager<R>>(manager: &M) -> Result<WindowRef> {
+    let hub = manager.state::<Hub>();
+    let label = hub.transact(|coordinator, now| {
+        let label = coordinator.next_label();
+        let events = coordinator.window_opened(label.clone(), now)?;
+        Ok((label, events))
+    })?;
+    match build(manager, &label) {
+        Ok(_) => {
+            tracing::info!(window = %label, "window opened");
+            Ok(WindowRef { label })
+        }
+        Err(error) => {
+            tracing::error!(window = %label, %error, "window could not be created");
+            // Undo the registration; the label stays unused.
+            hub.apply(|coordinator, _| coordinator.window_closed(&label))?;
+            Err(error)
+        }
+    }
+}
+
+/// Opens a window on behalf of something with no caller to answer (a second
+/// launch, a menu item), logging a failure. The window is built off the
+/// calling thread: building one from inside a main-thread event handler
+/// waits on the very event loop that handler is blocking.
+pub fn open_in_background<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        if let Err(error) = open(&app) {
+            tracing::error!(%error, "could not open a new window");
+        }
+    });
+}
+
+/// Closes `window` exactly as its close button does: listeners see
+/// `CloseRequested`, then the window is destroyed.
+pub fn close<R: Runtime>(window: &tauri::Window<R>) -> Result<()> {
+    window.close().map_err(Error::from)
+}
+
+/// Brings the primary window to the front and focuses it.
+pub fn focus_primary<R: Runtime, M: Manager<R>>(manager: &M) -> Result<WindowRef> {
+    let primary = manager
+        .state::<Hub>()
+        .read(|coordinator| coordinator.election().primary())
+        .ok_or(axolop_coordinator::Error::NoPrimary)?;
+    let window = manager
+        .get_webview_window(primary.label.as_str())
+        .ok_or_else(|| axolop_coordinator::Error::UnknownWindow {
+            label: primary.label.clone(),
+        })?;
+    window.unminimize()?;
+    window.show()?;
+    window.set_focus()?;
+    Ok(WindowRef {
+        label: primary.label,
+    })
+}
+
+fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<WebviewWindow<R>> {
+    let builder = WebviewWindowBuilder::new(
+        manager,
+        label.as_str(),
+        WebviewUrl::App("index.html".into()),
+    )
+    .title(title(label))
+    .inner_size(SIZE.0, SIZE.1)
+    .min_inner_size(MIN_SIZE.0, MIN_SIZE.1);
+    let builder = menu::attach(manager, label.as_str(), builder)?;
+    let window = builder.build()?;
+    let closing = label.clone();
+    window.on_window_event({
+        let app = manager.app_handle().clone();
+        move |event| {
+            if let WindowEvent::Destroyed = event {
+                forget(&app, &closing);
+            }
+        }
+    });
+    Ok(window)
+}
+
+/// Removes a destroyed window from the coordinator.
+fn forget<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) {
+    match app
+        .state::<Hub>()
+        .apply(|coordinator, _| coordinator.window_closed(label))
+    {
+        Ok(()) => tracing::info!(window = %label, "window closed"),
+        Err(error) => tracing::warn!(window = %label, %error, "closed window was not registered"),
+    }
+}

@@ -1,0 +1,391 @@
+//! Harness for end-to-end tests: launches the real app through tauri-driver
+//! and WebKitWebDriver, and talks to its windows by label.
+//!
+//! Needs a display and a D-Bus session (the README's test command provides
+//! both, with Xvfb and `dbus-run-session`). Single-instance makes every
+//! launch in one D-Bus session the same app, so apps run one at a time: each
+//! [`App`] holds a process-wide lock for its whole life.
+//!
+//! # Layout
+//!
+//! - [`webdriver`]: the W3C WebDriver client.
+//! - [`App`]: one launched app, its driver, data directory and windows.
+
+pub mod webdriver;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+pub use webdriver::{wait_for, Session, WebDriverError};
+
+/// Generous bound for anything a window does in response to an action.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+static ONE_APP_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// The app binary under test: `AXOLOP_APP`, or the debug build next to the
+/// test executable (`cargo test --workspace` builds it first).
+pub fn app_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("AXOLOP_APP") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().expect("test executable path");
+    // target/<profile>/deps/<test> -> target/<profile>/axolop-desktop
+    exe.parent()
+        .and_then(Path::parent)
+        .map(|dir| dir.join("axolop-desktop"))
+        .expect("target directory")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free local port")
+}
+
+fn require_environment() {
+    for variable in ["DISPLAY", "DBUS_SESSION_BUS_ADDRESS"] {
+        assert!(
+            std::env::var_os(variable).is_some(),
+            "{variable} is not set: end-to-end tests need a display and a D-Bus session; \
+             run them with `bash scripts/e2e.sh` (see README)"
+        );
+    }
+}
+
+/// One running app under test.
+pub struct App {
+    /// The WebDriver session; it acts on one window at a time.
+    pub driver: Session,
+    /// The app's `AXOLOP_DATA_DIR`.
+    pub data_dir: PathBuf,
+    driver_process: Child,
+    handles: RefCell<HashMap<String, String>>,
+    _alone: MutexGuard<'static, ()>,
+}
+
+impl App {
+    /// Launches the app with a fresh data directory and waits until its
+    /// first window is ready.
+    pub fn launch(test: &str) -> App {
+        require_environment();
+        let alone = ONE_APP_AT_A_TIME
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let binary = app_binary();
+        assert!(
+            binary.exists(),
+            "app binary {} is missing: build it first",
+            binary.display()
+        );
+
+        let data_dir =
+            std::env::temp_dir().join(format!("axolop-e2e-{}-{test}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data_dir);
+        std::fs::create_dir_all(&data_dir).expect("data dir");
+        let log = std::fs::File::create(data_dir.join("driver.log")).expect("driver log");
+
+        let port = free_port();
+        let native_port = free_port();
+        let driver_process =
+            Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native_port.to_string(),
+                ])
+                .env("AXOLOP_DATA_DIR", &data_dir)
+                .env(
+                    "RUST_LOG",
+                    std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
+                )
+                .stdin(Stdio::null())
+                .stdout(log.try_clone().expect("log"))
+                .stderr(log)
+                // Its own process group, so the driver, WebKitWebDriver and the
+                // app can all be stopped together.
+                .process_group(0)
+                .spawn()
+                .expect("tauri-driver must be installed (cargo install tauri-driver --locked)");
+
+        wait_until_listening(port);
+        let driver = Session::start(port, &binary.to_string_lossy()).expect("WebDriver session");
+        let app = App {
+            driver,
+            data_dir,
+            driver_process,
+            handles: RefCell::new(HashMap::new()),
+            _alone: alone,
+        };
+        app.wait_for_labels(&["crm-1"]);
+        app.wait_ready("crm-1");
+        app
+    }
+
+    /// The labels of every open window, mapped to WebDriver handles.
+    pub fn labels(&self) -> Vec<String> {
+        let handles = self.driver.handles().expect("window handles");
+        let mut known = self.handles.borrow_mut();
+        known.retain(|_, handle| handles.contains(handle));
+        for handle in &handles {
+            if known.values().any(|h| h == handle) {
+                continue;
+            }
+            if self.driver.switch_to(handle).is_err() {
+                continue;
+            }
+            let label = self
+                .driver
+                .execute(
+                    "return document.documentElement.dataset.windowLabel || null;",
+                    json!([]),
+                )
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned));
+            if let Some(label) = label {
+                known.insert(label, handle.clone());
+            }
+        }
+        let mut labels: Vec<_> = known.keys().cloned().collect();
+        labels.sort_by_key(|label| {
+            label
+                .trim_start_matches("crm-")
+                .parse::<u64>()
+                .unwrap_or(u64::MAX)
+        });
+        labels
+    }
+
+    /// Waits until exactly `expected` windows are open and labelled.
+    pub fn wait_for_labels(&self, expected: &[&str]) {
+        wait_for(&format!("windows {expected:?}"), PATIENCE, || {
+            let labels = self.labels();
+            Ok((labels == expected).then_some(()))
+        })
+        .unwrap_or_else(|e| panic!("{e}; open: {:?}", self.labels()));
+    }
+
+    /// Makes `label` the window the driver acts on.
+    pub fn focus_driver_on(&self, label: &str) {
+        let handle = self
+            .handles
+            .borrow()
+            .get(label)
+            .cloned()
+            .unwrap_or_else(|| panic!("no window {label}; open: {:?}", self.labels()));
+        self.driver.switch_to(&handle).expect("switch window");
+    }
+
+    /// Runs `script` in window `label`.
+    pub fn execute(&self, label: &str, script: &str, args: Value) -> Value {
+        self.focus_driver_on(label);
+        self.driver.execute(script, args).expect("execute script")
+    }
+
+    /// Invokes a command from window `label`'s page and waits for its answer:
+    /// `Ok(result)` or `Err({code, message})`.
+    pub fn invoke(&self, label: &str, command: &str, args: Value) -> Result<Value, Value> {
+        self.focus_driver_on(label);
+        let outcome = self
+            .driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 window.__TAURI__.core.invoke(arguments[0], arguments[1])
+                   .then((ok) => done({ ok: ok ?? null }), (err) => done({ err }));",
+                json!([command, args]),
+            )
+            .expect("invoke");
+        match outcome.get("err") {
+            Some(error) => Err(error.clone()),
+            None => Ok(outcome["ok"].clone()),
+        }
+    }
+
+    /// Starts a command from window `label` without waiting for its answer
+    /// (for commands that close the window or start a new web process).
+    pub fn invoke_detached(&self, label: &str, command: &str) {
+        self.execute(
+            label,
+            // Deferred, so the script answers before the window can go away.
+            "const command = arguments[0];
+             setTimeout(() => window.__TAURI__.core.invoke(command).catch(() => {}), 0);
+             return true;",
+            json!([command]),
+        );
+    }
+
+    /// Waits until window `label` has rendered its first snapshot.
+    pub fn wait_ready(&self, label: &str) {
+        wait_for(&format!("{label} ready"), PATIENCE, || {
+            self.focus_driver_on(label);
+            let ready = self.driver.execute(
+                "return !!(window.__axolop && window.__axolop.store.state) && !!document.documentElement.dataset.role;",
+                json!([]),
+            )?;
+            Ok((ready == json!(true)).then_some(()))
+        })
+        .unwrap();
+    }
+
+    /// The text of `[data-testid=<testid>]` in window `label`.
+    pub fn text(&self, label: &str, testid: &str) -> Option<String> {
+        self.focus_driver_on(label);
+        self.driver
+            .text(&format!("[data-testid={testid}]"))
+            .expect("read text")
+    }
+
+    /// The role window `label` shows.
+    pub fn role(&self, label: &str) -> String {
+        self.text(label, "window-role").unwrap_or_default()
+    }
+
+    /// Waits until window `label` shows `role`.
+    pub fn wait_role(&self, label: &str, role: &str) {
+        wait_for(&format!("{label} to show {role}"), PATIENCE, || {
+            Ok((self.role(label) == role).then_some(()))
+        })
+        .unwrap();
+    }
+
+    /// Opens a window from window `from` and waits until it is ready;
+    /// returns the label of the new window.
+    pub fn open_window_from(&self, from: &str) -> String {
+        let before = self.labels();
+        self.invoke_detached(from, "window_open");
+        let label = wait_for("a new window", PATIENCE, || {
+            Ok(self.labels().into_iter().find(|l| !before.contains(l)))
+        })
+        .unwrap();
+        self.wait_ready(&label);
+        label
+    }
+
+    /// Closes window `label` through the app, as its close button would,
+    /// and waits until it is gone.
+    pub fn close_window(&self, label: &str) {
+        self.invoke_detached(label, "window_close");
+        wait_for(&format!("{label} to close"), PATIENCE, || {
+            Ok((!self.labels().iter().any(|l| l == label)).then_some(()))
+        })
+        .unwrap();
+    }
+
+    /// Types `keys` (xdotool syntax, e.g. `ctrl+n`) on the real X keyboard
+    /// into window `label`, so the key goes through GTK and the menu's
+    /// accelerators exactly as a person's key press does.
+    pub fn type_keys(&self, label: &str, keys: &str) {
+        let number = label.trim_start_matches("crm-");
+        let search = Command::new("xdotool")
+            .args(["search", "--name", &format!("^Axolop CRM {number}$")])
+            .output()
+            .expect("xdotool must be installed");
+        let window = String::from_utf8_lossy(&search.stdout)
+            .lines()
+            .next()
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("no X window titled Axolop CRM {number}"));
+        let status = Command::new("xdotool")
+            .args([
+                "windowfocus",
+                "--sync",
+                &window,
+                "key",
+                "--clearmodifiers",
+                keys,
+            ])
+            .status()
+            .expect("xdotool");
+        assert!(status.success(), "xdotool key {keys} failed");
+    }
+
+    /// The window labels listed in window `label`'s window list.
+    pub fn listed_windows(&self, label: &str) -> Vec<String> {
+        let value = self.execute(
+            label,
+            "return [...document.querySelectorAll('[data-testid=window-list] li')].map(li => li.dataset.windowLabel);",
+            json!([]),
+        );
+        serde_json::from_value(value).unwrap_or_default()
+    }
+
+    /// The app's log file contents.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.data_dir.join("logs").join("axolop-desktop.log"))
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.driver.end();
+        stop_group(self.driver_process.id());
+        let _ = self.driver_process.wait();
+        // Keep the logs of a failed test for reading; drop the rest.
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.data_dir);
+        }
+    }
+}
+
+fn wait_until_listening(port: u16) {
+    let deadline = Instant::now() + PATIENCE;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "tauri-driver did not listen on {port}"
+        );
+        sleep(Duration::from_millis(50));
+    }
+}
+
+/// Stops every process of a group: politely, then for sure. Waits until no
+/// live process is left, so the next app starts alone in the D-Bus session.
+fn stop_group(group: u32) {
+    let signal = |name: &str| {
+        let _ = Command::new("kill")
+            .args([name, "--", &format!("-{group}")])
+            .stderr(Stdio::null())
+            .status();
+    };
+    signal("-TERM");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while live_members(group) > 0 {
+        if Instant::now() > deadline {
+            signal("-KILL");
+        }
+        if Instant::now() > deadline + Duration::from_secs(5) {
+            break;
+        }
+        sleep(Duration::from_millis(50));
+    }
+}
+
+/// Processes of `group` that are not zombies, from `/proc/<pid>/stat`.
+fn live_members(group: u32) -> usize {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| std::fs::read_to_string(entry.path().join("stat")).ok())
+        .filter(|stat| {
+            // Fields after the parenthesised command: state, ppid, pgrp, ...
+            let Some(rest) = stat.rsplit_once(')').map(|(_, rest)| rest) else {
+                return false;
+            };
+            let fields: Vec<_> = rest.split_whitespace().collect();
+            fields.len() > 2 && fields[0] != "Z" && fields[2] == group.to_string()
+        })
+        .count()
+}

@@ -1,0 +1,139 @@
+//! Real windows in one process: election, failover, reload, second launch,
+//! keyboard shortcuts, and quitting with the last window.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axolop_e2e::{app_binary, wait_for, App, PATIENCE};
+use serde_json::json;
+
+/// WebDriver key codes.
+const F5: &str = "\u{E035}";
+const CONTROL: &str = "\u{E009}";
+
+#[test]
+fn three_windows_show_exactly_one_primary() {
+    let app = App::launch("three-windows");
+    app.open_window_from("crm-1");
+    app.open_window_from("crm-1");
+    app.wait_for_labels(&["crm-1", "crm-2", "crm-3"]);
+
+    let roles: Vec<_> = ["crm-1", "crm-2", "crm-3"]
+        .iter()
+        .map(|l| app.role(l))
+        .collect();
+    assert_eq!(roles, ["primary", "secondary", "secondary"]);
+    for label in ["crm-1", "crm-2", "crm-3"] {
+        wait_for(&format!("{label} to list three windows"), PATIENCE, || {
+            Ok((app.listed_windows(label) == ["crm-1", "crm-2", "crm-3"]).then_some(()))
+        })
+        .unwrap();
+    }
+}
+
+#[test]
+fn closing_the_primary_makes_another_window_primary() {
+    let app = App::launch("failover");
+    app.open_window_from("crm-1");
+    app.open_window_from("crm-2");
+    app.close_window("crm-1");
+
+    app.wait_role("crm-2", "primary");
+    assert_eq!(app.role("crm-3"), "secondary");
+    wait_for("crm-3 to list two windows", PATIENCE, || {
+        Ok((app.listed_windows("crm-3") == ["crm-2", "crm-3"]).then_some(()))
+    })
+    .unwrap();
+}
+
+#[test]
+fn f5_on_a_secondary_keeps_its_role_and_state() {
+    let app = App::launch("reload");
+    app.open_window_from("crm-1");
+    app.execute(
+        "crm-2",
+        "window.__beforeReload = true; return true;",
+        json!([]),
+    );
+
+    app.focus_driver_on("crm-2");
+    app.driver.press(&[], F5).expect("press F5");
+    wait_for("crm-2 to reload", PATIENCE, || {
+        let marker = app.execute("crm-2", "return window.__beforeReload === true;", json!([]));
+        Ok((marker == json!(false)).then_some(()))
+    })
+    .unwrap();
+    app.wait_ready("crm-2");
+
+    assert_eq!(app.role("crm-2"), "secondary");
+    assert_eq!(app.role("crm-1"), "primary");
+    assert_eq!(app.listed_windows("crm-2"), ["crm-1", "crm-2"]);
+    // The reloaded page is at the same event as the window that never reloaded.
+    let status = app.text("crm-2", "sync-status").unwrap_or_default();
+    assert!(status.starts_with("In sync"), "{status}");
+    assert_eq!(Some(status), app.text("crm-1", "sync-status"));
+}
+
+#[test]
+fn a_second_launch_opens_a_window_in_the_running_app() {
+    let app = App::launch("second-launch");
+    let started = Instant::now();
+    let status = Command::new(app_binary())
+        .env("AXOLOP_DATA_DIR", &app.data_dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("second launch");
+    assert!(status.success(), "second launch exited with {status}");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "second launch lingered"
+    );
+
+    app.wait_for_labels(&["crm-1", "crm-2"]);
+    app.wait_ready("crm-2");
+    assert_eq!(app.role("crm-2"), "secondary");
+    assert_eq!(app.role("crm-1"), "primary");
+}
+
+#[test]
+fn ctrl_n_and_ctrl_w_on_the_keyboard_act_on_the_window_they_are_pressed_in() {
+    let app = App::launch("keyboard");
+    app.open_window_from("crm-1");
+    // With two windows, a shortcut must still open exactly one window...
+    app.type_keys("crm-2", "ctrl+n");
+    app.wait_for_labels(&["crm-1", "crm-2", "crm-3"]);
+    app.wait_ready("crm-3");
+    // ...and close only the window it is pressed in.
+    app.type_keys("crm-2", "ctrl+w");
+    app.wait_for_labels(&["crm-1", "crm-3"]);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(app.labels(), ["crm-1", "crm-3"]);
+    assert_eq!(app.role("crm-1"), "primary");
+}
+
+#[test]
+fn shortcuts_that_reach_the_page_work_too() {
+    let app = App::launch("page-shortcuts");
+    app.focus_driver_on("crm-1");
+    app.driver.press(&[CONTROL], "n").expect("press Ctrl+N");
+    app.wait_for_labels(&["crm-1", "crm-2"]);
+    app.wait_ready("crm-2");
+
+    app.focus_driver_on("crm-1");
+    // The window may be gone before the driver answers.
+    let _ = app.driver.press(&[CONTROL], "w");
+    app.wait_for_labels(&["crm-2"]);
+    app.wait_role("crm-2", "primary");
+}
+
+#[test]
+fn closing_the_last_window_quits_the_app() {
+    let app = App::launch("last-window");
+    assert!(app.log().contains("Axolop CRM starting"), "{}", app.log());
+    app.invoke_detached("crm-1", "window_close");
+    wait_for("the app to exit", PATIENCE, || {
+        Ok(app.log().contains("Axolop CRM exiting").then_some(()))
+    })
+    .unwrap();
+}

@@ -1,0 +1,197 @@
+//! The IPC wire format, on Tauri's mock runtime: command results, the
+//! `{code, message}` error shape, and events delivered to each window's own
+//! webview.
+//!
+//! The mock runtime never reports a window destroyed, so closing windows is
+//! tested end to end, on the real runtime (`tests/e2e`).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axolop_desktop::configure;
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
+use tauri::webview::InvokeRequest;
+use tauri::{App, Listener, Manager, WebviewWindow, WebviewWindowBuilder};
+
+/// A mock app after set-up: the first window is open.
+fn app() -> App<MockRuntime> {
+    let mut app = configure(mock_builder(), |_| Ok(()))
+        .build(mock_context(noop_assets()))
+        .expect("mock app");
+    // One iteration runs set-up; `run_return` would block on the mock loop.
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    app
+}
+
+fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
+    app.get_webview_window(label)
+        .unwrap_or_else(|| panic!("window {label} is open"))
+}
+
+fn invoke(window: &WebviewWindow<MockRuntime>, command: &str, body: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: command.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(body),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())
+}
+
+fn snapshot(window: &WebviewWindow<MockRuntime>) -> Value {
+    invoke(window, "coordinator_snapshot", json!({})).expect("snapshot")
+}
+
+/// Waits (bounded) until `check` holds; events are delivered on their own thread.
+fn eventually(what: &str, check: impl Fn() -> bool) {
+    for _ in 0..200 {
+        if check() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("never happened: {what}");
+}
+
+#[test]
+fn the_first_window_opens_at_start_and_its_snapshot_names_it_primary() {
+    let app = app();
+    let value = snapshot(&window(&app, "crm-1"));
+    assert_eq!(
+        value["self"],
+        json!({ "label": "crm-1", "role": "primary" })
+    );
+    assert_eq!(value["primary"], json!({ "label": "crm-1", "epoch": 1 }));
+    assert_eq!(
+        value["windows"],
+        json!([{ "label": "crm-1", "state": "ready" }])
+    );
+    assert_eq!(value["session"], json!({ "status": "local" }));
+    assert_eq!(
+        value["modal"],
+        json!({ "required": null, "presenter": null })
+    );
+    assert_eq!(value["locks"], json!([]));
+    assert!(value["seq"].as_u64().unwrap() >= 3);
+}
+
+#[test]
+fn window_open_answers_with_the_new_label_and_the_new_window_is_secondary() {
+    let app = app();
+    let first = window(&app, "crm-1");
+    snapshot(&first);
+    assert_eq!(
+        invoke(&first, "window_open", json!({})),
+        Ok(json!({ "label": "crm-2" }))
+    );
+    let value = snapshot(&window(&app, "crm-2"));
+    assert_eq!(
+        value["self"],
+        json!({ "label": "crm-2", "role": "secondary" })
+    );
+    assert_eq!(
+        value["windows"],
+        json!([{ "label": "crm-1", "state": "ready" }, { "label": "crm-2", "state": "ready" }])
+    );
+}
+
+#[test]
+fn unknown_or_malformed_arguments_are_invalid_argument_and_change_nothing() {
+    let app = app();
+    let first = window(&app, "crm-1");
+    let before = snapshot(&first);
+    let calls = [
+        ("window_open", json!({ "label": "crm-9" })),
+        ("coordinator_snapshot", json!({ "window": "crm-2" })),
+        ("heartbeat", json!([1, 2, 3])),
+        ("window_close", json!("now")),
+        ("window_focus_primary", json!({ "force": true })),
+    ];
+    for (command, body) in calls {
+        let error = invoke(&first, command, body.clone()).expect_err(command);
+        assert_eq!(
+            error["code"], "invalid_argument",
+            "{command} {body}: {error}"
+        );
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains(command), "{message}");
+        assert_eq!(
+            error.as_object().unwrap().len(),
+            2,
+            "only code and message: {error}"
+        );
+    }
+    assert_eq!(snapshot(&first), before);
+    assert!(app.get_webview_window("crm-2").is_none());
+}
+
+#[test]
+fn a_window_the_coordinator_does_not_know_gets_not_found() {
+    let app = app();
+    let stray = WebviewWindowBuilder::new(&app, "stray", Default::default())
+        .build()
+        .unwrap();
+    let error = invoke(&stray, "heartbeat", json!({})).unwrap_err();
+    assert_eq!(error["code"], "not_found");
+    assert!(
+        error["message"].as_str().unwrap().contains("stray"),
+        "{error}"
+    );
+}
+
+#[test]
+fn window_focus_primary_names_the_primary() {
+    let app = app();
+    let first = window(&app, "crm-1");
+    snapshot(&first);
+    invoke(&first, "window_open", json!({})).unwrap();
+    let second = window(&app, "crm-2");
+    assert_eq!(
+        invoke(&second, "window_focus_primary", json!({})),
+        Ok(json!({ "label": "crm-1" }))
+    );
+}
+
+#[test]
+fn events_reach_each_windows_own_webview_once_in_sequence() {
+    let app = app();
+    let first = window(&app, "crm-1");
+    let start = snapshot(&first)["seq"].as_u64().unwrap();
+    let received: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let sink = received.clone();
+    first.listen("coordinator", move |event| {
+        sink.lock()
+            .unwrap()
+            .push(serde_json::from_str(event.payload()).unwrap());
+    });
+
+    invoke(&first, "window_open", json!({})).unwrap();
+    snapshot(&window(&app, "crm-2"));
+
+    eventually(
+        "crm-1 to receive the events of crm-2 opening and attaching",
+        || received.lock().unwrap().len() >= 2,
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    let events = received.lock().unwrap().clone();
+    let seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    let expected: Vec<u64> = (start + 1..=start + seqs.len() as u64).collect();
+    assert_eq!(seqs, expected, "each event once, in order: {events:?}");
+    assert_eq!(events[0]["kind"], "windows-changed");
+    assert_eq!(
+        events.last().unwrap()["data"]["windows"],
+        json!([{ "label": "crm-1", "state": "ready" }, { "label": "crm-2", "state": "ready" }])
+    );
+    for event in &events {
+        let keys: Vec<_> = event.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["data", "kind", "seq"], "{event}");
+    }
+}

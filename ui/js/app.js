@@ -1,0 +1,72 @@
+// @ts-check
+/**
+ * Start-up of a CRM window: subscribe first, then take the snapshot, so no
+ * event falls between the two; then render on every change.
+ */
+
+import { commands, describeError, onCoordinatorEvent, ownLabel } from './ipc.js';
+import { CoordinatorStore } from './store.js';
+import { render, renderSyncProblem, showNotice } from './view.js';
+
+/** How often the page reports it is alive, in ms. */
+const HEARTBEAT_MS = 1000;
+
+const label = ownLabel();
+document.documentElement.dataset.windowLabel = label;
+
+const store = new CoordinatorStore(
+  commands.snapshot,
+  render,
+  (error) => renderSyncProblem(`Reconnecting to the coordinator… (${describeError(error)})`),
+);
+// Exposed for diagnostics and the benchmarks: read-only use only.
+Object.defineProperty(window, '__axolop', { value: { store }, enumerable: false });
+
+await onCoordinatorEvent((envelope) => store.receive(envelope));
+await store.resync();
+
+// Beats come from the page's main thread, so a hung page stops beating.
+setInterval(() => {
+  commands.heartbeat().catch(() => {});
+}, HEARTBEAT_MS);
+
+/**
+ * Runs a user action, showing its failure instead of swallowing it.
+ * @param {() => Promise<unknown>} action
+ */
+function act(action) {
+  action().catch((error) => showNotice(describeError(error)));
+}
+
+/** @type {Record<string, () => Promise<unknown>>} */
+const actions = {
+  'open-window': commands.openWindow,
+  'close-window': commands.closeWindow,
+  'focus-primary': commands.focusPrimary,
+};
+
+// The menu's accelerators handle real key presses before the page sees them;
+// these cover keys that reach the page directly (synthesised input, and
+// platforms whose menu does not see keys while the web view has focus).
+document.addEventListener('keydown', (event) => {
+  const command = event.ctrlKey || event.metaKey;
+  const key = event.key.toLowerCase();
+  /** @type {(() => void) | undefined} */
+  let shortcut;
+  if (command && !event.shiftKey && key === 'n') shortcut = () => act(commands.openWindow);
+  else if (command && !event.shiftKey && key === 'w') shortcut = () => act(commands.closeWindow);
+  else if (command && event.shiftKey && key === 'p') shortcut = () => act(commands.focusPrimary);
+  else if (event.key === 'F5' || (command && key === 'r')) shortcut = () => location.reload();
+  if (shortcut && !event.repeat) {
+    event.preventDefault();
+    shortcut();
+  }
+});
+
+document.addEventListener('click', (event) => {
+  const target = event.target instanceof Element ? event.target.closest('[data-action]') : null;
+  const action = target instanceof HTMLElement ? actions[target.dataset.action ?? ''] : undefined;
+  if (action) {
+    act(action);
+  }
+});

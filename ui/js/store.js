@@ -1,0 +1,148 @@
+// @ts-check
+/**
+ * The window's copy of the coordinator state: a snapshot with every later
+ * event applied in sequence order.
+ *
+ * Invariant: `state.seq` is the newest event reflected in `state`. An event at
+ * or below it is already reflected and ignored; the next one is applied; any
+ * later one means an event was missed, and a fresh snapshot replaces the
+ * state. Events that arrive while a snapshot is being fetched are queued and
+ * applied after it.
+ */
+
+/** @typedef {import('../bindings/Snapshot').Snapshot} Snapshot */
+/** @typedef {import('../bindings/Envelope').Envelope} Envelope */
+
+/** How long to wait before retrying a failed snapshot, in ms. */
+const RETRY_MS = 500;
+/** How many applied events the trace keeps (for diagnostics and benchmarks). */
+const TRACE_LENGTH = 512;
+
+export class CoordinatorStore {
+  /** @type {Snapshot | null} */
+  state = null;
+  /** @type {Envelope[]} */
+  #queued = [];
+  /** @type {Promise<void> | null} */
+  #syncing = null;
+  /** Snapshots taken since the page loaded; 1 is the initial one. */
+  resyncs = 0;
+  /**
+   * Applied events with the wall-clock time (ms, sub-ms precision) they were
+   * applied at, newest last.
+   * @type {{seq: number, kind: string, appliedAt: number}[]}
+   */
+  trace = [];
+
+  /**
+   * @param {() => Promise<Snapshot>} fetchSnapshot
+   * @param {(state: Snapshot) => void} onChange called after every change
+   * @param {(error: unknown) => void} onError called when a snapshot fails
+   */
+  constructor(fetchSnapshot, onChange, onError) {
+    this.fetchSnapshot = fetchSnapshot;
+    this.onChange = onChange;
+    this.onError = onError;
+  }
+
+  /**
+   * Takes a fresh snapshot (retrying until one arrives), then applies what
+   * was queued meanwhile. Concurrent calls share one fetch.
+   * @returns {Promise<void>}
+   */
+  resync() {
+    if (!this.#syncing) {
+      this.#syncing = this.#fetchUntilDone();
+    }
+    return this.#syncing;
+  }
+
+  async #fetchUntilDone() {
+    /** @type {Snapshot} */
+    let snapshot;
+    for (;;) {
+      try {
+        snapshot = await this.fetchSnapshot();
+        break;
+      } catch (error) {
+        this.onError(error);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
+    this.state = snapshot;
+    this.resyncs += 1;
+    this.#syncing = null;
+    this.#drain();
+    this.onChange(snapshot);
+  }
+
+  /** @param {Envelope} envelope */
+  receive(envelope) {
+    if (this.#syncing || !this.state) {
+      this.#queued.push(envelope);
+      return;
+    }
+    if (this.#apply(envelope)) {
+      this.onChange(this.state);
+    }
+  }
+
+  /** Applies the queued events in order; a gap starts another resync. */
+  #drain() {
+    const queued = this.#queued.sort((a, b) => a.seq - b.seq);
+    this.#queued = [];
+    for (const envelope of queued) {
+      if (this.#syncing) {
+        this.#queued.push(envelope);
+      } else {
+        this.#apply(envelope);
+      }
+    }
+  }
+
+  /**
+   * @param {Envelope} envelope
+   * @returns {boolean} whether the state changed
+   */
+  #apply(envelope) {
+    const state = this.state;
+    if (!state || envelope.seq <= state.seq) {
+      return false;
+    }
+    if (envelope.seq !== state.seq + 1) {
+      this.#queued.push(envelope);
+      void this.resync();
+      return false;
+    }
+    applyEvent(state, envelope);
+    state.seq = envelope.seq;
+    this.trace.push({
+      seq: envelope.seq,
+      kind: envelope.kind,
+      appliedAt: performance.timeOrigin + performance.now(),
+    });
+    if (this.trace.length > TRACE_LENGTH) {
+      this.trace.splice(0, this.trace.length - TRACE_LENGTH);
+    }
+    return true;
+  }
+}
+
+/**
+ * Applies one event to a state, in place.
+ * @param {Snapshot} state
+ * @param {Envelope} envelope
+ */
+export function applyEvent(state, envelope) {
+  switch (envelope.kind) {
+    case 'windows-changed':
+      state.windows = envelope.data.windows;
+      break;
+    case 'primary-changed': {
+      const { label, epoch } = envelope.data;
+      state.primary = label === null ? null : { label, epoch };
+      state.self.role = label === state.self.label ? 'primary' : 'secondary';
+      break;
+    }
+  }
+}
