@@ -21,6 +21,14 @@ pub struct Args<T>(pub T);
 #[serde(deny_unknown_fields)]
 pub struct NoArgs {}
 
+/// The arguments of `heartbeat`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct HeartbeatArgs {
+    /// The newest event the page has applied, when it reports one.
+    pub applied_seq: Option<u64>,
+}
+
 impl<'de, T: DeserializeOwned, R: Runtime> CommandArg<'de, R> for Args<T> {
     fn from_command(item: CommandItem<'de, R>) -> Result<Self, InvokeError> {
         parse(item.name, item.message.payload())

@@ -4,9 +4,10 @@
 use axolop_coordinator::{Snapshot, WindowLabel, WindowRef};
 use tauri::{AppHandle, Runtime, State, Webview};
 
-use crate::args::{Args, NoArgs};
+use crate::args::{Args, HeartbeatArgs, NoArgs};
 use crate::error::Result;
 use crate::hub::Hub;
+use crate::timing;
 use crate::windows;
 
 /// Every command, for `Builder::invoke_handler`.
@@ -45,6 +46,7 @@ pub async fn window_open<R: Runtime>(app: AppHandle<R>, _args: Args<NoArgs>) -> 
 /// Closes the calling window exactly as its close button does.
 #[tauri::command]
 pub async fn window_close<R: Runtime>(webview: Webview<R>, _args: Args<NoArgs>) -> Result<()> {
+    tracing::trace!(target: timing::TARGET, window = webview.label(), at_us = timing::now_micros(), "close requested");
     windows::close(&webview.window())
 }
 
@@ -57,12 +59,21 @@ pub async fn window_focus_primary<R: Runtime>(
     windows::focus_primary(&app)
 }
 
-/// The calling page is alive.
+/// The calling page is alive, and may say which event it applied last.
 #[tauri::command]
 pub async fn heartbeat<R: Runtime>(
     webview: Webview<R>,
     hub: State<'_, Hub>,
-    _args: Args<NoArgs>,
+    args: Args<HeartbeatArgs>,
 ) -> Result<()> {
+    if let Some(seq) = args.0.applied_seq {
+        tracing::trace!(
+            target: timing::TARGET,
+            window = webview.label(),
+            applied_seq = seq,
+            at_us = timing::now_micros(),
+            "event applied"
+        );
+    }
     hub.apply(|coordinator, now| coordinator.heartbeat(&caller(&webview), now))
 }

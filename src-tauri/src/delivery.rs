@@ -2,14 +2,14 @@
 //!
 //! One thread drains the outbox, so events reach each webview in sequence
 //! order, and no state lock is held while a webview is being evaluated.
-//! Events are emitted to each webview window as its own target: the UI
-//! listens on its current webview, never on "any" target.
+//! Events target webview windows: the UI listens on its current webview,
+//! never on "any" target.
 
 use std::thread;
 
 use axolop_coordinator::event::EVENT_NAME;
 use axolop_coordinator::Envelope;
-use tauri::{AppHandle, Emitter, EventTarget, Manager, Runtime};
+use tauri::{AppHandle, Emitter, EventTarget, Runtime};
 
 use crate::hub::Outbox;
 
@@ -25,19 +25,18 @@ pub fn start<R: Runtime>(app: AppHandle<R>, outbox: Outbox) -> std::io::Result<(
     Ok(())
 }
 
-/// Emits one event to every open window.
+/// Emits one event to every window's own webview.
+///
+/// One `emit_filter` rather than an `emit_to` per window: Tauri evaluates a
+/// script in every webview that listens to the event name on each emit, so
+/// per-window emits would cost windows² evaluations on the main thread.
+/// Every window gets the same envelope, so one emit to all webview-window
+/// targets is exact: each page's own-webview listener receives it once.
 fn deliver<R: Runtime>(app: &AppHandle<R>, envelope: &Envelope) {
-    for label in app.webview_windows().into_keys() {
-        let target = EventTarget::webview_window(label.as_str());
-        if let Err(error) = app.emit_to(target, EVENT_NAME, envelope) {
-            // The window is being destroyed; its page takes a fresh snapshot
-            // if it ever comes back, so nothing is lost.
-            tracing::debug!(window = %label, seq = envelope.seq, %error, "event not delivered");
-        }
+    let own_webviews = |target: &EventTarget| matches!(target, EventTarget::WebviewWindow { .. });
+    if let Err(error) = app.emit_filter(EVENT_NAME, envelope, own_webviews) {
+        // Only serialisation can fail here; a page that misses an event takes
+        // a fresh snapshot at the next one, so nothing is lost for good.
+        tracing::warn!(seq = envelope.seq, %error, "event not delivered");
     }
-    tracing::trace!(
-        seq = envelope.seq,
-        kind = envelope.event.kind(),
-        "event delivered"
-    );
 }

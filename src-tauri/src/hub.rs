@@ -7,6 +7,7 @@ use axolop_coordinator::{Coordinator, Envelope};
 use parking_lot::Mutex;
 
 use crate::error::Result;
+use crate::timing;
 
 /// Events waiting to be delivered, in sequence order.
 pub type Outbox = mpsc::Receiver<Envelope>;
@@ -39,8 +40,16 @@ impl Hub {
         change: impl FnOnce(&mut Coordinator, Instant) -> axolop_coordinator::Result<(T, Vec<Envelope>)>,
     ) -> Result<T> {
         let mut coordinator = self.coordinator.lock();
-        let (result, events) = change(&mut coordinator, Instant::now())?;
+        let now = Instant::now();
+        let (result, events) = change(&mut coordinator, now)?;
         for event in events {
+            tracing::trace!(
+                target: timing::TARGET,
+                seq = event.seq,
+                kind = event.event.kind(),
+                at_us = timing::micros(now),
+                "event queued"
+            );
             // A send fails only once delivery has stopped, at exit; then no
             // window is left to tell.
             let _ = self.outbox.send(event);

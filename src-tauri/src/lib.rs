@@ -14,6 +14,7 @@
 //! - [`args`]: command arguments that answer `invalid_argument` when malformed.
 //! - [`logging`]: `tracing` to stderr and to size-bounded rotating files.
 //! - [`paths`]: where state and logs live (`AXOLOP_DATA_DIR` or the OS default).
+//! - [`timing`]: monotonic stamps for latency tracing (benchmarks).
 //! - [`error`]: the shell's error enum and its `{code, message}` wire form.
 
 pub mod args;
@@ -24,6 +25,7 @@ pub mod hub;
 pub mod logging;
 pub mod menu;
 pub mod paths;
+pub mod timing;
 pub mod windows;
 
 use tauri::{AppHandle, Manager, RunEvent, Runtime};

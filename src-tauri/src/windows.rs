@@ -101,10 +101,13 @@ fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<
     let closing = label.clone();
     window.on_window_event({
         let app = manager.app_handle().clone();
-        move |event| {
-            if let WindowEvent::Destroyed = event {
-                forget(&app, &closing);
-            }
+        move |event| match event {
+            // Nothing in the app vetoes a close, so a close request means the
+            // window is leaving: the coordinator moves on now rather than a
+            // few milliseconds later when the webview is torn down. (A future
+            // "unsaved changes" veto must move this to `Destroyed`.)
+            WindowEvent::CloseRequested { .. } | WindowEvent::Destroyed => forget(&app, &closing),
+            _ => {}
         }
     });
     Ok(window)

@@ -14,20 +14,32 @@ const HEARTBEAT_MS = 1000;
 const label = ownLabel();
 document.documentElement.dataset.windowLabel = label;
 
+/**
+ * Diagnostics, read by the tests and benchmarks. With `echo` set, the page
+ * reports every applied event at once (a heartbeat with its sequence number),
+ * so latency is measured on the coordinator's clock.
+ */
+const diagnostics = { store: /** @type {CoordinatorStore | null} */ (null), echo: false };
+Object.defineProperty(window, '__axolop', { value: diagnostics, enumerable: false });
+
 const store = new CoordinatorStore(
   commands.snapshot,
-  render,
+  (state) => {
+    render(state);
+    if (diagnostics.echo) {
+      commands.heartbeat(state.seq).catch(() => {});
+    }
+  },
   (error) => renderSyncProblem(`Reconnecting to the coordinator… (${describeError(error)})`),
 );
-// Exposed for diagnostics and the benchmarks: read-only use only.
-Object.defineProperty(window, '__axolop', { value: { store }, enumerable: false });
+diagnostics.store = store;
 
 await onCoordinatorEvent((envelope) => store.receive(envelope));
 await store.resync();
 
 // Beats come from the page's main thread, so a hung page stops beating.
 setInterval(() => {
-  commands.heartbeat().catch(() => {});
+  commands.heartbeat(store.state?.seq).catch(() => {});
 }, HEARTBEAT_MS);
 
 /**

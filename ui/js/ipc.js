@@ -34,8 +34,11 @@ export const commands = {
   closeWindow: () => invoke('window_close'),
   /** @returns {Promise<WindowRef>} */
   focusPrimary: () => invoke('window_focus_primary'),
-  /** @returns {Promise<null>} */
-  heartbeat: () => invoke('heartbeat'),
+  /**
+   * @param {number} [appliedSeq] the newest event this page has applied
+   * @returns {Promise<null>}
+   */
+  heartbeat: (appliedSeq) => invoke('heartbeat', appliedSeq === undefined ? {} : { appliedSeq }),
 };
 
 /**

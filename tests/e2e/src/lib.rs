@@ -77,6 +77,11 @@ impl App {
     /// Launches the app with a fresh data directory and waits until its
     /// first window is ready.
     pub fn launch(test: &str) -> App {
+        Self::launch_with(test, &[])
+    }
+
+    /// Like [`App::launch`], with extra environment variables for the app.
+    pub fn launch_with(test: &str, env: &[(&str, &str)]) -> App {
         require_environment();
         let alone = ONE_APP_AT_A_TIME
             .lock()
@@ -109,6 +114,7 @@ impl App {
                     "RUST_LOG",
                     std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
                 )
+                .envs(env.iter().copied())
                 .stdin(Stdio::null())
                 .stdout(log.try_clone().expect("log"))
                 .stderr(log)

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Axolop CRM Desktop needs on a
+# Debian/Ubuntu machine: system libraries, the test display and keyring,
+# tauri-driver, and the npm tools. Safe to run again: it installs only what is
+# missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TAURI_DRIVER_VERSION=2.1.0
+PACKAGES=(
+  # Building the app (Tauri 2 on WebKitGTK 4.1)
+  build-essential pkg-config file libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev
+  libayatana-appindicator3-dev libssl-dev libxdo-dev
+  # Testing real windows: WebKitWebDriver, a virtual display, a D-Bus session,
+  # a Secret Service, a real keyboard (xdotool) and screenshots (imagemagick)
+  webkit2gtk-driver xvfb xauth dbus-x11 gnome-keyring libsecret-tools xdotool imagemagick
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+command -v npm >/dev/null || missing+=(nodejs npm)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "setup: Rust is missing; install it from https://rustup.rs (rustup), then run this again" >&2
+  exit 1
+fi
+
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! tauri-driver --help 2>/dev/null | grep -q "native-port"; then
+  echo "setup: installing tauri-driver $TAURI_DRIVER_VERSION"
+  cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
+fi
+
+if [ ! -x node_modules/.bin/tauri ] || [ ! -x node_modules/.bin/tsc ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages"
+  npm ci --no-audit --no-fund
+fi

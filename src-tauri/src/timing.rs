@@ -1,0 +1,26 @@
+//! Monotonic time stamps for latency tracing.
+//!
+//! At `trace` level, target [`TARGET`], the shell logs when each event is
+//! queued, when a window asks to close, and when a page reports the newest
+//! event it applied, each with microseconds since start on one monotonic
+//! clock. `scripts/bench.sh` reads these lines to measure failover and event
+//! latency without trusting page clocks (WebKit's are coarsened to 1 ms).
+
+use std::sync::LazyLock;
+use std::time::Instant;
+
+/// The `tracing` target of latency lines: enable with
+/// `RUST_LOG=info,axolop::latency=trace`.
+pub const TARGET: &str = "axolop::latency";
+
+static START: LazyLock<Instant> = LazyLock::new(Instant::now);
+
+/// Microseconds from the first stamp of this process to `at`.
+pub fn micros(at: Instant) -> u64 {
+    at.saturating_duration_since(*START).as_micros() as u64
+}
+
+/// Microseconds from the first stamp of this process to now.
+pub fn now_micros() -> u64 {
+    micros(Instant::now())
+}
