@@ -12,13 +12,27 @@ use crate::windows;
 
 /// Every command, for `Builder::invoke_handler`.
 pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
+    let commands = handles::<R, _>(tauri::generate_handler![
         coordinator_snapshot,
         window_open,
         window_close,
         window_focus_primary,
         heartbeat,
-    ]
+    ]);
+    #[cfg(feature = "bench")]
+    let bench_commands = handles::<R, _>(tauri::generate_handler![bench_republish]);
+    move |invoke| {
+        #[cfg(feature = "bench")]
+        if invoke.message.command() == "bench_republish" {
+            return bench_commands(invoke);
+        }
+        commands(invoke)
+    }
+}
+
+/// Names the runtime of a generated handler.
+fn handles<R: Runtime, F: Fn(tauri::ipc::Invoke<R>) -> bool>(handler: F) -> F {
+    handler
 }
 
 /// The label of the window whose page made the call.
@@ -46,7 +60,13 @@ pub async fn window_open<R: Runtime>(app: AppHandle<R>, _args: Args<NoArgs>) -> 
 /// Closes the calling window exactly as its close button does.
 #[tauri::command]
 pub async fn window_close<R: Runtime>(webview: Webview<R>, _args: Args<NoArgs>) -> Result<()> {
-    tracing::trace!(target: timing::TARGET, window = webview.label(), at_us = timing::now_micros(), "close requested");
+    tracing::trace!(
+        target: timing::TARGET,
+        window = webview.label(),
+        at_us = timing::now_micros(),
+        wall_us = timing::wall_micros(),
+        "close requested"
+    );
     windows::close(&webview.window())
 }
 
@@ -76,4 +96,11 @@ pub async fn heartbeat<R: Runtime>(
         );
     }
     hub.apply(|coordinator, now| coordinator.heartbeat(&caller(&webview), now))
+}
+
+/// Benchmark builds only: re-sends the window list as a fresh event.
+#[cfg(feature = "bench")]
+#[tauri::command]
+pub async fn bench_republish(hub: State<'_, Hub>, _args: Args<NoArgs>) -> Result<()> {
+    hub.apply(|coordinator, _| Ok(coordinator.republish_windows()))
 }

@@ -9,9 +9,9 @@ use std::thread;
 
 use axolop_coordinator::event::EVENT_NAME;
 use axolop_coordinator::Envelope;
-use tauri::{AppHandle, Emitter, EventTarget, Runtime};
+use tauri::{AppHandle, Emitter, EventTarget, Manager, Runtime};
 
-use crate::hub::Outbox;
+use crate::hub::{Hub, Outbox};
 
 /// Starts delivering events from `outbox` until the hub is dropped.
 pub fn start<R: Runtime>(app: AppHandle<R>, outbox: Outbox) -> std::io::Result<()> {
@@ -25,7 +25,9 @@ pub fn start<R: Runtime>(app: AppHandle<R>, outbox: Outbox) -> std::io::Result<(
     Ok(())
 }
 
-/// Emits one event to every window's own webview.
+/// Emits one event to the own webview of every window the coordinator
+/// knows. A window that is closing (hidden, about to be torn down) is no
+/// longer known and gets nothing, so it costs the main thread nothing.
 ///
 /// One `emit_filter` rather than an `emit_to` per window: Tauri evaluates a
 /// script in every webview that listens to the event name on each emit, so
@@ -33,8 +35,14 @@ pub fn start<R: Runtime>(app: AppHandle<R>, outbox: Outbox) -> std::io::Result<(
 /// Every window gets the same envelope, so one emit to all webview-window
 /// targets is exact: each page's own-webview listener receives it once.
 fn deliver<R: Runtime>(app: &AppHandle<R>, envelope: &Envelope) {
-    let own_webviews = |target: &EventTarget| matches!(target, EventTarget::WebviewWindow { .. });
-    if let Err(error) = app.emit_filter(EVENT_NAME, envelope, own_webviews) {
+    let known = app
+        .state::<Hub>()
+        .read(|coordinator| coordinator.windows().labels());
+    let recipients = |target: &EventTarget| match target {
+        EventTarget::WebviewWindow { label } => known.iter().any(|known| known.as_str() == label),
+        _ => false,
+    };
+    if let Err(error) = app.emit_filter(EVENT_NAME, envelope, recipients) {
         // Only serialisation can fail here; a page that misses an event takes
         // a fresh snapshot at the next one, so nothing is lost for good.
         tracing::warn!(seq = envelope.seq, %error, "event not delivered");

@@ -48,6 +48,7 @@ impl Hub {
                 seq = event.seq,
                 kind = event.event.kind(),
                 at_us = timing::micros(now),
+                wall_us = timing::wall_micros(),
                 "event queued"
             );
             // A send fails only once delivery has stopped, at exit; then no

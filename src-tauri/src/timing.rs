@@ -3,8 +3,9 @@
 //! At `trace` level, target [`TARGET`], the shell logs when each event is
 //! queued, when a window asks to close, and when a page reports the newest
 //! event it applied, each with microseconds since start on one monotonic
-//! clock. `scripts/bench.sh` reads these lines to measure failover and event
-//! latency without trusting page clocks (WebKit's are coarsened to 1 ms).
+//! clock (`at_us`). Queue and close lines also carry the wall clock
+//! (`wall_us`) to compare with the pages' own stamps, which WebKit coarsens to
+//! 1 ms. `scripts/bench.sh` reads these lines.
 
 use std::sync::LazyLock;
 use std::time::Instant;
@@ -18,6 +19,13 @@ static START: LazyLock<Instant> = LazyLock::new(Instant::now);
 /// Microseconds from the first stamp of this process to `at`.
 pub fn micros(at: Instant) -> u64 {
     at.saturating_duration_since(*START).as_micros() as u64
+}
+
+/// Microseconds since the Unix epoch, for comparing with page clocks.
+pub fn wall_micros() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_micros() as u64)
 }
 
 /// Microseconds from the first stamp of this process to now.

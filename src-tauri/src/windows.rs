@@ -5,6 +5,8 @@
 //! races its own registration. A window leaves the coordinator when Tauri
 //! reports it destroyed, whatever closed it.
 
+use std::time::Duration;
+
 use axolop_coordinator::{WindowLabel, WindowRef};
 use tauri::{
     AppHandle, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder, WindowEvent,
@@ -18,6 +20,9 @@ use crate::menu;
 const SIZE: (f64, f64) = (1100.0, 720.0);
 /// Smallest size at which the CRM layout still works.
 const MIN_SIZE: (f64, f64) = (640.0, 420.0);
+/// How long a closed (already hidden) window waits before its webview is
+/// torn down, so the events of its departure go out first.
+const TEARDOWN_DELAY: Duration = Duration::from_millis(50);
 
 /// The window title: the product name and the window number.
 pub fn title(label: &WindowLabel) -> String {
@@ -98,28 +103,48 @@ fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<
     .min_inner_size(MIN_SIZE.0, MIN_SIZE.1);
     let builder = menu::attach(manager, label.as_str(), builder)?;
     let window = builder.build()?;
-    let closing = label.clone();
-    window.on_window_event({
-        let app = manager.app_handle().clone();
-        move |event| match event {
+    let label = label.clone();
+    let app = manager.app_handle().clone();
+    window.on_window_event(move |event| match event {
+        WindowEvent::CloseRequested { api, .. } => {
             // Nothing in the app vetoes a close, so a close request means the
-            // window is leaving: the coordinator moves on now rather than a
-            // few milliseconds later when the webview is torn down. (A future
-            // "unsaved changes" veto must move this to `Destroyed`.)
-            WindowEvent::CloseRequested { .. } | WindowEvent::Destroyed => forget(&app, &closing),
-            _ => {}
+            // window is leaving. It disappears and leaves the coordinator at
+            // once; the webview is torn down a moment later, because tearing
+            // it down holds the main thread for several milliseconds, and the
+            // other windows' events (the new primary above all) must not
+            // wait behind it. (A future "unsaved changes" veto goes here.)
+            api.prevent_close();
+            if let Some(window) = app.get_webview_window(label.as_str()) {
+                if let Err(error) = window.hide() {
+                    tracing::debug!(window = %label, %error, "could not hide a closing window");
+                }
+                tauri::async_runtime::spawn(async move {
+                    tokio::time::sleep(TEARDOWN_DELAY).await;
+                    if let Err(error) = window.destroy() {
+                        tracing::warn!(window = window.label(), %error, "could not destroy a closed window");
+                    }
+                });
+            }
+            forget(&app, &label);
         }
+        WindowEvent::Destroyed => forget(&app, &label),
+        _ => {}
     });
     Ok(window)
 }
 
-/// Removes a destroyed window from the coordinator.
+/// Removes a leaving window from the coordinator, once: the close request
+/// and the destruction that follows both report it.
 fn forget<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) {
-    match app
-        .state::<Hub>()
-        .apply(|coordinator, _| coordinator.window_closed(label))
-    {
-        Ok(()) => tracing::info!(window = %label, "window closed"),
-        Err(error) => tracing::warn!(window = %label, %error, "closed window was not registered"),
+    let forgotten = app.state::<Hub>().transact(|coordinator, _| {
+        if !coordinator.windows().contains(label) {
+            return Ok((false, Vec::new()));
+        }
+        Ok((true, coordinator.window_closed(label)?))
+    });
+    match forgotten {
+        Ok(true) => tracing::info!(window = %label, "window closed"),
+        Ok(false) => {}
+        Err(error) => tracing::warn!(window = %label, %error, "window could not be forgotten"),
     }
 }

@@ -22,13 +22,31 @@ document.documentElement.dataset.windowLabel = label;
 const diagnostics = { store: /** @type {CoordinatorStore | null} */ (null), echo: false };
 Object.defineProperty(window, '__axolop', { value: diagnostics, enumerable: false });
 
+/** The pending animation frame that renders the newest state, if any. */
+let renderFrame = 0;
+
+/**
+ * Renders on the next frame. Events that arrive together (a departure and
+ * the new primary) are applied at once and painted once, and applying an
+ * event never waits behind the layout and paint of the previous one.
+ */
+function scheduleRender() {
+  if (renderFrame === 0) {
+    renderFrame = requestAnimationFrame(() => {
+      renderFrame = 0;
+      if (store.state) render(store.state);
+    });
+  }
+}
+
 const store = new CoordinatorStore(
   commands.snapshot,
   (state) => {
-    render(state);
+    // Reported before rendering: "applied" means the state is updated.
     if (diagnostics.echo) {
       commands.heartbeat(state.seq).catch(() => {});
     }
+    scheduleRender();
   },
   (error) => renderSyncProblem(`Reconnecting to the coordinator… (${describeError(error)})`),
 );

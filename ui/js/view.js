@@ -19,6 +19,19 @@ function element(selector) {
   return found;
 }
 
+/**
+ * Sets an element's text only when it differs, so an event that changes
+ * nothing visible costs no layout or paint.
+ * @param {string} selector
+ * @param {string} text
+ */
+function setText(selector, text) {
+  const target = element(selector);
+  if (target.textContent !== text) {
+    target.textContent = text;
+  }
+}
+
 /** @param {string} label */
 export function windowNumber(label) {
   return label.replace(/^crm-/, '');
@@ -37,30 +50,48 @@ export function render(state) {
   const isPrimary = self.role === 'primary';
   document.documentElement.dataset.role = self.role;
 
-  element('[data-testid=window-role]').textContent = self.role;
-  element('[data-testid=window-number]').textContent = windowNumber(self.label);
-  element('[data-testid=role-explainer]').textContent = isPrimary
-    ? 'This window is the primary: it presents sign-in and agency prompts for every window.'
-    : state.primary
-      ? `Window ${windowNumber(state.primary.label)} is the primary: it presents prompts for every window.`
-      : 'No window is primary right now.';
-  element('[data-action=focus-primary]').hidden = isPrimary || !state.primary;
+  setText('[data-testid=window-role]', self.role);
+  setText('[data-testid=window-number]', windowNumber(self.label));
+  setText(
+    '[data-testid=role-explainer]',
+    isPrimary
+      ? 'This window is the primary: it presents sign-in and agency prompts for every window.'
+      : state.primary
+        ? `Window ${windowNumber(state.primary.label)} is the primary: it presents prompts for every window.`
+        : 'No window is primary right now.',
+  );
+  const focusPrimary = element('[data-action=focus-primary]');
+  const hideFocus = isPrimary || !state.primary;
+  if (focusPrimary.hidden !== hideFocus) focusPrimary.hidden = hideFocus;
 
   renderWindowList(state);
-  element('[data-testid=session-status]').textContent =
-    state.session.status === 'local' ? 'Local (no sign-in needed)' : state.session.status;
-  element('[data-testid=current-agency]').textContent = state.agency.selected
-    ? state.agency.selected.name
-    : 'No agency selected';
-  element('[data-testid=sync-status]').textContent = `In sync · event ${state.seq}`;
-  element('[data-testid=sync-status]').dataset.state = 'ok';
-  element('[data-testid=primary-epoch]').textContent = state.primary
-    ? `epoch ${state.primary.epoch}`
-    : '';
+  setText(
+    '[data-testid=session-status]',
+    state.session.status === 'local' ? 'Local (no sign-in needed)' : state.session.status,
+  );
+  setText(
+    '[data-testid=current-agency]',
+    state.agency.selected ? state.agency.selected.name : 'No agency selected',
+  );
+  // The event number goes in the tooltip: text that changed on every event
+  // would repaint every window for every event.
+  setText('[data-testid=sync-status]', 'In sync');
+  const sync = element('[data-testid=sync-status]');
+  sync.dataset.state = 'ok';
+  sync.title = `Up to date with coordinator event ${state.seq}`;
+  setText('[data-testid=primary-epoch]', state.primary ? `epoch ${state.primary.epoch}` : '');
 }
+
+/** What the window list shows, as one comparable string. */
+let renderedListKey = '';
 
 /** @param {Snapshot} state */
 function renderWindowList(state) {
+  const key = JSON.stringify([state.self.label, state.primary?.label, state.windows]);
+  if (key === renderedListKey) {
+    return;
+  }
+  renderedListKey = key;
   const list = element('[data-testid=window-list]');
   const items = state.windows.map((window) => {
     const item = document.createElement('li');

@@ -85,6 +85,15 @@ impl Coordinator {
         Ok(self.windows_changed())
     }
 
+    /// Sends the window list again, unchanged: a real event through the whole
+    /// delivery path that changes nothing. The latency benchmark uses it to
+    /// measure delivery without a window being created or destroyed.
+    pub fn republish_windows(&mut self) -> Vec<Envelope> {
+        vec![self.log.stamp(Event::WindowsChanged {
+            windows: self.windows.summaries(),
+        })]
+    }
+
     /// The state as `label` sees it.
     pub fn snapshot(&self, label: &WindowLabel) -> Result<Snapshot> {
         // Validates the label: only open windows get a snapshot.

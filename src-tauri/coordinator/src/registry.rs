@@ -104,6 +104,14 @@ impl WindowRegistry {
         self.windows.is_empty()
     }
 
+    /// The labels of every open window, oldest first.
+    pub fn labels(&self) -> Vec<WindowLabel> {
+        self.windows
+            .iter()
+            .map(|record| record.label.clone())
+            .collect()
+    }
+
     /// Every open window, oldest first.
     pub fn summaries(&self) -> Vec<WindowSummary> {
         self.windows

@@ -224,3 +224,15 @@ fn snapshot_fills_the_parts_later_capabilities_own_with_empty_values() {
         })
     );
 }
+
+#[test]
+fn republishing_the_window_list_sends_one_numbered_event_and_changes_nothing_else() {
+    let (mut coordinator, _, _) = with_ready_windows(2);
+    let before = coordinator.snapshot(&label(1)).unwrap();
+    let events = coordinator.republish_windows();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].seq, before.seq + 1);
+    let after = coordinator.snapshot(&label(1)).unwrap();
+    assert_eq!(after.windows, before.windows);
+    assert_eq!(after.primary, before.primary);
+}

@@ -68,10 +68,14 @@ fn f5_on_a_secondary_keeps_its_role_and_state() {
     assert_eq!(app.role("crm-2"), "secondary");
     assert_eq!(app.role("crm-1"), "primary");
     assert_eq!(app.listed_windows("crm-2"), ["crm-1", "crm-2"]);
-    // The reloaded page is at the same event as the window that never reloaded.
-    let status = app.text("crm-2", "sync-status").unwrap_or_default();
-    assert!(status.starts_with("In sync"), "{status}");
-    assert_eq!(Some(status), app.text("crm-1", "sync-status"));
+    // The reloaded page is in sync, at the same event as the window that
+    // never reloaded, from exactly one fresh snapshot.
+    assert_eq!(app.text("crm-2", "sync-status").as_deref(), Some("In sync"));
+    let seq =
+        |label: &str| app.execute(label, "return window.__axolop.store.state.seq;", json!([]));
+    assert_eq!(seq("crm-2"), seq("crm-1"));
+    let resyncs = app.execute("crm-2", "return window.__axolop.store.resyncs;", json!([]));
+    assert_eq!(resyncs, json!(1));
 }
 
 #[test]
