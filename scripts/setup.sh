@@ -21,7 +21,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 missing=()
 for package in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  if [ "$status" != "install ok installed" ]; then
     missing+=("$package")
   fi
 done
@@ -38,7 +39,8 @@ if ! command -v cargo >/dev/null; then
 fi
 
 export PATH="$HOME/.cargo/bin:$PATH"
-if ! tauri-driver --help 2>/dev/null | grep -q "native-port"; then
+installed=$(cargo install --list)
+if [[ "$installed" != *"tauri-driver v$TAURI_DRIVER_VERSION:"* ]]; then
   echo "setup: installing tauri-driver $TAURI_DRIVER_VERSION"
   cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
 fi

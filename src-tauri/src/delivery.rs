@@ -1,7 +1,8 @@
 //! Delivery of coordinator events to every window's own webview.
 //!
-//! One thread drains the outbox, so events reach each webview in sequence
-//! order, and no state lock is held while a webview is being evaluated.
+//! One thread drains the outbox and hands batches to the main thread in
+//! order, so events reach each webview in sequence order, and no state lock
+//! is held while a webview is being evaluated.
 //! Events target webview windows: the UI listens on its current webview,
 //! never on "any" target.
 
@@ -14,12 +15,29 @@ use tauri::{AppHandle, Emitter, EventTarget, Manager, Runtime};
 use crate::hub::{Hub, Outbox};
 
 /// Starts delivering events from `outbox` until the hub is dropped.
+///
+/// Events waiting together (a departure and the new primary) travel as one
+/// batch, evaluated in one turn of the main thread: webviews are evaluated
+/// there anyway, and one turn for the batch beats one event-loop round trip
+/// per webview per event.
 pub fn start<R: Runtime>(app: AppHandle<R>, outbox: Outbox) -> std::io::Result<()> {
     thread::Builder::new()
         .name("coordinator-events".into())
         .spawn(move || {
-            for envelope in outbox {
-                deliver(&app, &envelope);
+            while let Ok(first) = outbox.recv() {
+                let mut batch = vec![first];
+                batch.extend(outbox.try_iter());
+                let handle = app.clone();
+                let posted = app.run_on_main_thread(move || {
+                    for envelope in &batch {
+                        deliver(&handle, envelope);
+                    }
+                });
+                if let Err(error) = posted {
+                    // The event loop is gone: the app is exiting.
+                    tracing::debug!(%error, "event delivery stopped");
+                    return;
+                }
             }
         })?;
     Ok(())
