@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of Axolop CRM Desktop: UI type check, formatting, the
+# Runs every test of Axolop CRM Desktop: UI type check and store tests, formatting, the
 # coordinator's unit, integration and randomised tests, the mock-runtime IPC
 # tests, and the end-to-end tests on real windows.
 #
@@ -10,19 +10,7 @@
 # D-Bus session with an unlocked gnome-keyring and an Xvfb display.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
-
-if [ -z "${AXOLOP_TEST_SESSION:-}" ]; then
-  bash scripts/setup.sh
-  export AXOLOP_TEST_SESSION=1
-  exec dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1000x24" bash "$0" "$@"
-fi
-
-# Inside the session: a real, unlocked Secret Service for the keyring tests.
-eval "$(echo -n axolop-test | gnome-keyring-daemon --unlock --components=secrets)"
-export GNOME_KEYRING_CONTROL
-# Accessibility bus activation only adds noise under Xvfb.
-export NO_AT_BRIDGE=1
+source scripts/session.sh "$0" "$@"
 
 if [ "${1:-}" = "--e2e" ]; then
   # The end-to-end tests drive the debug binary that the app's tests build.
@@ -32,5 +20,6 @@ if [ "${1:-}" = "--e2e" ]; then
 fi
 
 npm run --silent typecheck
+node --test ui/tests/
 cargo fmt --all -- --check
 cargo test --workspace
