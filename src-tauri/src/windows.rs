@@ -2,8 +2,10 @@
 //!
 //! The coordinator hands out labels (`crm-1`, `crm-2`, …, never reused) and
 //! learns of a window before its page can ask for anything, so a page never
-//! races its own registration. A window leaves the coordinator when Tauri
-//! reports it destroyed, whatever closed it.
+//! races its own registration. A window leaves the coordinator the moment it
+//! is asked to close (close button, Ctrl+W, `window_close`): it is hidden at
+//! once and its webview torn down a moment later. A window destroyed any
+//! other way leaves when Tauri reports it destroyed.
 
 use std::time::Duration;
 
