@@ -19,7 +19,18 @@ if [ "${1:-}" = "--e2e" ]; then
   exit 0
 fi
 
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 npm run --silent typecheck
-node --test ui/tests/
+node --test ui/tests/ 2>&1 | tee -a "$log"
 cargo fmt --all -- --check
-cargo test --workspace
+cargo test --workspace 2>&1 | tee -a "$log"
+
+# One closing line over every runner: cargo's "test result:" lines and
+# Node's "# pass" / "# fail" lines.
+awk '
+  /^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+  /^# pass / { p += $3 }
+  /^# fail / { f += $3 }
+  END { printf "total: %d passed, %d failed\n", p, f }
+' "$log"
