@@ -28,11 +28,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>, outbox: Outbox) -> std::io::Result<(
                 let mut batch = vec![first];
                 batch.extend(outbox.try_iter());
                 let handle = app.clone();
-                let posted = app.run_on_main_thread(move || {
-                    for envelope in &batch {
-                        deliver(&handle, envelope);
-                    }
-                });
+                let posted = app.run_on_main_thread(move || deliver(&handle, &batch));
                 if let Err(error) = posted {
                     // The event loop is gone: the app is exiting.
                     tracing::debug!(%error, "event delivery stopped");
@@ -43,16 +39,19 @@ pub fn start<R: Runtime>(app: AppHandle<R>, outbox: Outbox) -> std::io::Result<(
     Ok(())
 }
 
-/// Emits one event to the own webview of every window the coordinator
-/// knows. A window that is closing (hidden, about to be torn down) is no
-/// longer known and gets nothing, so it costs the main thread nothing.
+/// Emits each event of a batch to the own webview of every window the
+/// coordinator knows. A window that is closing (hidden, about to be torn
+/// down) is no longer known and gets nothing, so it costs the main thread
+/// nothing. Windows leave on the main thread too, so the set read once holds
+/// for the whole batch.
 ///
-/// One `emit_filter` rather than an `emit_to` per window: Tauri evaluates a
-/// script in every webview that listens to the event name on each emit, so
-/// per-window emits would cost windows² evaluations on the main thread.
-/// Every window gets the same envelope, so one emit to all webview-window
-/// targets is exact: each page's own-webview listener receives it once.
-fn deliver<R: Runtime>(app: &AppHandle<R>, envelope: &Envelope) {
+/// One `emit_filter` per event rather than an `emit_to` per window: Tauri
+/// evaluates a script in every webview that listens to the event name on
+/// each emit, so per-window emits would cost windows² evaluations on the main
+/// thread. Every window gets the same envelope, so one emit to all
+/// webview-window targets is exact: each page's own-webview listener
+/// receives it once.
+fn deliver<R: Runtime>(app: &AppHandle<R>, batch: &[Envelope]) {
     let known = app
         .state::<Hub>()
         .read(|coordinator| coordinator.windows().labels());
@@ -60,9 +59,11 @@ fn deliver<R: Runtime>(app: &AppHandle<R>, envelope: &Envelope) {
         EventTarget::WebviewWindow { label } => known.iter().any(|known| known.as_str() == label),
         _ => false,
     };
-    if let Err(error) = app.emit_filter(EVENT_NAME, envelope, recipients) {
-        // Only serialisation can fail here; a page that misses an event takes
-        // a fresh snapshot at the next one, so nothing is lost for good.
-        tracing::warn!(seq = envelope.seq, %error, "event not delivered");
+    for envelope in batch {
+        if let Err(error) = app.emit_filter(EVENT_NAME, envelope, recipients) {
+            // Only serialisation can fail here; a page that misses an event
+            // takes a fresh snapshot at the next one, so nothing is lost.
+            tracing::warn!(seq = envelope.seq, %error, "event not delivered");
+        }
     }
 }

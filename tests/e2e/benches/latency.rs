@@ -153,14 +153,7 @@ fn failover(echo: bool) -> Vec<f64> {
                 })
                 .expect("primary-changed queued");
             let seq = change.seq();
-            let reported = log
-                .first("event applied", |l| {
-                    l.at_us >= t0
-                        && l.get("window") == Some(successor.as_str())
-                        && l.number("applied_seq") >= seq
-                })
-                .unwrap_or_else(|| panic!("{successor} never reported {seq}"));
-            (reported.at_us - t0) as f64 / 1000.0
+            log.report_delay_ms(successor, seq, t0)
         })
         .collect()
 }
@@ -217,14 +210,7 @@ fn events(windows: usize, echo: bool) -> (Vec<f64>, Vec<f64>) {
         let mut slowest = f64::MIN;
         for label in &resident {
             let millis = if echo {
-                let reported = log
-                    .first("event applied", |l| {
-                        l.at_us >= queued.at_us
-                            && l.get("window") == Some(label.as_str())
-                            && l.number("applied_seq") >= seq
-                    })
-                    .unwrap_or_else(|| panic!("{label} never reported {seq}"));
-                (reported.at_us - queued.at_us) as f64 / 1000.0
+                log.report_delay_ms(label, seq, queued.at_us)
             } else {
                 let applied = traces[label]
                     .iter()
@@ -301,6 +287,19 @@ impl Log {
             })
             .collect();
         Log { lines }
+    }
+
+    /// Milliseconds from `since_us` until `window` first reported having
+    /// applied event `seq` (or a later one).
+    fn report_delay_ms(&self, window: &str, seq: u64, since_us: u64) -> f64 {
+        let reported = self
+            .first("event applied", |l| {
+                l.at_us >= since_us
+                    && l.get("window") == Some(window)
+                    && l.number("applied_seq") >= seq
+            })
+            .unwrap_or_else(|| panic!("{window} never reported {seq}"));
+        (reported.at_us - since_us) as f64 / 1000.0
     }
 
     fn first(&self, message: &str, matches: impl Fn(&Line) -> bool) -> Option<&Line> {
