@@ -57,7 +57,10 @@ fn transitions_per_second(resident: usize) -> f64 {
         } else {
             open.pop_back()
         };
-        events += coordinator.window_closed(&closing.unwrap()).unwrap().len();
+        events += coordinator
+            .window_closed(&closing.unwrap(), now)
+            .unwrap()
+            .len();
     }
     let elapsed = started.elapsed().max(Duration::from_nanos(1));
     black_box(events);

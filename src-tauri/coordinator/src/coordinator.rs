@@ -5,11 +5,12 @@
 //! the events it produced, already numbered, in the order windows must apply
 //! them.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::election::Election;
 use crate::error::Result;
 use crate::event::{Envelope, Event, EventLog};
+use crate::lock::{Acquisition, EndReason, Lease, LockChange, LockRequest, LockTable, LockToken};
 use crate::registry::WindowRegistry;
 use crate::snapshot::{
     AgencySummary, ModalPlan, SelfInfo, SessionStatus, SessionSummary, Snapshot,
@@ -17,10 +18,11 @@ use crate::snapshot::{
 use crate::window::{WindowLabel, WindowState};
 
 /// The coordinator state. The shell keeps one behind a mutex.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Coordinator {
     windows: WindowRegistry,
     election: Election,
+    locks: LockTable,
     log: EventLog,
     /// How many window labels were handed out; labels are never reused.
     labels_issued: u64,
@@ -70,19 +72,93 @@ impl Coordinator {
         }
     }
 
-    /// A window stopped answering: it loses primacy until it beats again.
+    /// A window stopped answering: it loses primacy until it beats again,
+    /// and every lock it holds or awaits, now.
     pub fn window_unresponsive(
         &mut self,
         label: &WindowLabel,
         now: Instant,
     ) -> Result<Vec<Envelope>> {
-        self.set_state(label, WindowState::Unresponsive, now)
+        let mut events = self.set_state(label, WindowState::Unresponsive, now)?;
+        events.extend(self.release_window(label, EndReason::WindowUnresponsive, now));
+        Ok(events)
     }
 
-    /// A window was destroyed.
-    pub fn window_closed(&mut self, label: &WindowLabel) -> Result<Vec<Envelope>> {
+    /// A window's page started loading again. The new page is a new holder:
+    /// everything the old one held or awaited is released.
+    pub fn window_reloaded(&mut self, label: &WindowLabel, now: Instant) -> Result<Vec<Envelope>> {
+        self.windows.state(label)?;
+        Ok(self.release_window(label, EndReason::WindowReloaded, now))
+    }
+
+    /// A window was destroyed: it leaves, and so do its locks.
+    pub fn window_closed(&mut self, label: &WindowLabel, now: Instant) -> Result<Vec<Envelope>> {
         self.windows.close(label)?;
-        Ok(self.windows_changed())
+        let mut events = self.windows_changed();
+        events.extend(self.release_window(label, EndReason::WindowClosed, now));
+        Ok(events)
+    }
+
+    /// Ends the leases and waits that are due at `now`. The shell runs it
+    /// before every other transition and when [`Self::next_deadline`] passes,
+    /// so no lease outlives its time and no wait its deadline.
+    pub fn tick(&mut self, now: Instant) -> Vec<Envelope> {
+        let changes = self.locks.expire(now);
+        self.lock_events(changes)
+    }
+
+    /// When [`Self::tick`] next has something to do.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.locks.next_deadline()
+    }
+
+    /// `window` asks for a lock: granted now, queued, or refused unchanged.
+    pub fn lock_acquire(
+        &mut self,
+        window: &WindowLabel,
+        request: LockRequest,
+        now: Instant,
+    ) -> Result<(Acquisition, Vec<Envelope>)> {
+        self.windows.state(window)?;
+        let (acquisition, change) = self.locks.acquire(window, request, now)?;
+        Ok((acquisition, self.lock_events([change])))
+    }
+
+    /// `window` releases its lease `token`; the next waiters are granted.
+    pub fn lock_release(
+        &mut self,
+        window: &WindowLabel,
+        token: LockToken,
+        now: Instant,
+    ) -> Result<Vec<Envelope>> {
+        let change = self.locks.release(window, token, now)?;
+        Ok(self.lock_events([change]))
+    }
+
+    /// `window` extends its lease `token` to end `ttl` from now.
+    pub fn lock_extend(
+        &mut self,
+        window: &WindowLabel,
+        token: LockToken,
+        ttl: Duration,
+        now: Instant,
+    ) -> Result<Lease> {
+        self.locks.extend(window, token, ttl, now)
+    }
+
+    /// `window`'s lease `token`, if it still holds it.
+    pub fn lock_check(
+        &self,
+        window: &WindowLabel,
+        token: LockToken,
+        now: Instant,
+    ) -> Option<Lease> {
+        self.locks.check(window, token, now)
+    }
+
+    /// The lock table.
+    pub fn locks(&self) -> &LockTable {
+        &self.locks
     }
 
     /// Sends the window list again, unchanged: a real event through the whole
@@ -111,7 +187,7 @@ impl Coordinator {
             },
             agency: AgencySummary::default(),
             modal: ModalPlan::default(),
-            locks: Vec::new(),
+            locks: self.locks.summaries(),
         })
     }
 
@@ -141,6 +217,23 @@ impl Coordinator {
         } else {
             Ok(Vec::new())
         }
+    }
+
+    fn release_window(
+        &mut self,
+        label: &WindowLabel,
+        reason: EndReason,
+        now: Instant,
+    ) -> Vec<Envelope> {
+        let changes = self.locks.release_window(label, reason, now);
+        self.lock_events(changes)
+    }
+
+    fn lock_events(&mut self, changes: impl IntoIterator<Item = LockChange>) -> Vec<Envelope> {
+        changes
+            .into_iter()
+            .map(|change| self.log.stamp(Event::LockChanged(change)))
+            .collect()
     }
 
     /// The events that follow any change of the window list: the list itself,

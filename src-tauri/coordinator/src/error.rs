@@ -3,9 +3,12 @@
 //! Consumers match on [`ErrorCode`], never on message text. The shell maps
 //! every error it returns to a [`WireError`] in exactly one place.
 
+use std::time::Duration;
+
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::lock::{Cycle, EndReason, LockName, LockSummary};
 use crate::window::WindowLabel;
 
 /// Result of a coordinator operation.
@@ -30,6 +33,86 @@ pub enum Error {
         /// The label that is taken.
         label: WindowLabel,
     },
+    /// An argument is out of its documented range.
+    #[error("{reason}")]
+    InvalidArgument {
+        /// What was wrong, naming the field and its limits.
+        reason: String,
+    },
+    /// A try-lock found the lock held or awaited by others.
+    #[error("lock {:?} is not free: {}", summary.name.as_str(), describe(summary))]
+    LockUnavailable {
+        /// Who holds and awaits it.
+        summary: LockSummary,
+    },
+    /// A wait for a lock ran out.
+    #[error("gave up waiting for lock {:?} after {} ms", name.as_str(), waited.as_millis())]
+    LockTimeout {
+        /// The lock waited for.
+        name: LockName,
+        /// How long the request waited.
+        waited: Duration,
+    },
+    /// The token names no live lease of the calling window.
+    #[error("lease {token} is not held by this window (released, expired, or never granted)")]
+    LockNotHeld {
+        /// The token as given (at most 32 characters of it).
+        token: String,
+    },
+    /// Waiting would close a cycle of windows waiting on each other.
+    #[error("deadlock: {cycle}; the request was refused and the others keep waiting")]
+    Deadlock {
+        /// The cycle the wait would have closed.
+        cycle: Cycle,
+    },
+    /// A window asked for a lock it already holds or awaits: it would wait
+    /// for itself (a cycle of one).
+    #[error(
+        "deadlock: {window} already {} lock {:?}; asking again would wait for itself",
+        if *held { "holds" } else { "waits for" },
+        name.as_str()
+    )]
+    AlreadyRequested {
+        /// The lock asked for again.
+        name: LockName,
+        /// The window that asked.
+        window: WindowLabel,
+        /// Whether it holds the lock (rather than waits for it).
+        held: bool,
+    },
+    /// A window asked for more locks than one window may hold or await.
+    #[error("{window} already holds or awaits {limit} locks, the most one window may")]
+    TooMany {
+        /// The window that asked.
+        window: WindowLabel,
+        /// The limit.
+        limit: usize,
+    },
+    /// A wait ended because its window went away or stopped responding.
+    #[error("the wait for lock {:?} was cancelled: {reason}", name.as_str())]
+    WaitCancelled {
+        /// The lock waited for.
+        name: LockName,
+        /// What happened to the window.
+        reason: EndReason,
+    },
+    /// The app is shutting down.
+    #[error("the app is shutting down")]
+    Shutdown,
+}
+
+/// "held by crm-1 (exclusive), 2 waiting".
+fn describe(summary: &LockSummary) -> String {
+    let holders: Vec<_> = summary.holders.iter().map(|h| h.as_str()).collect();
+    let mut text = if holders.is_empty() {
+        "others are queued for it".to_owned()
+    } else {
+        format!("held by {} ({})", holders.join(", "), summary.mode)
+    };
+    if !summary.waiting.is_empty() {
+        text.push_str(&format!(", {} waiting", summary.waiting.len()));
+    }
+    text
 }
 
 impl Error {
@@ -38,6 +121,15 @@ impl Error {
         match self {
             Error::UnknownWindow { .. } | Error::NoPrimary => ErrorCode::NotFound,
             Error::WindowExists { .. } => ErrorCode::Conflict,
+            Error::InvalidArgument { .. } => ErrorCode::InvalidArgument,
+            Error::LockUnavailable { .. } | Error::WaitCancelled { .. } => {
+                ErrorCode::LockUnavailable
+            }
+            Error::LockTimeout { .. } => ErrorCode::LockTimeout,
+            Error::LockNotHeld { .. } => ErrorCode::LockNotHeld,
+            Error::Deadlock { .. } | Error::AlreadyRequested { .. } => ErrorCode::Deadlock,
+            Error::TooMany { .. } => ErrorCode::TooMany,
+            Error::Shutdown => ErrorCode::Internal,
         }
     }
 }
@@ -53,6 +145,17 @@ pub enum ErrorCode {
     NotFound,
     /// The request contradicts the current state (stale version, taken name).
     Conflict,
+    /// A try-lock found the lock taken, or a wait was cancelled because the
+    /// window went away.
+    LockUnavailable,
+    /// A wait for a lock ran out.
+    LockTimeout,
+    /// The lease token is unknown, expired, released, or another window's.
+    LockNotHeld,
+    /// Waiting would close a cycle of waiting windows (the message names it).
+    Deadlock,
+    /// A per-window limit was reached (256 locks held or awaited).
+    TooMany,
     /// The platform failed (window creation, webview); the state is unchanged.
     Internal,
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::election::PrimaryChange;
+use crate::lock::LockChange;
 use crate::window::WindowSummary;
 
 /// The name of the one IPC event every coordinator event travels under.
@@ -25,6 +26,9 @@ pub enum Event {
     },
     /// The primary moved (or there is none left).
     PrimaryChanged(PrimaryChange),
+    /// A lock was granted, queued for, released, or lost; carries the lock's
+    /// new state and the leases that ended.
+    LockChanged(LockChange),
 }
 
 impl Event {
@@ -33,6 +37,7 @@ impl Event {
         match self {
             Event::WindowsChanged { .. } => "windows-changed",
             Event::PrimaryChanged(_) => "primary-changed",
+            Event::LockChanged(_) => "lock-changed",
         }
     }
 }

@@ -11,6 +11,8 @@
 //! - [`window`]: window labels, states and the summaries shown to the UI.
 //! - [`registry`]: the open windows, in the order they were opened.
 //! - [`election`]: who is primary, and the epoch that fences old primaries.
+//! - [`lock`]: named locks with leases, FIFO waiting, fences and deadlock
+//!   detection.
 //! - [`event`]: the typed events and their global sequence numbers.
 //! - [`snapshot`]: the whole state as one window sees it.
 //! - [`coordinator`]: the state machine that ties the parts together.
@@ -20,6 +22,7 @@ pub mod coordinator;
 pub mod election;
 pub mod error;
 pub mod event;
+pub mod lock;
 pub mod registry;
 pub mod snapshot;
 pub mod window;
@@ -28,6 +31,10 @@ pub use coordinator::Coordinator;
 pub use election::{Election, PrimaryChange, PrimaryInfo, Role};
 pub use error::{Error, ErrorCode, Result, WireError};
 pub use event::{Envelope, Event};
+pub use lock::{
+    Acquisition, Lease, LeaseInfo, LockChange, LockCheck, LockMode, LockName, LockRequest,
+    LockSummary, LockTable, LockToken, WallClock,
+};
 pub use registry::WindowRegistry;
 pub use snapshot::Snapshot;
 pub use window::{WindowLabel, WindowRef, WindowState, WindowSummary};

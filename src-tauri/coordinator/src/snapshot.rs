@@ -8,6 +8,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::election::{PrimaryInfo, Role};
+use crate::lock::LockSummary;
 use crate::window::{WindowLabel, WindowSummary};
 
 /// Everything a window needs to render, as of event `seq`.
@@ -97,29 +98,4 @@ pub struct ModalPlan {
     pub required: Option<ModalKind>,
     /// The window presenting it: the primary.
     pub presenter: Option<WindowLabel>,
-}
-
-/// How a lock is held.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum LockMode {
-    /// One holder at a time.
-    Exclusive,
-    /// Any number of shared holders, and no exclusive one.
-    Shared,
-}
-
-/// A named lock that is held or awaited.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct LockSummary {
-    /// The lock's name.
-    pub name: String,
-    /// The mode of the current holders.
-    pub mode: LockMode,
-    /// The windows holding it.
-    pub holders: Vec<WindowLabel>,
-    /// The windows waiting for it, in grant order.
-    pub waiting: Vec<WindowLabel>,
-    /// The fence number of the newest grant.
-    pub fence: u64,
 }

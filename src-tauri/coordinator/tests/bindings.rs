@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use axolop_coordinator::{Envelope, Snapshot, WindowRef, WireError};
+use axolop_coordinator::{Envelope, LeaseInfo, LockCheck, Snapshot, WindowRef, WireError};
 use ts_rs::{Config, TS};
 
 fn bindings_dir() -> PathBuf {
@@ -24,6 +24,8 @@ fn export_into(dir: &Path) {
     Snapshot::export_all(&config).unwrap();
     WireError::export_all(&config).unwrap();
     WindowRef::export_all(&config).unwrap();
+    LeaseInfo::export_all(&config).unwrap();
+    LockCheck::export_all(&config).unwrap();
 }
 
 fn read_tree(dir: &Path) -> BTreeMap<String, String> {

@@ -61,6 +61,8 @@ impl Replica {
             Event::PrimaryChanged(change) => {
                 self.primary = change.label.clone().map(|label| (label, change.epoch));
             }
+            // These schedules take no locks; `lock_schedules.rs` covers them.
+            Event::LockChanged(_) => {}
         }
     }
 }
@@ -89,7 +91,7 @@ fn run(schedule: &[Step]) -> Result<(), TestCaseError> {
                 None => continue,
             },
             Step::Close(i) => match pick(&coordinator, *i) {
-                Some(label) => coordinator.window_closed(&label).unwrap(),
+                Some(label) => coordinator.window_closed(&label, now).unwrap(),
                 None => continue,
             },
             Step::Hang(i) => match pick(&coordinator, *i) {
@@ -165,7 +167,7 @@ fn epochs_strictly_increase(schedule: &[Step]) -> Result<(), TestCaseError> {
                     continue;
                 };
                 match step {
-                    Step::Close(_) => coordinator.window_closed(&label).unwrap(),
+                    Step::Close(_) => coordinator.window_closed(&label, now).unwrap(),
                     Step::Attach(_) => coordinator.window_attached(&label, now).unwrap().1,
                     Step::Hang(_) => coordinator.window_unresponsive(&label, now).unwrap(),
                     _ => coordinator.heartbeat(&label, now).unwrap(),

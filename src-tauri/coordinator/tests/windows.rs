@@ -60,9 +60,9 @@ fn permutations<T: Clone>(items: &[T]) -> Vec<Vec<T>> {
 
 #[test]
 fn labels_count_up_and_are_never_reused() {
-    let (mut coordinator, labels, _) = with_ready_windows(3);
+    let (mut coordinator, labels, now) = with_ready_windows(3);
     assert_eq!(labels, vec![label(1), label(2), label(3)]);
-    coordinator.window_closed(&label(3)).unwrap();
+    coordinator.window_closed(&label(3), now).unwrap();
     assert_eq!(coordinator.next_label(), label(4));
 }
 
@@ -94,8 +94,8 @@ fn three_windows_have_exactly_one_primary_the_oldest() {
 
 #[test]
 fn closing_the_primary_elects_the_oldest_remaining_window_in_a_new_epoch() {
-    let (mut coordinator, _, _) = with_ready_windows(3);
-    let events = coordinator.window_closed(&label(1)).unwrap();
+    let (mut coordinator, _, now) = with_ready_windows(3);
+    let events = coordinator.window_closed(&label(1), now).unwrap();
     assert_eq!(
         primary_changes(&events),
         vec![PrimaryChange {
@@ -111,8 +111,8 @@ fn closing_the_primary_elects_the_oldest_remaining_window_in_a_new_epoch() {
 
 #[test]
 fn closing_a_secondary_keeps_the_primary_and_the_epoch() {
-    let (mut coordinator, _, _) = with_ready_windows(3);
-    let events = coordinator.window_closed(&label(2)).unwrap();
+    let (mut coordinator, _, now) = with_ready_windows(3);
+    let events = coordinator.window_closed(&label(2), now).unwrap();
     assert!(primary_changes(&events).is_empty());
     assert_eq!(coordinator.election().epoch(), 1);
     assert_eq!(primary_of(&coordinator), Some(label(1)));
@@ -120,13 +120,13 @@ fn closing_a_secondary_keeps_the_primary_and_the_epoch() {
 
 #[test]
 fn every_close_order_of_five_windows_keeps_one_primary_until_the_last_closes() {
-    let (template, labels, _) = with_ready_windows(5);
+    let (_, labels, now) = with_ready_windows(5);
     for order in permutations(&labels) {
-        let mut coordinator = template.clone();
+        let (mut coordinator, _, _) = with_ready_windows(5);
         let mut last_epoch = coordinator.election().epoch();
         for (closed, label) in order.iter().enumerate() {
             let was_primary = primary_of(&coordinator).as_ref() == Some(label);
-            let events = coordinator.window_closed(label).unwrap();
+            let events = coordinator.window_closed(label, now).unwrap();
             let changes = primary_changes(&events);
             assert_eq!(changes.len(), usize::from(was_primary), "{order:?}");
             for change in changes {
@@ -192,7 +192,7 @@ fn refused_calls_name_the_window_and_change_nothing() {
     let before = format!("{coordinator:?}");
     let unknown = label(42);
     let errors = [
-        coordinator.window_closed(&unknown).unwrap_err(),
+        coordinator.window_closed(&unknown, now).unwrap_err(),
         coordinator.window_attached(&unknown, now).unwrap_err(),
         coordinator.heartbeat(&unknown, now).unwrap_err(),
         coordinator.snapshot(&unknown).unwrap_err(),
