@@ -5,61 +5,14 @@
 //! The mock runtime never reports a window destroyed, so closing windows is
 //! tested end to end, on the real runtime (`tests/e2e`).
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axolop_desktop::configure;
+use common::{app, eventually, invoke, snapshot, window};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{
-    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
-};
-use tauri::webview::InvokeRequest;
-use tauri::{App, Listener, Manager, WebviewWindow, WebviewWindowBuilder};
-
-/// A mock app after set-up: the first window is open.
-fn app() -> App<MockRuntime> {
-    let mut app = configure(mock_builder(), |_| Ok(()))
-        .build(mock_context(noop_assets()))
-        .expect("mock app");
-    // One iteration runs set-up; `run_return` would block on the mock loop.
-    #[allow(deprecated)]
-    app.run_iteration(|_, _| {});
-    app
-}
-
-fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
-    app.get_webview_window(label)
-        .unwrap_or_else(|| panic!("window {label} is open"))
-}
-
-fn invoke(window: &WebviewWindow<MockRuntime>, command: &str, body: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: command.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().unwrap(),
-        body: InvokeBody::Json(body),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())
-}
-
-fn snapshot(window: &WebviewWindow<MockRuntime>) -> Value {
-    invoke(window, "coordinator_snapshot", json!({})).expect("snapshot")
-}
-
-/// Waits (bounded) until `check` holds; events are delivered on their own thread.
-fn eventually(what: &str, check: impl Fn() -> bool) {
-    for _ in 0..200 {
-        if check() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("never happened: {what}");
-}
+use tauri::{Listener, Manager, WebviewWindowBuilder};
 
 #[test]
 fn the_first_window_opens_at_start_and_its_snapshot_names_it_primary() {

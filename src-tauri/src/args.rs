@@ -5,6 +5,10 @@
 //! rejects unknown fields and answers `{code: "invalid_argument", message}`
 //! before the command runs, so a rejected call never touches any state.
 
+use std::time::Duration;
+
+use axolop_coordinator::lock::request::checked_ttl;
+use axolop_coordinator::{LockMode, LockRequest, LockToken};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use tauri::ipc::{CommandArg, CommandItem, InvokeBody, InvokeError};
@@ -27,6 +31,79 @@ pub struct NoArgs {}
 pub struct HeartbeatArgs {
     /// The newest event the page has applied, when it reports one.
     pub applied_seq: Option<u64>,
+}
+
+/// The arguments of `lock_acquire`; range checks happen in [`Self::request`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LockAcquireArgs {
+    /// The lock's name.
+    pub name: String,
+    /// `exclusive` (the default) or `shared`.
+    pub mode: Option<LockMode>,
+    /// The lease time, 100 ms to 10 min (default 30 s).
+    pub ttl_ms: Option<u64>,
+    /// How long to wait, 0 (try-lock) to 60 s (default 10 s).
+    pub wait_ms: Option<u64>,
+}
+
+impl LockAcquireArgs {
+    /// The checked request.
+    pub fn request(&self) -> Result<LockRequest, Error> {
+        Ok(LockRequest::new(
+            &self.name,
+            self.mode,
+            self.ttl_ms,
+            self.wait_ms,
+        )?)
+    }
+}
+
+/// The longest token text accepted; a real token is far shorter.
+const TOKEN_MAX_CHARS: usize = 64;
+
+/// The arguments of `lock_release` and `lock_check`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockTokenArgs {
+    /// The lease's token, as `lock_acquire` returned it.
+    pub token: String,
+}
+
+impl LockTokenArgs {
+    /// The token; text that names no lease this app issued is
+    /// `lock_not_held`, text too long to be a token `invalid_argument`.
+    pub fn token(&self) -> Result<LockToken, Error> {
+        parse_token(&self.token)
+    }
+}
+
+/// The arguments of `lock_extend`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LockExtendArgs {
+    /// The lease's token.
+    pub token: String,
+    /// The new lease time from now, 100 ms to 10 min.
+    pub ttl_ms: u64,
+}
+
+impl LockExtendArgs {
+    /// The token and the checked lease time.
+    pub fn parts(&self) -> Result<(LockToken, Duration), Error> {
+        Ok((parse_token(&self.token)?, checked_ttl(self.ttl_ms)?))
+    }
+}
+
+fn parse_token(text: &str) -> Result<LockToken, Error> {
+    if text.chars().count() > TOKEN_MAX_CHARS {
+        return Err(Error::Coordinator(
+            axolop_coordinator::Error::InvalidArgument {
+                reason: format!("a lock token has at most {TOKEN_MAX_CHARS} characters"),
+            },
+        ));
+    }
+    Ok(text.parse()?)
 }
 
 impl<'de, T: DeserializeOwned, R: Runtime> CommandArg<'de, R> for Args<T> {

@@ -1,10 +1,11 @@
-//! The one shared coordinator, its clock, and the ordered event outbox.
+//! The one shared coordinator, its clocks, and the ordered event outbox.
 
 use std::sync::mpsc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use axolop_coordinator::{Coordinator, Envelope};
+use axolop_coordinator::{Coordinator, Envelope, Lease, LeaseInfo, WallClock};
 use parking_lot::Mutex;
+use tokio::sync::Notify;
 
 use crate::error::Result;
 use crate::timing;
@@ -15,33 +16,96 @@ pub type Outbox = mpsc::Receiver<Envelope>;
 /// The coordinator every window talks to, managed as Tauri state.
 pub struct Hub {
     /// A `parking_lot::Mutex` rather than an async one: no `.await` ever
-    /// happens while it is held, and each critical section is one state
+    /// happens while it is held (a queued lock request awaits its answer
+    /// after the guard is gone), and each critical section is one state
     /// transition of a few microseconds. Events are queued while it is held,
     /// so the outbox order is the sequence order.
     coordinator: Mutex<Coordinator>,
     outbox: mpsc::Sender<Envelope>,
+    /// Woken when a transition brings the next lease expiry or wait deadline
+    /// forward, so the deadline task (`deadlines`) sleeps until the new one.
+    deadline_moved: Notify,
+    /// Converts lease expiries to the Unix milliseconds pages receive.
+    clock: WallClock,
 }
 
 impl Hub {
     /// A hub with no windows, and the receiving end of its outbox.
     pub fn new() -> (Self, Outbox) {
         let (outbox, events) = mpsc::channel();
+        let unix_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_millis() as u64);
         let hub = Self {
             coordinator: Mutex::new(Coordinator::new()),
             outbox,
+            deadline_moved: Notify::new(),
+            clock: WallClock::new(Instant::now(), unix_ms),
         };
         (hub, events)
     }
 
     /// Runs one transition at the current time, queues the events it
     /// produced, and returns its result.
+    ///
+    /// Leases and waits that are due are ended first, so every transition
+    /// sees the table as of now, whether or not the deadline task has woken
+    /// yet; their events go out even when the transition itself is refused.
     pub fn transact<T>(
         &self,
         change: impl FnOnce(&mut Coordinator, Instant) -> axolop_coordinator::Result<(T, Vec<Envelope>)>,
     ) -> Result<T> {
         let mut coordinator = self.coordinator.lock();
         let now = Instant::now();
-        let (result, events) = change(&mut coordinator, now)?;
+        let deadline_before = coordinator.next_deadline();
+        let ticked = coordinator.tick(now);
+        self.queue(ticked, now);
+        let outcome = change(&mut coordinator, now);
+        let deadline_after = coordinator.next_deadline();
+        if deadline_after.is_some_and(|after| deadline_before.is_none_or(|before| after < before)) {
+            self.deadline_moved.notify_one();
+        }
+        let (result, events) = outcome?;
+        self.queue(events, now);
+        Ok(result)
+    }
+
+    /// Like [`Hub::transact`] for transitions that return only events.
+    pub fn apply(
+        &self,
+        change: impl FnOnce(&mut Coordinator, Instant) -> axolop_coordinator::Result<Vec<Envelope>>,
+    ) -> Result<()> {
+        self.transact(|coordinator, now| Ok(((), change(coordinator, now)?)))
+    }
+
+    /// Ends the leases and waits that are due now.
+    pub fn tick(&self) {
+        // A transition that changes nothing else.
+        let _ = self.apply(|_, _| Ok(Vec::new()));
+    }
+
+    /// Reads the coordinator state without changing it.
+    pub fn read<T>(&self, query: impl FnOnce(&Coordinator) -> T) -> T {
+        query(&self.coordinator.lock())
+    }
+
+    /// When the next lease expires or wait runs out.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.read(Coordinator::next_deadline)
+    }
+
+    /// Resolves when a transition brings the next deadline forward (or
+    /// already did since the last call).
+    pub async fn deadline_moved(&self) {
+        self.deadline_moved.notified().await;
+    }
+
+    /// A lease as the page that holds it receives it.
+    pub fn lease_info(&self, lease: &Lease) -> LeaseInfo {
+        lease.info(&self.clock)
+    }
+
+    fn queue(&self, events: Vec<Envelope>, now: Instant) {
         for event in events {
             tracing::trace!(
                 target: timing::TARGET,
@@ -55,19 +119,5 @@ impl Hub {
             // window is left to tell.
             let _ = self.outbox.send(event);
         }
-        Ok(result)
-    }
-
-    /// Like [`Hub::transact`] for transitions that return only events.
-    pub fn apply(
-        &self,
-        change: impl FnOnce(&mut Coordinator, Instant) -> axolop_coordinator::Result<Vec<Envelope>>,
-    ) -> Result<()> {
-        self.transact(|coordinator, now| Ok(((), change(coordinator, now)?)))
-    }
-
-    /// Reads the coordinator state without changing it.
-    pub fn read<T>(&self, query: impl FnOnce(&Coordinator) -> T) -> T {
-        query(&self.coordinator.lock())
     }
 }

@@ -8,6 +8,7 @@
 //!
 //! - [`hub`]: the one shared coordinator, its clock, and the ordered outbox.
 //! - [`delivery`]: sends each coordinator event to every window's own webview.
+//! - [`deadlines`]: wakes the coordinator when a lease expires or a wait runs out.
 //! - [`windows`]: opens, numbers, closes and focuses CRM windows.
 //! - [`menu`]: the window menu and its keyboard shortcuts.
 //! - [`commands`]: the IPC commands, each a line or two that delegates.
@@ -19,6 +20,7 @@
 
 pub mod args;
 pub mod commands;
+pub mod deadlines;
 pub mod delivery;
 pub mod error;
 pub mod hub;
@@ -48,6 +50,7 @@ pub fn configure<R: Runtime>(
         .setup(move |app| {
             prepare(app.handle())?;
             delivery::start(app.handle().clone(), outbox)?;
+            deadlines::start(app.handle().clone());
             windows::open(app.handle())?;
             Ok(())
         })

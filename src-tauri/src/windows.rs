@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use axolop_coordinator::{WindowLabel, WindowRef};
+use tauri::webview::PageLoadEvent;
 use tauri::{
     AppHandle, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder, WindowEvent,
 };
@@ -50,7 +51,7 @@ pub fn open<R: Runtime, M: Manager<R>>(manager: &M) -> Result<WindowRef> {
         Err(error) => {
             tracing::error!(window = %label, %error, "window could not be created");
             // Undo the registration; the label stays unused.
-            hub.apply(|coordinator, _| coordinator.window_closed(&label))?;
+            hub.apply(|coordinator, now| coordinator.window_closed(&label, now))?;
             Err(error)
         }
     }
@@ -102,7 +103,12 @@ fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<
     )
     .title(title(label))
     .inner_size(SIZE.0, SIZE.1)
-    .min_inner_size(MIN_SIZE.0, MIN_SIZE.1);
+    .min_inner_size(MIN_SIZE.0, MIN_SIZE.1)
+    .on_page_load(|webview, payload| {
+        if payload.event() == PageLoadEvent::Started {
+            page_started(webview.app_handle(), &WindowLabel::from(webview.label()));
+        }
+    });
     let builder = menu::attach(manager, label.as_str(), builder)?;
     let window = builder.build()?;
     let label = label.clone();
@@ -135,14 +141,29 @@ fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<
     Ok(window)
 }
 
+/// A window's page (re)started loading: the old page, if any, is gone, and
+/// with it every lock it held or awaited. The first load finds nothing to
+/// release.
+fn page_started<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) {
+    let released = app.state::<Hub>().apply(|coordinator, now| {
+        if !coordinator.windows().contains(label) {
+            return Ok(Vec::new());
+        }
+        coordinator.window_reloaded(label, now)
+    });
+    if let Err(error) = released {
+        tracing::warn!(window = %label, %error, "the locks of a reloaded page could not be released");
+    }
+}
+
 /// Removes a leaving window from the coordinator, once: the close request
 /// and the destruction that follows both report it.
 fn forget<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) {
-    let forgotten = app.state::<Hub>().transact(|coordinator, _| {
+    let forgotten = app.state::<Hub>().transact(|coordinator, now| {
         if !coordinator.windows().contains(label) {
             return Ok((false, Vec::new()));
         }
-        Ok((true, coordinator.window_closed(label)?))
+        Ok((true, coordinator.window_closed(label, now)?))
     });
     match forgotten {
         Ok(true) => tracing::info!(window = %label, "window closed"),

@@ -5,6 +5,7 @@
  */
 
 import { commands, describeError, onCoordinatorEvent, ownLabel } from './ipc.js';
+import { createLocks, describeLoss, ownLosses } from './locks.js';
 import { CoordinatorStore } from './store.js';
 import { render, renderSyncProblem, showNotice } from './view.js';
 
@@ -14,12 +15,20 @@ const HEARTBEAT_MS = 1000;
 const label = ownLabel();
 document.documentElement.dataset.windowLabel = label;
 
+/** Named locks over the real coordinator, fed the lock-changed events below. */
+const locks = createLocks({ commands, label });
+
 /**
  * Diagnostics, read by the tests and benchmarks. With `echo` set, the page
  * reports every applied event at once (a heartbeat with its sequence number),
- * so latency is measured on the coordinator's clock.
+ * so latency is measured on the coordinator's clock. `withLock` lets
+ * end-to-end tests hold locks the way page code does.
  */
-const diagnostics = { store: /** @type {CoordinatorStore | null} */ (null), echo: false };
+const diagnostics = {
+  store: /** @type {CoordinatorStore | null} */ (null),
+  echo: false,
+  withLock: locks.withLock,
+};
 Object.defineProperty(window, '__axolop', { value: diagnostics, enumerable: false });
 
 /** The pending animation frame that renders the newest state, if any. */
@@ -52,7 +61,18 @@ const store = new CoordinatorStore(
 );
 diagnostics.store = store;
 
-await onCoordinatorEvent((envelope) => store.receive(envelope));
+await onCoordinatorEvent((envelope) => {
+  // Lost leases are read off every event as it arrives, not as the store
+  // applies it: an ended lease is a fact on its own, so it need not wait
+  // behind a resync, and each event reaches a window once.
+  if (envelope.kind === 'lock-changed') {
+    locks.observe(envelope.data);
+    for (const loss of ownLosses(envelope.data, label)) {
+      showNotice(describeLoss(envelope.data.name, loss.reason));
+    }
+  }
+  store.receive(envelope);
+});
 await store.resync();
 
 // Beats come from the page's main thread, so a hung page stops beating.

@@ -8,6 +8,18 @@
 /** @typedef {import('../bindings/Envelope').Envelope} Envelope */
 /** @typedef {import('../bindings/WireError').WireError} WireError */
 /** @typedef {import('../bindings/WindowRef').WindowRef} WindowRef */
+/** @typedef {import('../bindings/LeaseInfo').LeaseInfo} LeaseInfo */
+/** @typedef {import('../bindings/LockCheck').LockCheck} LockCheck */
+/** @typedef {import('../bindings/LockMode').LockMode} LockMode */
+
+/**
+ * What `lock_acquire` accepts besides the name. Absent fields take the
+ * coordinator's defaults: exclusive, a 30 s lease, a 10 s wait.
+ * @typedef {object} AcquireOptions
+ * @property {LockMode} [mode]
+ * @property {number} [ttlMs] lease time, 100..600000 ms
+ * @property {number} [waitMs] longest wait, 0..60000 ms; 0 is a try-lock
+ */
 
 /** The one event name every coordinator event travels under. */
 export const EVENT_NAME = 'coordinator';
@@ -39,7 +51,48 @@ export const commands = {
    * @returns {Promise<null>}
    */
   heartbeat: (appliedSeq) => invoke('heartbeat', appliedSeq === undefined ? {} : { appliedSeq }),
+  /**
+   * Acquires a named lock, waiting in line if it is taken.
+   * @param {string} name
+   * @param {AcquireOptions} [options]
+   * @returns {Promise<LeaseInfo>}
+   */
+  lockAcquire: (name, options = {}) =>
+    invoke(
+      'lock_acquire',
+      // Picked field by field: callers may pass a wider object (withLock's
+      // options), and the coordinator refuses fields it does not know.
+      present({ name, mode: options.mode, ttlMs: options.ttlMs, waitMs: options.waitMs }),
+    ),
+  /**
+   * @param {string} token
+   * @returns {Promise<null>}
+   */
+  lockRelease: (token) => invoke('lock_release', { token }),
+  /**
+   * Renews a lease for `ttlMs` from now.
+   * @param {string} token
+   * @param {number} ttlMs
+   * @returns {Promise<LeaseInfo>}
+   */
+  lockExtend: (token, ttlMs) => invoke('lock_extend', { token, ttlMs }),
+  /**
+   * @param {string} token
+   * @returns {Promise<LockCheck>}
+   */
+  lockCheck: (token) => invoke('lock_check', { token }),
 };
+
+/**
+ * The fields of `args` that have a value. An absent optional argument is left
+ * off the wire: the contract asks for a coordinator default by a missing
+ * field, and `null` is no part of it.
+ * @param {Record<string, unknown>} args
+ * @returns {Record<string, unknown>}
+ */
+function present(args) {
+  return Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined && value !== null));
+}
 
 /**
  * Subscribes to coordinator events sent to this window's own webview.

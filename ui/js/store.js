@@ -8,10 +8,16 @@
  * later one means an event was missed, and a fresh snapshot replaces the
  * state. Events that arrive while a snapshot is being fetched are queued and
  * applied after it.
+ *
+ * Invariant: `state.locks` holds exactly the locks that are held or awaited,
+ * sorted by name as the coordinator sorts them, as `LockSummary` values (a
+ * change's `ended` list is news, not state, and is not kept).
  */
 
 /** @typedef {import('../bindings/Snapshot').Snapshot} Snapshot */
 /** @typedef {import('../bindings/Envelope').Envelope} Envelope */
+/** @typedef {import('../bindings/LockChange').LockChange} LockChange */
+/** @typedef {import('../bindings/LockSummary').LockSummary} LockSummary */
 
 /** How long to wait before retrying a failed snapshot, in ms. */
 const RETRY_MS = 500;
@@ -144,5 +150,62 @@ export function applyEvent(state, envelope) {
       state.self.role = label === state.self.label ? 'primary' : 'secondary';
       break;
     }
+    case 'lock-changed':
+      applyLockChange(state.locks, envelope.data);
+      break;
   }
+}
+
+/**
+ * Puts one lock's new state into a sorted lock list, in place: replaced or
+ * inserted in name order, or removed once nobody holds or awaits it.
+ * @param {LockSummary[]} locks sorted by name
+ * @param {LockChange} change
+ */
+export function applyLockChange(locks, change) {
+  const { name, mode, holders, waiting, fence } = change;
+  const index = lowerBound(locks, name);
+  const present = index < locks.length && locks[index].name === name;
+  if (holders.length === 0 && waiting.length === 0) {
+    if (present) locks.splice(index, 1);
+  } else if (present) {
+    locks[index] = { name, mode, holders, waiting, fence };
+  } else {
+    locks.splice(index, 0, { name, mode, holders, waiting, fence });
+  }
+}
+
+/**
+ * The index of the first lock not ordered before `name`.
+ * @param {LockSummary[]} locks sorted by name
+ * @param {string} name
+ */
+function lowerBound(locks, name) {
+  let low = 0;
+  let high = locks.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareNames(locks[middle].name, name) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * Orders names as the coordinator does (Rust orders strings by UTF-8 bytes,
+ * which is code point order). JavaScript's `<` compares UTF-16 units, which
+ * puts characters above U+FFFF before U+E000..U+FFFF; a list kept in that
+ * order would disagree with the next snapshot's.
+ * @param {string} a
+ * @param {string} b
+ */
+export function compareNames(a, b) {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; ) {
+    const x = /** @type {number} */ (a.codePointAt(i));
+    const y = /** @type {number} */ (b.codePointAt(i));
+    if (x !== y) return x - y;
+    i += x > 0xffff ? 2 : 1;
+  }
+  return a.length - b.length;
 }

@@ -1,11 +1,13 @@
 // @ts-check
 /**
  * Rendering: the coordinator state into the page. Pure DOM updates, no IPC.
- * Page hooks (`data-testid`, `data-window-label`) are part of the contract.
+ * Page hooks (`data-testid`, `data-window-label`, `data-lock-name`) are part
+ * of the contract.
  */
 
 /** @typedef {import('../bindings/Snapshot').Snapshot} Snapshot */
 /** @typedef {import('../bindings/WindowState').WindowState} WindowState */
+/** @typedef {import('../bindings/LockSummary').LockSummary} LockSummary */
 
 /**
  * @param {string} selector
@@ -80,6 +82,7 @@ export function render(state) {
   sync.dataset.state = 'ok';
   sync.title = `Up to date with coordinator event ${state.seq}`;
   setText('[data-testid=primary-epoch]', state.primary ? `epoch ${state.primary.epoch}` : '');
+  renderLocks(state);
 }
 
 /** What the window list shows, as one comparable string. */
@@ -118,6 +121,108 @@ function renderWindowList(state) {
   });
   list.replaceChildren(...items);
   element('[data-testid=window-count]').textContent = String(state.windows.length);
+}
+
+/**
+ * The rendered lock items by lock name, each with the summary it shows (and
+ * that summary as one comparable string). A lock event touches one lock, so
+ * only that item is rebuilt; the others keep their nodes and cost no layout.
+ * The store replaces a summary rather than editing it, so an unchanged
+ * object is an unchanged lock; after a resync (all objects new) the string
+ * decides. The window's own label is fixed for the page, so it is no part
+ * of the key.
+ * @type {Map<string, { lock: LockSummary, key: string, item: HTMLLIElement }>}
+ */
+const renderedLocks = new Map();
+
+/** @param {Snapshot} state */
+function renderLocks(state) {
+  const self = state.self.label;
+  const list = element('[data-testid=lock-list]');
+  const items = state.locks.map((lock) => {
+    const known = renderedLocks.get(lock.name);
+    if (known && known.lock === lock) return known.item;
+    const key = JSON.stringify(lock);
+    if (known && known.key === key) {
+      known.lock = lock;
+      return known.item;
+    }
+    const item = lockItem(lock, self);
+    renderedLocks.set(lock.name, { lock, key, item });
+    return item;
+  });
+  if (renderedLocks.size > items.length) {
+    const names = new Set(state.locks.map((lock) => lock.name));
+    for (const name of renderedLocks.keys()) {
+      if (!names.has(name)) renderedLocks.delete(name);
+    }
+  }
+  const children = list.children;
+  if (children.length !== items.length || items.some((item, i) => children[i] !== item)) {
+    list.replaceChildren(...items);
+  }
+
+  const empty = element('[data-testid=lock-empty]');
+  const hideEmpty = items.length > 0;
+  if (empty.hidden !== hideEmpty) empty.hidden = hideEmpty;
+
+  setText('[data-testid=lock-count] > strong', String(state.locks.length));
+  const own = state.locks.filter((lock) => lock.holders.includes(self) || lock.waiting.includes(self)).length;
+  const count = element('[data-testid=lock-count]');
+  const title = `${state.locks.length} held or awaited; ${own} by this window`;
+  if (count.title !== title) count.title = title;
+}
+
+/**
+ * @param {LockSummary} lock
+ * @param {string} self this window's label
+ */
+function lockItem(lock, self) {
+  const item = document.createElement('li');
+  item.dataset.testid = 'lock';
+  item.dataset.lockName = lock.name;
+  item.dataset.mode = lock.mode;
+  item.dataset.fence = String(lock.fence);
+  const isHolder = lock.holders.includes(self);
+  const isWaiting = lock.waiting.includes(self);
+  if (isHolder) item.dataset.self = 'holder';
+  else if (isWaiting) item.dataset.self = 'waiting';
+
+  const head = document.createElement('div');
+  head.className = 'lock-head';
+  const name = document.createElement('span');
+  name.className = 'lock-name';
+  name.textContent = lock.name;
+  head.append(name, badge(lock.mode, lock.mode));
+  item.append(head);
+
+  const detail = document.createElement('div');
+  detail.className = 'lock-detail';
+  const holders = document.createElement('span');
+  holders.className = 'lock-holders';
+  holders.dataset.testid = 'lock-holders';
+  if (lock.holders.length === 0) {
+    holders.textContent = 'no holder';
+  } else {
+    holders.append(
+      'held by',
+      ...lock.holders.map((holder) =>
+        holder === self ? badge('this window', 'self') : badge(`Window ${windowNumber(holder)}`, 'holder'),
+      ),
+    );
+  }
+  const waiting = document.createElement('span');
+  waiting.dataset.testid = 'lock-waiting';
+  waiting.textContent =
+    lock.waiting.length === 0
+      ? 'none waiting'
+      : `${lock.waiting.length} waiting${isWaiting ? ' (this window among them)' : ''}`;
+  const fence = document.createElement('span');
+  fence.dataset.testid = 'lock-fence';
+  fence.textContent = `fence ${lock.fence}`;
+  detail.append(holders, '·', waiting, '·', fence);
+  item.append(detail);
+  return item;
 }
 
 /**

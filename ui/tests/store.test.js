@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { CoordinatorStore } from '../js/store.js';
+import { CoordinatorStore, compareNames } from '../js/store.js';
 
 /** @typedef {import('../bindings/Snapshot').Snapshot} Snapshot */
 /** @typedef {import('../bindings/Envelope').Envelope} Envelope */
+/** @typedef {import('../bindings/LockChange').LockChange} LockChange */
 
 /**
  * A snapshot of `windows` ready windows at `seq`, as `self` sees it.
@@ -45,6 +46,15 @@ function windowsChanged(seq, windows) {
  */
 function primaryChanged(seq, label, epoch) {
   return { seq, kind: 'primary-changed', data: { label, epoch } };
+}
+
+/**
+ * @param {number} seq
+ * @param {Omit<LockChange, 'ended' | 'mode' | 'fence'> & Partial<LockChange>} change
+ * @returns {Envelope}
+ */
+function lockChanged(seq, change) {
+  return { seq, kind: 'lock-changed', data: { mode: 'exclusive', fence: 1, ended: [], ...change } };
 }
 
 /** A store whose snapshots come from `snapshots`, in order. */
@@ -125,4 +135,100 @@ test('a failed snapshot is retried until one arrives', async () => {
   assert.equal(calls, 2);
   assert.equal(errors.length, 1);
   assert.equal(store.state?.seq, 3);
+});
+
+test('a lock-changed event inserts a newly held lock in name order, without its ended list', async () => {
+  const { store } = storeWith(snapshot(5, ['crm-1', 'crm-2']));
+  await store.resync();
+  store.receive(lockChanged(6, { name: 'm', holders: ['crm-1'], waiting: [] }));
+  store.receive(lockChanged(7, { name: 'z', holders: ['crm-2'], waiting: [], mode: 'shared', fence: 4 }));
+  store.receive(
+    lockChanged(8, {
+      name: 'a',
+      holders: ['crm-2'],
+      waiting: ['crm-1'],
+      fence: 9,
+      ended: [{ window: 'crm-1', fence: 8, reason: 'expired' }],
+    }),
+  );
+  assert.equal(store.state?.seq, 8);
+  assert.deepEqual(store.state?.locks, [
+    { name: 'a', mode: 'exclusive', holders: ['crm-2'], waiting: ['crm-1'], fence: 9 },
+    { name: 'm', mode: 'exclusive', holders: ['crm-1'], waiting: [], fence: 1 },
+    { name: 'z', mode: 'shared', holders: ['crm-2'], waiting: [], fence: 4 },
+  ]);
+});
+
+test('a lock-changed event replaces the state of a lock already listed', async () => {
+  const start = snapshot(5, ['crm-1', 'crm-2']);
+  start.locks = [
+    { name: 'a', mode: 'shared', holders: ['crm-1'], waiting: [], fence: 1 },
+    { name: 'b', mode: 'exclusive', holders: ['crm-1'], waiting: [], fence: 3 },
+    { name: 'c', mode: 'exclusive', holders: ['crm-2'], waiting: [], fence: 2 },
+  ];
+  const { store } = storeWith(start);
+  await store.resync();
+  const before = store.state?.locks.slice();
+  store.receive(
+    lockChanged(6, {
+      name: 'b',
+      holders: ['crm-2'],
+      waiting: ['crm-1'],
+      fence: 4,
+      ended: [{ window: 'crm-1', fence: 3, reason: 'released' }],
+    }),
+  );
+  assert.deepEqual(store.state?.locks, [
+    { name: 'a', mode: 'shared', holders: ['crm-1'], waiting: [], fence: 1 },
+    { name: 'b', mode: 'exclusive', holders: ['crm-2'], waiting: ['crm-1'], fence: 4 },
+    { name: 'c', mode: 'exclusive', holders: ['crm-2'], waiting: [], fence: 2 },
+  ]);
+  // Untouched summaries keep their identity (the view relies on it); the
+  // changed one is a new object.
+  assert.equal(store.state?.locks[0], before?.[0]);
+  assert.equal(store.state?.locks[2], before?.[2]);
+  assert.notEqual(store.state?.locks[1], before?.[1]);
+});
+
+test('a lock nobody holds or awaits any more leaves the list', async () => {
+  const start = snapshot(5, ['crm-1', 'crm-2']);
+  start.locks = [
+    { name: 'a', mode: 'exclusive', holders: ['crm-1'], waiting: [], fence: 1 },
+    { name: 'b', mode: 'exclusive', holders: ['crm-2'], waiting: [], fence: 2 },
+  ];
+  const { store } = storeWith(start);
+  await store.resync();
+  store.receive(
+    lockChanged(6, { name: 'a', holders: [], waiting: [], ended: [{ window: 'crm-1', fence: 1, reason: 'released' }] }),
+  );
+  assert.deepEqual(store.state?.locks.map((lock) => lock.name), ['b']);
+  // A lock only waited for stays listed; once its waiter gives up, it goes.
+  store.receive(lockChanged(7, { name: 'q', holders: [], waiting: ['crm-1'], fence: 0 }));
+  assert.deepEqual(store.state?.locks.map((lock) => lock.name), ['b', 'q']);
+  store.receive(lockChanged(8, { name: 'q', holders: [], waiting: [], fence: 0 }));
+  // Freeing a lock the list does not have changes nothing.
+  store.receive(lockChanged(9, { name: 'never-listed', holders: [], waiting: [] }));
+  store.receive(
+    lockChanged(10, { name: 'b', holders: [], waiting: [], ended: [{ window: 'crm-2', fence: 2, reason: 'expired' }] }),
+  );
+  assert.equal(store.state?.seq, 10);
+  assert.deepEqual(store.state?.locks, []);
+});
+
+test('locks stay sorted as the coordinator sorts names: by code point', async () => {
+  const { store } = storeWith(snapshot(0, ['crm-1']));
+  await store.resync();
+  // U+1F512 (a UTF-16 surrogate pair) sorts after U+FF5E by code point,
+  // though its first UTF-16 unit sorts before it.
+  const names = ['b', 'a/2', '\u{1F512}', 'a', '\uFF5E', 'B', 'a/10', 'ab'];
+  names.forEach((name, i) => store.receive(lockChanged(i + 1, { name, holders: ['crm-1'], waiting: [] })));
+  const listed = store.state?.locks.map((lock) => lock.name);
+  assert.deepEqual(listed, ['B', 'a', 'a/10', 'a/2', 'ab', 'b', '\uFF5E', '\u{1F512}']);
+  assert.deepEqual(
+    listed,
+    names.slice().sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))),
+    'the same order as UTF-8 bytes',
+  );
+  assert.ok(compareNames('a', 'ab') < 0);
+  assert.equal(compareNames('x', 'x'), 0);
 });

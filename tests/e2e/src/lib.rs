@@ -230,6 +230,58 @@ impl App {
         );
     }
 
+    /// Runs an asynchronous `script` in window `label` and returns what it
+    /// passes to its callback (the last argument).
+    pub fn execute_async(&self, label: &str, script: &str) -> Value {
+        self.focus_driver_on(label);
+        self.driver
+            .execute_async(script, json!([]))
+            .expect("execute async script")
+    }
+
+    /// Starts a command from window `label`'s page and returns at once; its
+    /// answer is kept in the page under `slot` (see [`App::wait_outcome`]).
+    /// For commands that wait, such as a queued `lock_acquire`.
+    pub fn start(&self, label: &str, slot: &str, command: &str, args: Value) {
+        self.execute(
+            label,
+            "const [slot, command, args] = arguments;
+             window.__outcomes = window.__outcomes || {};
+             window.__outcomes[slot] = null;
+             window.__TAURI__.core.invoke(command, args).then(
+               (ok) => { window.__outcomes[slot] = { ok: ok ?? null }; },
+               (err) => { window.__outcomes[slot] = { err }; });
+             return true;",
+            json!([slot, command, args]),
+        );
+    }
+
+    /// The answer of the command started under `slot`, if it has come.
+    pub fn outcome(&self, label: &str, slot: &str) -> Option<Result<Value, Value>> {
+        let outcome = self.execute(
+            label,
+            "return (window.__outcomes || {})[arguments[0]] ?? null;",
+            json!([slot]),
+        );
+        if outcome.is_null() {
+            return None;
+        }
+        Some(match outcome.get("err") {
+            Some(error) => Err(error.clone()),
+            None => Ok(outcome["ok"].clone()),
+        })
+    }
+
+    /// Waits for the answer of the command started under `slot`.
+    pub fn wait_outcome(&self, label: &str, slot: &str) -> Result<Value, Value> {
+        wait_for(
+            &format!("{label} to be answered ({slot})"),
+            PATIENCE,
+            || Ok(self.outcome(label, slot)),
+        )
+        .unwrap()
+    }
+
     /// Waits until window `label` has rendered its first snapshot.
     pub fn wait_ready(&self, label: &str) {
         wait_for(&format!("{label} ready"), PATIENCE, || {

@@ -1,44 +1,15 @@
-//! The IPC commands. Each delegates in a line or two; the calling window is
-//! always the invoking webview, never an argument.
+//! Commands about windows: the snapshot, heartbeats, and opening, closing
+//! and focusing windows.
 
-use axolop_coordinator::{Snapshot, WindowLabel, WindowRef};
+use axolop_coordinator::{Snapshot, WindowRef};
 use tauri::{AppHandle, Runtime, State, Webview};
 
+use super::caller;
 use crate::args::{Args, HeartbeatArgs, NoArgs};
 use crate::error::Result;
 use crate::hub::Hub;
 use crate::timing;
 use crate::windows;
-
-/// Every command, for `Builder::invoke_handler`.
-pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-    let commands = handles::<R, _>(tauri::generate_handler![
-        coordinator_snapshot,
-        window_open,
-        window_close,
-        window_focus_primary,
-        heartbeat,
-    ]);
-    #[cfg(feature = "bench")]
-    let bench_commands = handles::<R, _>(tauri::generate_handler![bench_republish]);
-    move |invoke| {
-        #[cfg(feature = "bench")]
-        if invoke.message.command() == "bench_republish" {
-            return bench_commands(invoke);
-        }
-        commands(invoke)
-    }
-}
-
-/// Names the runtime of a generated handler.
-fn handles<R: Runtime, F: Fn(tauri::ipc::Invoke<R>) -> bool>(handler: F) -> F {
-    handler
-}
-
-/// The label of the window whose page made the call.
-fn caller<R: Runtime>(webview: &Webview<R>) -> WindowLabel {
-    WindowLabel::from(webview.label())
-}
 
 /// The state as the calling window sees it. The first call of a page also
 /// marks its window ready.
