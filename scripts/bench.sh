@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Prints the benchmark figures quoted in the README:
-# coordinator election throughput, then failover and event latency of the
-# real app (release build) under Xvfb.
+# Prints the benchmark figures quoted in the README: coordinator election
+# and lock throughput, then failover, event and lock round-trip latency of
+# the real app (release build) under Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/session.sh "$0" "$@"
 
 cargo bench -p axolop-coordinator --bench election
+cargo bench -p axolop-coordinator --bench locks
 # The latency benchmark drives the bench-only `bench_republish` command.
 cargo build --release --features bench --bin axolop-desktop
 cargo bench -p axolop-e2e --bench latency
+cargo bench -p axolop-e2e --bench locks

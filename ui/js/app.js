@@ -31,8 +31,19 @@ const diagnostics = {
 };
 Object.defineProperty(window, '__axolop', { value: diagnostics, enumerable: false });
 
+/**
+ * How stale the lock panel may get, in ms. Lock traffic can run to
+ * thousands of grants a second across windows, and repainting every window
+ * for each one costs the whole machine (on 2 cores under software rendering
+ * it made an acquire+release round trip 5 times slower with 4 windows
+ * open); a status display refreshed 5 times a second still reads as live.
+ */
+const LOCK_PANEL_MS = 200;
+
 /** The pending animation frame that renders the newest state, if any. */
 let renderFrame = 0;
+/** The pending timer that renders lock-only changes, if any. */
+let lockTimer = 0;
 
 /**
  * Renders on the next frame. Events that arrive together (a departure and
@@ -43,19 +54,32 @@ function scheduleRender() {
   if (renderFrame === 0) {
     renderFrame = requestAnimationFrame(() => {
       renderFrame = 0;
+      clearTimeout(lockTimer);
+      lockTimer = 0;
       if (store.state) render(store.state);
     });
   }
 }
 
+/** Renders a lock-only change within {@link LOCK_PANEL_MS}. */
+function scheduleLockRender() {
+  if (renderFrame === 0 && lockTimer === 0) {
+    lockTimer = window.setTimeout(() => {
+      lockTimer = 0;
+      scheduleRender();
+    }, LOCK_PANEL_MS);
+  }
+}
+
 const store = new CoordinatorStore(
   commands.snapshot,
-  (state) => {
+  (state, cause) => {
     // Reported before rendering: "applied" means the state is updated.
     if (diagnostics.echo) {
       commands.heartbeat(state.seq).catch(() => {});
     }
-    scheduleRender();
+    if (cause === 'lock-changed') scheduleLockRender();
+    else scheduleRender();
   },
   (error) => renderSyncProblem(`Reconnecting to the coordinator… (${describeError(error)})`),
 );

@@ -42,7 +42,9 @@ export class CoordinatorStore {
 
   /**
    * @param {() => Promise<Snapshot>} fetchSnapshot
-   * @param {(state: Snapshot) => void} onChange called after every change
+   * @param {(state: Snapshot, cause: Envelope['kind'] | 'snapshot') => void} onChange
+   *   called after every change, with the kind of event that made it (or
+   *   `snapshot` after a fresh snapshot)
    * @param {(error: unknown) => void} onError called when a snapshot fails
    */
   constructor(fetchSnapshot, onChange, onError) {
@@ -79,7 +81,7 @@ export class CoordinatorStore {
     this.resyncs += 1;
     this.#syncing = null;
     this.#drain();
-    this.onChange(snapshot);
+    this.onChange(snapshot, 'snapshot');
   }
 
   /** @param {Envelope} envelope */
@@ -89,7 +91,7 @@ export class CoordinatorStore {
       return;
     }
     if (this.#apply(envelope)) {
-      this.onChange(this.state);
+      this.onChange(this.state, envelope.kind);
     }
   }
 

@@ -1,5 +1,11 @@
 //! Commands about named locks. A lease belongs to the window that acquired
 //! it: a token used from any other window names no lease (`lock_not_held`).
+//!
+//! Only `lock_acquire` is async, because it may wait. The others never wait,
+//! so they are plain functions that Tauri runs on the main thread where the
+//! IPC message arrives, answering without a hop to the async runtime and
+//! back: a third off their round trip on WebKitGTK (README, Benchmarks).
+//! Each holds the coordinator for microseconds.
 
 use axolop_coordinator::{Acquisition, LeaseInfo, LockCheck};
 use tauri::{Runtime, State, Webview};
@@ -32,7 +38,7 @@ pub async fn lock_acquire<R: Runtime>(
 
 /// Releases the calling window's lease; the next waiters are granted.
 #[tauri::command]
-pub async fn lock_release<R: Runtime>(
+pub fn lock_release<R: Runtime>(
     webview: Webview<R>,
     hub: State<'_, Hub>,
     args: Args<LockTokenArgs>,
@@ -43,7 +49,7 @@ pub async fn lock_release<R: Runtime>(
 
 /// Extends the calling window's lease to end `ttlMs` from now.
 #[tauri::command]
-pub async fn lock_extend<R: Runtime>(
+pub fn lock_extend<R: Runtime>(
     webview: Webview<R>,
     hub: State<'_, Hub>,
     args: Args<LockExtendArgs>,
@@ -60,7 +66,7 @@ pub async fn lock_extend<R: Runtime>(
 
 /// Whether the calling window still holds the lease: ask before a write.
 #[tauri::command]
-pub async fn lock_check<R: Runtime>(
+pub fn lock_check<R: Runtime>(
     webview: Webview<R>,
     hub: State<'_, Hub>,
     args: Args<LockTokenArgs>,

@@ -57,7 +57,7 @@ fn require_environment() {
         assert!(
             std::env::var_os(variable).is_some(),
             "{variable} is not set: end-to-end tests need a display and a D-Bus session; \
-             run them with `bash scripts/e2e.sh` (see README)"
+             run them with `bash scripts/test.sh --e2e` (see README)"
         );
     }
 }

@@ -60,7 +60,9 @@ fn a_waiter_is_granted_when_the_holders_window_closes() {
         .expect("crm-2 is granted");
     assert!(fence(&granted) > fence(&held), "{granted} after {held}");
     wait_rendered(&app, "crm-2", "itself holding report", |locks| {
-        locks.len() == 1 && locks[0].1.contains("this window") && locks[0].1.contains("none waiting")
+        locks.len() == 1
+            && locks[0].1.contains("this window")
+            && locks[0].1.contains("none waiting")
     });
 }
 
