@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use common::{app, eventually, invoke, snapshot, window};
 use serde_json::{json, Value};
@@ -32,14 +32,21 @@ fn acquire(window: &WebviewWindow<MockRuntime>, args: Value) -> Result<Value, Va
     invoke(window, "lock_acquire", args)
 }
 
-/// Invokes on its own thread: a waiting request blocks until it is answered.
+/// Invokes on its own thread (a waiting request blocks until it is
+/// answered), and returns once the request is queued.
 fn acquire_in_background(
     window: &WebviewWindow<MockRuntime>,
     args: Value,
 ) -> thread::JoinHandle<Result<Value, Value>> {
-    let window = window.clone();
-    let handle = thread::spawn(move || invoke(&window, "lock_acquire", args));
-    thread::sleep(Duration::from_millis(100));
+    let name = args["name"].as_str().expect("a lock name").to_owned();
+    let label = window.label().to_owned();
+    let caller = window.clone();
+    let handle = thread::spawn(move || invoke(&caller, "lock_acquire", args));
+    eventually("the request to be queued", || {
+        waiting(window, &name)
+            .as_array()
+            .is_some_and(|waiting| waiting.iter().any(|w| w == label.as_str()))
+    });
     handle
 }
 
@@ -244,11 +251,16 @@ fn bad_lock_arguments_are_invalid_argument_and_change_nothing() {
 }
 
 #[test]
-fn tokens_that_name_no_lease_are_lock_not_held() {
+fn tokens_that_name_no_lease_are_not_held() {
     let (_app, first, _) = two_windows();
     for token in ["lease-999", "nonsense", ""] {
         let error = invoke(&first, "lock_release", json!({ "token": token })).unwrap_err();
         assert_eq!(error["code"], "lock_not_held", "{token:?}");
+        assert_eq!(
+            invoke(&first, "lock_check", json!({ "token": token })),
+            Ok(json!({ "held": false, "lease": null })),
+            "{token:?}"
+        );
         let error = invoke(
             &first,
             "lock_extend",

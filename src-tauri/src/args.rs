@@ -5,9 +5,6 @@
 //! rejects unknown fields and answers `{code: "invalid_argument", message}`
 //! before the command runs, so a rejected call never touches any state.
 
-use std::time::Duration;
-
-use axolop_coordinator::lock::request::checked_ttl;
 use axolop_coordinator::{LockMode, LockRequest, LockToken};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -71,10 +68,16 @@ pub struct LockTokenArgs {
 }
 
 impl LockTokenArgs {
-    /// The token; text that names no lease this app issued is
-    /// `lock_not_held`, text too long to be a token `invalid_argument`.
-    pub fn token(&self) -> Result<LockToken, Error> {
-        parse_token(&self.token)
+    /// The token, or `None` for text that names no lease this app could
+    /// have issued; text too long to be a token is `invalid_argument`.
+    pub fn token(&self) -> Result<Option<LockToken>, Error> {
+        token_in(&self.token)
+    }
+
+    /// The token of a lease that must exist: text that names none is
+    /// `lock_not_held`, like an expired token.
+    pub fn lease_token(&self) -> Result<LockToken, Error> {
+        lease_token_in(&self.token)
     }
 }
 
@@ -84,26 +87,35 @@ impl LockTokenArgs {
 pub struct LockExtendArgs {
     /// The lease's token.
     pub token: String,
-    /// The new lease time from now, 100 ms to 10 min.
+    /// The new lease time from now, 100 ms to 10 min (checked by the
+    /// coordinator).
     pub ttl_ms: u64,
 }
 
 impl LockExtendArgs {
-    /// The token and the checked lease time.
-    pub fn parts(&self) -> Result<(LockToken, Duration), Error> {
-        Ok((parse_token(&self.token)?, checked_ttl(self.ttl_ms)?))
+    /// The token of a lease that must exist (see [`LockTokenArgs::lease_token`]).
+    pub fn lease_token(&self) -> Result<LockToken, Error> {
+        lease_token_in(&self.token)
     }
 }
 
-fn parse_token(text: &str) -> Result<LockToken, Error> {
+fn token_in(text: &str) -> Result<Option<LockToken>, Error> {
     if text.chars().count() > TOKEN_MAX_CHARS {
-        return Err(Error::Coordinator(
-            axolop_coordinator::Error::InvalidArgument {
-                reason: format!("a lock token has at most {TOKEN_MAX_CHARS} characters"),
-            },
-        ));
+        return Err(axolop_coordinator::Error::InvalidArgument {
+            reason: format!("a lock token has at most {TOKEN_MAX_CHARS} characters"),
+        }
+        .into());
     }
-    Ok(text.parse()?)
+    Ok(LockToken::parse(text))
+}
+
+fn lease_token_in(text: &str) -> Result<LockToken, Error> {
+    token_in(text)?.ok_or_else(|| {
+        axolop_coordinator::Error::LockNotHeld {
+            token: text.to_owned(),
+        }
+        .into()
+    })
 }
 
 impl<'de, T: DeserializeOwned, R: Runtime> CommandArg<'de, R> for Args<T> {

@@ -25,22 +25,16 @@ pub struct Hub {
     /// Woken when a transition brings the next lease expiry or wait deadline
     /// forward, so the deadline task (`deadlines`) sleeps until the new one.
     deadline_moved: Notify,
-    /// Converts lease expiries to the Unix milliseconds pages receive.
-    clock: WallClock,
 }
 
 impl Hub {
     /// A hub with no windows, and the receiving end of its outbox.
     pub fn new() -> (Self, Outbox) {
         let (outbox, events) = mpsc::channel();
-        let unix_ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| since.as_millis() as u64);
         let hub = Self {
             coordinator: Mutex::new(Coordinator::new()),
             outbox,
             deadline_moved: Notify::new(),
-            clock: WallClock::new(Instant::now(), unix_ms),
         };
         (hub, events)
     }
@@ -100,9 +94,14 @@ impl Hub {
         self.deadline_moved.notified().await;
     }
 
-    /// A lease as the page that holds it receives it.
+    /// A lease as the page that holds it receives it. The expiry is mapped
+    /// to the wall clock as of now, not as of start-up: the monotonic clock
+    /// leases run on does not count time the machine slept.
     pub fn lease_info(&self, lease: &Lease) -> LeaseInfo {
-        lease.info(&self.clock)
+        let unix_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_millis() as u64);
+        lease.info(&WallClock::new(Instant::now(), unix_ms))
     }
 
     fn queue(&self, events: Vec<Envelope>, now: Instant) {

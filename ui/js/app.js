@@ -80,6 +80,8 @@ const store = new CoordinatorStore(
     }
     if (cause === 'lock-changed') scheduleLockRender();
     else scheduleRender();
+    // After a gap, the events saying a lease was lost may be the missed ones.
+    if (cause === 'snapshot' && store.resyncs > 1) void locks.recheck();
   },
   (error) => renderSyncProblem(`Reconnecting to the coordinator… (${describeError(error)})`),
 );

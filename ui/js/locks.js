@@ -53,16 +53,18 @@
  * @property {(name: string, options?: AcquireOptions) => Promise<LeaseInfo>} lockAcquire
  * @property {(token: string) => Promise<unknown>} lockRelease
  * @property {(token: string, ttlMs: number) => Promise<LeaseInfo>} lockExtend
+ * @property {(token: string) => Promise<import('../bindings/LockCheck').LockCheck>} lockCheck
  */
 
 /**
  * @typedef {object} Timers
  * @property {(callback: () => void, ms: number) => unknown} setTimeout
  * @property {(handle: unknown) => void} clearTimeout
+ * @property {() => number} now wall-clock milliseconds, as `Date.now()`
  */
 
-/** The lease time the coordinator grants a request that names none, in ms. */
-export const DEFAULT_TTL_MS = 30_000;
+/** The shortest lease time the coordinator grants, in ms. */
+const MIN_LEASE_MS = 100;
 
 /**
  * How many losses of leases this page has not (yet) registered are kept. A
@@ -136,6 +138,8 @@ const hostTimers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   /** @type {Timers['clearTimeout']} */
   clearTimeout: (handle) => clearTimeout(/** @type {number | undefined} */ (handle)),
+  /** @type {Timers['now']} */
+  now: () => Date.now(),
 };
 
 /**
@@ -150,7 +154,7 @@ export function createLocks({ commands, label, timers = hostTimers, warn = conso
    * The leases withLock holds, by lock name. One window holds a lock at most
    * once at a time (asking again is refused), so the name is a key; the
    * fence tells this grant from an earlier one whose end arrives late.
-   * @type {Map<string, { fence: number, lose: (reason: LossReason) => void }>}
+   * @type {Map<string, { fence: number, token: string, lose: (reason: LossReason) => void }>}
    */
   const active = new Map();
   /** Losses no active lease claimed yet, oldest first. @type {{ name: string, fence: number, reason: LossReason }[]} */
@@ -218,7 +222,9 @@ export function createLocks({ commands, label, timers = hostTimers, warn = conso
     // Extend by the time asked for, so a lease keeps the length its caller
     // chose; a third of it leaves two more tries before it runs out if one
     // extension fails on the way.
-    const ttl = ttlMs ?? DEFAULT_TTL_MS;
+    // With none asked for, the coordinator's default, read off the grant
+    // rather than copied here.
+    const ttl = ttlMs ?? Math.max(MIN_LEASE_MS, Math.round(granted.expiresAt - timers.now()));
     const period = Math.max(1, Math.floor(ttl / 3));
     /** Set once fn settled: late answers and events change nothing then. */
     let finished = false;
@@ -272,7 +278,7 @@ export function createLocks({ commands, label, timers = hostTimers, warn = conso
       scheduleExtension();
     }
 
-    const entry = { fence: lease.fence, lose };
+    const entry = { fence: lease.fence, token: lease.token, lose };
     active.set(lease.name, entry);
     if (keepAlive) scheduleExtension();
     const lostEarly = claimLoss(lease.name, lease.fence);
@@ -288,5 +294,24 @@ export function createLocks({ commands, label, timers = hostTimers, warn = conso
     }
   }
 
-  return { withLock, observe };
+  /**
+   * Asks the coordinator about every lease withLock holds, and aborts the
+   * ones it no longer holds. For after a resync: the events that would have
+   * said so may be among those the page missed.
+   * @returns {Promise<void>}
+   */
+  async function recheck() {
+    await Promise.all(
+      [...active.values()].map(async (entry) => {
+        try {
+          const check = await commands.lockCheck(entry.token);
+          if (!check.held) entry.lose('not-held');
+        } catch (error) {
+          warn('Could not check a lock after reconnecting', error);
+        }
+      }),
+    );
+  }
+
+  return { withLock, observe, recheck };
 }

@@ -69,6 +69,7 @@ function fakeTimers() {
  * @param {(token: string) => Promise<unknown>} [behaviour.release]
  * @param {(token: string, ttlMs: number) => Promise<LeaseInfo> | undefined} [behaviour.extend] undefined: renew normally
  * @param {() => number} [behaviour.now]
+ * @param {(token: string) => boolean} [behaviour.lost] whether lock_check says the lease is gone
  */
 function fakeCommands(behaviour = {}) {
   const now = behaviour.now ?? (() => 0);
@@ -107,6 +108,16 @@ function fakeCommands(behaviour = {}) {
      * @param {number} ttlMs
      * @returns {Promise<LeaseInfo>}
      */
+    /**
+     * @param {string} token
+     * @returns {Promise<import('../bindings/LockCheck').LockCheck>}
+     */
+    async lockCheck(token) {
+      calls.push({ command: 'check', args: [token] });
+      const lease = leases.get(token);
+      const held = lease !== undefined && !behaviour.lost?.(token);
+      return { held, lease: held ? { ...lease } : null };
+    },
     async lockExtend(token, ttlMs) {
       calls.push({ command: 'extend', args: [token, ttlMs] });
       const answer = behaviour.extend?.(token, ttlMs);
@@ -468,4 +479,35 @@ test('ownLosses picks this window’s non-released ends; describeLoss words them
   assert.deepEqual(ownLosses(change, SELF), [{ window: SELF, fence: 3, reason: 'window-unresponsive' }]);
   assert.equal(describeLoss('x', 'expired'), 'Lost lock "x": its lease expired');
   assert.equal(describeLoss('crm/notes', 'window-reloaded'), 'Lost lock "crm/notes": the window reloaded');
+});
+
+test('recheck aborts the leases the coordinator no longer holds, and only those', async () => {
+  /** @type {Set<string>} */
+  const gone = new Set();
+  const { withLock, recheck, timers } = setup({ lost: (token) => gone.has(token) });
+  const first = gate();
+  const second = gate();
+  /** @type {Lease[]} */
+  const leases = [];
+  const a = withLock('a', async (lease) => { leases.push(lease); await first.opened; }, { keepAlive: false });
+  const b = withLock('b', async (lease) => { leases.push(lease); await second.opened; }, { keepAlive: false });
+  await timers.advance(0);
+  gone.add(leases[0].token);
+  await recheck();
+  assert.equal(leases[0].signal.aborted, true);
+  assert.equal(leases[0].signal.reason.reason, 'not-held');
+  assert.equal(leases[1].signal.aborted, false);
+  first.open();
+  second.open();
+  await Promise.all([a, b]);
+});
+
+test('without a lease time asked for, keep-alive follows the one granted', async () => {
+  const { withLock, timers } = setup();
+  const held = gate();
+  const task = withLock('x', () => held.opened);
+  await timers.advance(0);
+  assert.deepEqual(timers.delays(), [10_000], 'a third of the 30 s the coordinator granted');
+  held.open();
+  await task;
 });

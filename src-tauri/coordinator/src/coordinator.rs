@@ -3,9 +3,11 @@
 //! Every transition takes `now` from the caller, validates before it changes
 //! anything (a refused call leaves the state exactly as it was), and returns
 //! the events it produced, already numbered, in the order windows must apply
-//! them.
+//! them. Windows, the election and the lock table move together: a window
+//! that closes, reloads or hangs gives up its primacy and its locks in the
+//! same transition.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::election::Election;
 use crate::error::Result;
@@ -135,15 +137,16 @@ impl Coordinator {
         Ok(self.lock_events([change]))
     }
 
-    /// `window` extends its lease `token` to end `ttl` from now.
+    /// `window` extends its lease `token` to end `ttl_ms` (100 ms to 10 min)
+    /// from now.
     pub fn lock_extend(
         &mut self,
         window: &WindowLabel,
         token: LockToken,
-        ttl: Duration,
+        ttl_ms: u64,
         now: Instant,
     ) -> Result<Lease> {
-        self.locks.extend(window, token, ttl, now)
+        self.locks.extend(window, token, ttl_ms, now)
     }
 
     /// `window`'s lease `token`, if it still holds it.

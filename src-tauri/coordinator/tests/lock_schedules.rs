@@ -9,7 +9,8 @@
 //!   for the same lock still waits;
 //! - no waiter is still waiting, or granted, past its deadline;
 //! - fences strictly increase per lock;
-//! - no cycle of waiting windows ever exists;
+//! - no cycle of waiting windows ever exists, and a request is refused as a
+//!   deadlock only when it would have closed one;
 //! - each window's load is what it holds and awaits;
 //! - a replica built from `lock-changed` events equals the snapshot;
 //! - once every window is gone, no lock, wait or timer is left.
@@ -60,6 +61,32 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<usize>().prop_map(Step::Extend),
         3 => (0u64..2_500).prop_map(Step::Advance),
     ]
+}
+
+/// Whether the directed graph has a cycle (depth-first search for a back
+/// edge).
+fn has_cycle(edges: &HashMap<WindowLabel, Vec<WindowLabel>>) -> bool {
+    fn visit(
+        node: &WindowLabel,
+        edges: &HashMap<WindowLabel, Vec<WindowLabel>>,
+        on_path: &mut HashMap<WindowLabel, bool>,
+    ) -> bool {
+        match on_path.get(node) {
+            Some(true) => return true,
+            Some(false) => return false,
+            None => {}
+        }
+        on_path.insert(node.clone(), true);
+        for next in edges.get(node).into_iter().flatten() {
+            if visit(next, edges, on_path) {
+                return true;
+            }
+        }
+        on_path.insert(node.clone(), false);
+        false
+    }
+    let mut on_path = HashMap::new();
+    edges.keys().any(|node| visit(node, edges, &mut on_path))
 }
 
 /// One request as its caller saw it.
@@ -183,7 +210,7 @@ impl Model {
                     Some(WAITS_MS[*wait]),
                 )
                 .unwrap();
-                let deadline = now + request.wait;
+                let deadline = now + request.wait();
                 match self.coordinator.lock_acquire(&label, request, now) {
                     Ok((acquisition, events)) => {
                         let state = match acquisition {
@@ -213,7 +240,22 @@ impl Model {
                         );
                         Vec::new()
                     }
-                    Err(Error::Deadlock { .. } | Error::AlreadyRequested { .. }) => Vec::new(),
+                    Err(Error::Deadlock { .. }) => {
+                        prop_assert!(
+                            self.would_deadlock(&label, LOCKS[*lock], mode),
+                            "refused as a deadlock without a cycle"
+                        );
+                        Vec::new()
+                    }
+                    Err(Error::AlreadyRequested { .. }) => {
+                        let asked = self.requests.iter().any(|r| {
+                            r.window == label
+                                && r.lock == LOCKS[*lock]
+                                && !matches!(r.state, RequestState::Done)
+                        });
+                        prop_assert!(asked, "refused as asked twice, but it was not");
+                        Vec::new()
+                    }
                     Err(other) => return Err(TestCaseError::fail(format!("unexpected {other}"))),
                 }
             }
@@ -235,7 +277,7 @@ impl Model {
                 } else {
                     let extended = self
                         .coordinator
-                        .lock_extend(&window, token, Duration::from_millis(500), now)
+                        .lock_extend(&window, token, 500, now)
                         .unwrap();
                     prop_assert_eq!(extended.expires_at, now + Duration::from_millis(500));
                     self.requests[index].state = RequestState::Holding(extended);
@@ -384,54 +426,51 @@ impl Model {
         Ok(())
     }
 
-    /// Waiter → every holder, and → every earlier waiter it cannot share with.
-    fn wait_for_graph_is_acyclic(&self) -> bool {
+    /// The wait-for graph: a waiter waits for every holder of its lock, and
+    /// for every earlier waiter it cannot share with. `extra` is one more
+    /// request, queued last.
+    fn edges(
+        &self,
+        extra: Option<(&WindowLabel, &str, LockMode)>,
+    ) -> HashMap<WindowLabel, Vec<WindowLabel>> {
+        let waiting = self
+            .requests
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r.state, RequestState::Waiting(_)))
+            .map(|(index, r)| (index, &r.window, r.lock, r.mode))
+            .chain(extra.map(|(window, lock, mode)| (self.requests.len(), window, lock, mode)));
         let mut edges: HashMap<WindowLabel, Vec<WindowLabel>> = HashMap::new();
-        for (index, request) in self.requests.iter().enumerate() {
-            if !matches!(request.state, RequestState::Waiting(_)) {
-                continue;
-            }
-            let targets = self.requests[..index]
+        for (index, window, lock, mode) in waiting {
+            let targets = self
+                .requests
                 .iter()
-                .chain(self.requests[index + 1..].iter())
                 .enumerate()
-                .filter(|(_, other)| other.lock == request.lock)
-                .filter(|(position, other)| match other.state {
-                    RequestState::Holding(_) => true,
-                    RequestState::Waiting(_) => {
-                        *position < index
-                            && !(other.mode == LockMode::Shared && request.mode == LockMode::Shared)
-                    }
-                    RequestState::Done => false,
+                .filter(|(position, other)| {
+                    other.lock == lock
+                        && *position != index
+                        && match other.state {
+                            RequestState::Holding(_) => true,
+                            RequestState::Waiting(_) => {
+                                *position < index
+                                    && !(other.mode == LockMode::Shared && mode == LockMode::Shared)
+                            }
+                            RequestState::Done => false,
+                        }
                 })
                 .map(|(_, other)| other.window.clone());
-            edges
-                .entry(request.window.clone())
-                .or_default()
-                .extend(targets);
+            edges.entry(window.clone()).or_default().extend(targets);
         }
-        // Depth-first search for a back edge.
-        fn visit(
-            node: &WindowLabel,
-            edges: &HashMap<WindowLabel, Vec<WindowLabel>>,
-            state: &mut HashMap<WindowLabel, bool>,
-        ) -> bool {
-            match state.get(node) {
-                Some(true) => return false,
-                Some(false) => return true,
-                None => {}
-            }
-            state.insert(node.clone(), true);
-            for next in edges.get(node).into_iter().flatten() {
-                if !visit(next, edges, state) {
-                    return false;
-                }
-            }
-            state.insert(node.clone(), false);
-            true
-        }
-        let mut state = HashMap::new();
-        edges.keys().all(|node| visit(node, &edges, &mut state))
+        edges
+    }
+
+    fn wait_for_graph_is_acyclic(&self) -> bool {
+        !has_cycle(&self.edges(None))
+    }
+
+    /// Whether `window` waiting for `lock` in `mode` would close a cycle.
+    fn would_deadlock(&self, window: &WindowLabel, lock: &str, mode: LockMode) -> bool {
+        has_cycle(&self.edges(Some((window, lock, mode))))
     }
 
     /// Closes every window; afterwards nothing may be left.

@@ -24,7 +24,6 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         windows::window_close,
         windows::window_focus_primary,
         windows::heartbeat,
-        locks::lock_acquire,
         locks::lock_release,
         locks::lock_extend,
         locks::lock_check,
@@ -32,6 +31,9 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
     #[cfg(feature = "bench")]
     let bench_commands = handles::<R, _>(tauri::generate_handler![windows::bench_republish]);
     move |invoke| {
+        if invoke.message.command() == locks::LOCK_ACQUIRE {
+            return locks::lock_acquire(invoke);
+        }
         #[cfg(feature = "bench")]
         if invoke.message.command() == "bench_republish" {
             return bench_commands(invoke);

@@ -11,10 +11,14 @@
 //!
 //! - [`request`]: lock names, modes, tokens, and the limits of a request.
 //! - [`table`]: the lock table itself.
+//! - `entry`: one lock's holders and queue.
+//! - `books`: the table's indexes (leases, timers, loads, counters).
 //! - [`waits`]: the wait-for graph and its cycles.
 //! - [`lease`]: a granted lease and its wire form.
 //! - [`summary`]: what windows see of the locks, and why leases end.
 
+mod books;
+mod entry;
 pub mod lease;
 pub mod request;
 pub mod summary;

@@ -5,7 +5,6 @@
 //! valid one: the table never sees an empty name or a ten-hour lease.
 
 use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -74,12 +73,17 @@ impl LockName {
                 ),
             });
         }
-        if let Some(bad) = name.chars().find(|c| c.is_control()) {
+        if let Some(bad) = name.chars().find(|&c| !is_printable(c)) {
             return Err(Error::InvalidArgument {
                 reason: format!(
-                    "a lock name has printable characters only, this one has {:?}",
-                    bad
+                    "a lock name has printable characters only, this one has U+{:04X}",
+                    u32::from(bad)
                 ),
+            });
+        }
+        if name.chars().all(char::is_whitespace) {
+            return Err(Error::InvalidArgument {
+                reason: "a lock name needs more than white space".into(),
             });
         }
         Ok(Self(name.into()))
@@ -95,6 +99,24 @@ impl fmt::Display for LockName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// Whether `c` shows as itself: not a control character, not an invisible
+/// formatting character (zero-width, bidirectional overrides, soft hyphen,
+/// byte-order mark), and not a line or paragraph separator. Such characters
+/// would make two different names look alike in the lock panel.
+fn is_printable(c: char) -> bool {
+    const INVISIBLE: &[(char, char)] = &[
+        ('\u{00AD}', '\u{00AD}'),
+        ('\u{061C}', '\u{061C}'),
+        ('\u{180E}', '\u{180E}'),
+        ('\u{200B}', '\u{200F}'),
+        ('\u{2028}', '\u{202E}'),
+        ('\u{2060}', '\u{206F}'),
+        ('\u{FEFF}', '\u{FEFF}'),
+        ('\u{FFF9}', '\u{FFFB}'),
+    ];
+    !c.is_control() && !INVISIBLE.iter().any(|&(from, to)| (from..=to).contains(&c))
 }
 
 /// Names one granted lease: `"lease-17"` on the wire. Tokens are never
@@ -114,19 +136,15 @@ impl fmt::Display for LockToken {
     }
 }
 
-impl FromStr for LockToken {
-    type Err = Error;
-
-    /// Text that is not a token this coordinator could have issued names no
-    /// lease: `lock_not_held`, like a token that has expired.
-    fn from_str(text: &str) -> Result<Self> {
+impl LockToken {
+    /// The token `text` spells, if it is one this coordinator could have
+    /// issued. Any other text names no lease, exactly like a token that has
+    /// expired.
+    pub fn parse(text: &str) -> Option<Self> {
         text.strip_prefix(Self::PREFIX)
             .filter(|digits| !digits.starts_with('0') && !digits.starts_with('+'))
             .and_then(|digits| digits.parse().ok())
             .map(LockToken)
-            .ok_or_else(|| Error::LockNotHeld {
-                token: text.chars().take(32).collect(),
-            })
     }
 }
 
@@ -136,17 +154,13 @@ impl Serialize for LockToken {
     }
 }
 
-/// A checked request for a lock.
+/// A checked request for a lock; only [`LockRequest::new`] makes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LockRequest {
-    /// The lock asked for.
-    pub name: LockName,
-    /// How it is to be held.
-    pub mode: LockMode,
-    /// How long the lease lasts unless extended.
-    pub ttl: Duration,
-    /// How long to wait for it; zero is a try-lock.
-    pub wait: Duration,
+    pub(crate) name: LockName,
+    pub(crate) mode: LockMode,
+    pub(crate) ttl: Duration,
+    pub(crate) wait: Duration,
 }
 
 impl LockRequest {
@@ -166,6 +180,26 @@ impl LockRequest {
                 within("waitMs", ms, Duration::ZERO, WAIT_MAX)
             })?,
         })
+    }
+
+    /// The lock asked for.
+    pub fn name(&self) -> &LockName {
+        &self.name
+    }
+
+    /// How it is to be held.
+    pub fn mode(&self) -> LockMode {
+        self.mode
+    }
+
+    /// How long the lease lasts unless extended.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    /// How long to wait for it; zero is a try-lock.
+    pub fn wait(&self) -> Duration {
+        self.wait
     }
 }
 
@@ -195,7 +229,6 @@ mod tests {
     fn code(result: Result<impl fmt::Debug>) -> &'static str {
         match result {
             Err(Error::InvalidArgument { .. }) => "invalid_argument",
-            Err(Error::LockNotHeld { .. }) => "lock_not_held",
             Err(other) => panic!("unexpected error {other}"),
             Ok(value) => panic!("accepted {value:?}"),
         }
@@ -212,7 +245,18 @@ mod tests {
 
     #[test]
     fn empty_long_and_control_character_names_are_invalid() {
-        for name in ["", &"x".repeat(129), "a\nb", "tab\there", "\u{7f}", "nul\0"] {
+        for name in [
+            "",
+            &"x".repeat(129),
+            "a\nb",
+            "tab\there",
+            "\u{7f}",
+            "nul\0",
+            "zero\u{200B}width",
+            "bidi\u{202E}",
+            "line\u{2028}sep",
+            "   ",
+        ] {
             assert_eq!(code(LockName::new(name)), "invalid_argument", "{name:?}");
         }
     }
@@ -257,7 +301,7 @@ mod tests {
     fn tokens_round_trip_and_foreign_text_names_no_lease() {
         let token = LockToken(17);
         assert_eq!(token.to_string(), "lease-17");
-        assert_eq!("lease-17".parse::<LockToken>().unwrap(), token);
+        assert_eq!(LockToken::parse("lease-17"), Some(token));
         assert_eq!(serde_json::to_value(token).unwrap(), "lease-17");
         for text in [
             "",
@@ -268,7 +312,7 @@ mod tests {
             "lease-x",
             "LEASE-1",
         ] {
-            assert_eq!(code(text.parse::<LockToken>()), "lock_not_held", "{text:?}");
+            assert_eq!(LockToken::parse(text), None, "{text:?}");
         }
     }
 }

@@ -1,25 +1,25 @@
 //! The lock table: who holds and who awaits each named lock.
 //!
 //! Invariants, after every public method:
-//! - a lock's holders are one exclusive holder or any number of shared ones;
-//! - the head of a lock's queue cannot be granted (otherwise it would have
-//!   been): grants are strictly first come, first served, so a waiting
-//!   exclusive request is never overtaken by later shared ones;
-//! - every lease and every waiter has exactly one timer (its expiry or its
-//!   deadline), and a window's load counts exactly its leases and waiters;
+//! - each lock's entry keeps its own (see [`super::entry`]): grants are
+//!   strictly first come, first served, so a waiting exclusive request is
+//!   never overtaken by later shared ones;
+//! - the books match the entries (see [`super::books`]);
 //! - a lock nobody holds or awaits has no entry (fences come from one
 //!   counter for the whole table, so they still rise per name).
 //!
 //! Time only moves when the caller says so: [`LockTable::expire`] ends what
 //! is due at `now`, and the caller runs it before any other operation.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::time::{Duration, Instant};
+use std::collections::HashMap;
+use std::time::Instant;
 
 use tokio::sync::oneshot;
 
+use super::books::{Books, Claim, LeaseRecord};
+use super::entry::{Entry, Involvement, Waiter};
 use super::lease::Lease;
-use super::request::{LockMode, LockName, LockRequest, LockToken, MAX_PER_WINDOW};
+use super::request::{checked_ttl, LockName, LockRequest, LockToken, MAX_PER_WINDOW};
 use super::summary::{EndReason, LeaseEnd, LockChange, LockSummary};
 use super::waits::{self, Wait};
 use crate::error::{Error, Result};
@@ -30,70 +30,6 @@ use crate::window::WindowLabel;
 pub struct LockTable {
     locks: HashMap<LockName, Entry>,
     books: Books,
-}
-
-/// The indexes kept beside the locks, split out so a lock's entry and the
-/// books can be borrowed together.
-#[derive(Debug, Default)]
-struct Books {
-    /// Live leases by ticket (a lease's token is its request's ticket).
-    leases: HashMap<u64, LeaseRecord>,
-    /// Queued requests by ticket: the lock each waits for.
-    queued: HashMap<u64, LockName>,
-    /// Lease expiries and wait deadlines, earliest first.
-    timers: BTreeSet<(Instant, u64)>,
-    /// How many locks each window holds or awaits.
-    load: HashMap<WindowLabel, usize>,
-    last_fence: u64,
-    last_ticket: u64,
-}
-
-#[derive(Debug)]
-struct Entry {
-    holders: Vec<Holder>,
-    queue: VecDeque<Waiter>,
-    /// The holders' mode; with none, the mode of the last grant.
-    mode: LockMode,
-    /// The fence of the newest grant.
-    fence: u64,
-}
-
-#[derive(Debug)]
-struct Holder {
-    ticket: u64,
-    window: WindowLabel,
-}
-
-#[derive(Debug)]
-struct Waiter {
-    ticket: u64,
-    window: WindowLabel,
-    mode: LockMode,
-    ttl: Duration,
-    since: Instant,
-    deadline: Instant,
-    reply: oneshot::Sender<Result<Lease>>,
-}
-
-#[derive(Debug)]
-struct LeaseRecord {
-    name: LockName,
-    window: WindowLabel,
-    mode: LockMode,
-    fence: u64,
-    expires_at: Instant,
-}
-
-impl LeaseRecord {
-    fn lease(&self, ticket: u64) -> Lease {
-        Lease {
-            token: LockToken(ticket),
-            name: self.name.clone(),
-            mode: self.mode,
-            fence: self.fence,
-            expires_at: self.expires_at,
-        }
-    }
 }
 
 /// The outcome of a request that was not refused.
@@ -125,173 +61,6 @@ impl PendingLease {
             Err(oneshot::error::TryRecvError::Empty) => None,
             Err(oneshot::error::TryRecvError::Closed) => Some(Err(Error::Shutdown)),
         }
-    }
-}
-
-impl Entry {
-    fn new(mode: LockMode) -> Self {
-        Self {
-            holders: Vec::new(),
-            queue: VecDeque::new(),
-            mode,
-            fence: 0,
-        }
-    }
-
-    /// Whether a request in `mode` could hold alongside the current holders.
-    fn admits(&self, mode: LockMode) -> bool {
-        self.holders.is_empty() || mode.compatible_with(self.mode)
-    }
-
-    fn involves(&self, window: &WindowLabel) -> Option<bool> {
-        if self.holders.iter().any(|h| &h.window == window) {
-            Some(true)
-        } else if self.queue.iter().any(|w| &w.window == window) {
-            Some(false)
-        } else {
-            None
-        }
-    }
-
-    fn summary(&self, name: &LockName) -> LockSummary {
-        let mode = match (self.holders.is_empty(), self.queue.front()) {
-            (true, Some(first)) => first.mode,
-            _ => self.mode,
-        };
-        LockSummary {
-            name: name.clone(),
-            mode,
-            holders: self.holders.iter().map(|h| h.window.clone()).collect(),
-            waiting: self.queue.iter().map(|w| w.window.clone()).collect(),
-            fence: self.fence,
-        }
-    }
-
-    /// The windows a request in `mode` waits on when queued at `position`:
-    /// every holder, and every request ahead it cannot share with.
-    fn blockers(&self, mode: LockMode, position: usize) -> impl Iterator<Item = &WindowLabel> {
-        let ahead = self.queue.iter().take(position);
-        self.holders.iter().map(|h| &h.window).chain(
-            ahead
-                .filter(move |w| !w.mode.compatible_with(mode))
-                .map(|w| &w.window),
-        )
-    }
-}
-
-impl Books {
-    fn next_ticket(&mut self) -> u64 {
-        self.last_ticket += 1;
-        self.last_ticket
-    }
-
-    fn add_load(&mut self, window: &WindowLabel) {
-        *self.load.entry(window.clone()).or_default() += 1;
-    }
-
-    fn drop_load(&mut self, window: &WindowLabel) {
-        if let Some(count) = self.load.get_mut(window) {
-            *count -= 1;
-            if *count == 0 {
-                self.load.remove(window);
-            }
-        }
-    }
-
-    /// Makes `window` a holder of `entry` under `ticket`.
-    #[allow(clippy::too_many_arguments)]
-    fn grant(
-        &mut self,
-        entry: &mut Entry,
-        name: &LockName,
-        ticket: u64,
-        window: &WindowLabel,
-        mode: LockMode,
-        ttl: Duration,
-        now: Instant,
-    ) -> Lease {
-        self.last_fence += 1;
-        let record = LeaseRecord {
-            name: name.clone(),
-            window: window.clone(),
-            mode,
-            fence: self.last_fence,
-            expires_at: now + ttl,
-        };
-        let lease = record.lease(ticket);
-        self.timers.insert((record.expires_at, ticket));
-        self.leases.insert(ticket, record);
-        entry.mode = mode;
-        entry.fence = self.last_fence;
-        entry.holders.push(Holder {
-            ticket,
-            window: window.clone(),
-        });
-        lease
-    }
-
-    /// Grants the head of the queue, and every request after it that can
-    /// hold alongside, in order. A waiter whose caller is gone is skipped:
-    /// a lease nobody can release would only block the others until it
-    /// expired.
-    fn promote(&mut self, entry: &mut Entry, name: &LockName, now: Instant) {
-        while entry
-            .queue
-            .front()
-            .is_some_and(|head| entry.admits(head.mode))
-        {
-            let Some(waiter) = entry.queue.pop_front() else {
-                break;
-            };
-            self.queued.remove(&waiter.ticket);
-            self.timers.remove(&(waiter.deadline, waiter.ticket));
-            if waiter.reply.is_closed() {
-                self.drop_load(&waiter.window);
-                continue;
-            }
-            let lease = self.grant(
-                entry,
-                name,
-                waiter.ticket,
-                &waiter.window,
-                waiter.mode,
-                waiter.ttl,
-                now,
-            );
-            if waiter.reply.send(Ok(lease)).is_err() {
-                // The caller went away between the check and the send.
-                self.end_lease(entry, waiter.ticket, EndReason::Released);
-            }
-        }
-    }
-
-    /// Ends a live lease of `entry`.
-    fn end_lease(&mut self, entry: &mut Entry, ticket: u64, reason: EndReason) -> Option<LeaseEnd> {
-        let record = self.leases.remove(&ticket)?;
-        self.timers.remove(&(record.expires_at, ticket));
-        self.drop_load(&record.window);
-        entry.holders.retain(|h| h.ticket != ticket);
-        Some(LeaseEnd {
-            window: record.window,
-            fence: record.fence,
-            reason,
-        })
-    }
-
-    /// Takes a waiter out of `entry`'s queue and tells it `why`.
-    fn withdraw(&mut self, entry: &mut Entry, ticket: u64, why: impl FnOnce(&Waiter) -> Error) {
-        self.queued.remove(&ticket);
-        let Some(position) = entry.queue.iter().position(|w| w.ticket == ticket) else {
-            return;
-        };
-        let Some(waiter) = entry.queue.remove(position) else {
-            return;
-        };
-        self.timers.remove(&(waiter.deadline, ticket));
-        self.drop_load(&waiter.window);
-        let error = why(&waiter);
-        // A caller that stopped waiting needs no answer.
-        let _ = waiter.reply.send(Err(error));
     }
 }
 
@@ -337,11 +106,11 @@ impl LockTable {
             wait,
         } = request;
         let existing = self.locks.get(&name);
-        if let Some(held) = existing.and_then(|entry| entry.involves(window)) {
+        if let Some(involvement) = existing.and_then(|entry| entry.involvement(window)) {
             return Err(Error::AlreadyRequested {
                 name,
                 window: window.clone(),
-                held,
+                held: involvement == Involvement::Holds,
             });
         }
         if self.books.load.get(window).copied().unwrap_or(0) >= MAX_PER_WINDOW {
@@ -350,7 +119,7 @@ impl LockTable {
                 limit: MAX_PER_WINDOW,
             });
         }
-        let grantable = existing.is_none_or(|entry| entry.queue.is_empty() && entry.admits(mode));
+        let grantable = existing.is_none_or(|entry| entry.grants_at_once(mode));
         if !grantable {
             let entry = existing.expect("only an existing lock can be busy");
             if wait.is_zero() {
@@ -372,7 +141,13 @@ impl LockTable {
             .entry(name.clone())
             .or_insert_with(|| Entry::new(mode));
         let acquisition = if grantable {
-            Acquisition::Granted(books.grant(entry, &name, ticket, window, mode, ttl, now))
+            let claim = Claim {
+                ticket,
+                window,
+                mode,
+                ttl,
+            };
+            Acquisition::Granted(books.grant(entry, &name, claim, now))
         } else {
             let (reply, pending) = oneshot::channel();
             let deadline = now + wait;
@@ -415,14 +190,16 @@ impl LockTable {
         Ok(self.settle(touched).remove(0))
     }
 
-    /// Moves the expiry of `window`'s lease `token` to `now + ttl`.
+    /// Moves the expiry of `window`'s lease `token` to `ttl_ms` from now
+    /// (100 ms to 10 min).
     pub fn extend(
         &mut self,
         window: &WindowLabel,
         token: LockToken,
-        ttl: Duration,
+        ttl_ms: u64,
         now: Instant,
     ) -> Result<Lease> {
+        let ttl = checked_ttl(ttl_ms)?;
         let old = self.live_lease(window, token, now)?.expires_at;
         let books = &mut self.books;
         let record = books.leases.get_mut(&token.0).expect("checked live");
@@ -492,7 +269,7 @@ impl LockTable {
         let mut names: Vec<_> = self
             .locks
             .iter()
-            .filter(|(_, entry)| entry.involves(window).is_some())
+            .filter(|(_, entry)| entry.involvement(window).is_some())
             .map(|(name, _)| name.clone())
             .collect();
         names.sort();
@@ -571,6 +348,8 @@ impl LockTable {
                 .queue
                 .iter()
                 .enumerate()
+                // A waiter whose caller is gone waits for nobody.
+                .filter(|(_, waiter)| !waiter.reply.is_closed())
                 .flat_map(move |(position, waiter)| {
                     entry
                         .blockers(waiter.mode, position)
