@@ -7,12 +7,11 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{app, eventually, invoke, snapshot, window};
+use common::{app, assert_error, eventually, invoke, record_events, snapshot, window};
 use serde_json::{json, Value};
-use tauri::{Listener, Manager, WebviewWindowBuilder};
+use tauri::{Manager, WebviewWindowBuilder};
 
 #[test]
 fn the_first_window_opens_at_start_and_its_snapshot_names_it_primary() {
@@ -92,11 +91,10 @@ fn a_window_the_coordinator_does_not_know_gets_not_found() {
     let stray = WebviewWindowBuilder::new(&app, "stray", Default::default())
         .build()
         .unwrap();
-    let error = invoke(&stray, "heartbeat", json!({})).unwrap_err();
-    assert_eq!(error["code"], "not_found");
-    assert!(
-        error["message"].as_str().unwrap().contains("stray"),
-        "{error}"
+    assert_error(
+        invoke(&stray, "heartbeat", json!({})),
+        "not_found",
+        &["stray"],
     );
 }
 
@@ -119,13 +117,7 @@ fn events_reach_each_windows_own_webview_once_in_sequence() {
     let first = window(&app, "crm-1");
     // As a page does: subscribe, then take the snapshot; events at or below
     // its seq may still arrive and are already reflected in it.
-    let received: Arc<Mutex<Vec<Value>>> = Arc::default();
-    let sink = received.clone();
-    first.listen("coordinator", move |event| {
-        sink.lock()
-            .unwrap()
-            .push(serde_json::from_str(event.payload()).unwrap());
-    });
+    let received = record_events(&first);
     let start = snapshot(&first)["seq"].as_u64().unwrap();
 
     invoke(&first, "window_open", json!({})).unwrap();

@@ -4,14 +4,13 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::{app, eventually, invoke, snapshot, window};
+use common::{app, assert_error, eventually, invoke, record_events, snapshot, window};
 use serde_json::{json, Value};
 use tauri::test::MockRuntime;
-use tauri::{App, Listener, WebviewWindow};
+use tauri::{App, WebviewWindow};
 
 /// The app with `crm-1` and `crm-2` open and attached.
 fn two_windows() -> (
@@ -96,11 +95,10 @@ fn a_granted_lease_is_token_name_mode_fence_and_expiry_in_unix_ms() {
 fn a_try_lock_on_a_held_lock_is_lock_unavailable() {
     let (_app, first, second) = two_windows();
     acquire(&first, json!({ "name": "a" })).unwrap();
-    let error = acquire(&second, json!({ "name": "a", "waitMs": 0 })).unwrap_err();
-    assert_eq!(error["code"], "lock_unavailable");
-    assert!(
-        error["message"].as_str().unwrap().contains("crm-1"),
-        "{error}"
+    assert_error(
+        acquire(&second, json!({ "name": "a", "waitMs": 0 })),
+        "lock_unavailable",
+        &["crm-1"],
     );
 }
 
@@ -128,13 +126,7 @@ fn a_wait_that_runs_out_is_lock_timeout_without_any_other_call() {
 #[test]
 fn an_expired_lease_is_announced_to_its_holder_by_a_lock_changed_event() {
     let (_app, first, _) = two_windows();
-    let received: Arc<Mutex<Vec<Value>>> = Arc::default();
-    let sink = received.clone();
-    first.listen("coordinator", move |event| {
-        sink.lock()
-            .unwrap()
-            .push(serde_json::from_str(event.payload()).unwrap());
-    });
+    let received = record_events(&first);
     let lease = acquire(&first, json!({ "name": "a", "ttlMs": 150 })).unwrap();
     let expired = |events: &[Value]| {
         events
@@ -197,16 +189,13 @@ fn a_two_window_deadlock_is_refused_to_the_window_that_would_close_it() {
     acquire(&first, json!({ "name": "a" })).unwrap();
     let b = acquire(&second, json!({ "name": "b" })).unwrap();
     let first_waits = acquire_in_background(&first, json!({ "name": "b", "waitMs": 5000 }));
-    let error = acquire(&second, json!({ "name": "a", "waitMs": 5000 })).unwrap_err();
-    assert_eq!(error["code"], "deadlock");
-    let message = error["message"].as_str().unwrap();
-    assert!(
-        message.contains(r#"crm-2 waits for "a" held by crm-1"#),
-        "{message}"
-    );
-    assert!(
-        message.contains(r#"crm-1 waits for "b" held by crm-2"#),
-        "{message}"
+    assert_error(
+        acquire(&second, json!({ "name": "a", "waitMs": 5000 })),
+        "deadlock",
+        &[
+            r#"crm-2 waits for "a" held by crm-1"#,
+            r#"crm-1 waits for "b" held by crm-2"#,
+        ],
     );
     invoke(&second, "lock_release", json!({ "token": b["token"] })).unwrap();
     assert_eq!(first_waits.join().unwrap().unwrap()["name"], "b");
@@ -275,10 +264,9 @@ fn tokens_that_name_no_lease_are_not_held() {
 fn asking_again_for_a_held_lock_fails_at_once_instead_of_hanging() {
     let (_app, first, _) = two_windows();
     acquire(&first, json!({ "name": "a" })).unwrap();
-    let error = acquire(&first, json!({ "name": "a", "waitMs": 60_000 })).unwrap_err();
-    assert_eq!(error["code"], "deadlock");
-    assert!(
-        error["message"].as_str().unwrap().contains("already holds"),
-        "{error}"
+    assert_error(
+        acquire(&first, json!({ "name": "a", "waitMs": 60_000 })),
+        "deadlock",
+        &["already holds"],
     );
 }

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axolop_desktop::configure;
@@ -12,7 +13,7 @@ use tauri::test::{
     get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
 };
 use tauri::webview::InvokeRequest;
-use tauri::{App, Manager, WebviewWindow};
+use tauri::{App, Listener, Manager, WebviewWindow};
 
 /// A mock app after set-up: the first window is open.
 pub fn app() -> App<MockRuntime> {
@@ -60,4 +61,34 @@ pub fn eventually(what: &str, check: impl Fn() -> bool) {
         std::thread::sleep(Duration::from_millis(10));
     }
     panic!("never happened: {what}");
+}
+
+/// Asserts that `outcome` is the wire error `code` (only `{code, message}`),
+/// with a message that mentions each of `mentions`.
+pub fn assert_error(outcome: Result<Value, Value>, code: &str, mentions: &[&str]) {
+    let error = outcome.expect_err("the call should fail");
+    assert_eq!(error["code"], code, "{error}");
+    assert_eq!(
+        error.as_object().map(|o| o.len()),
+        Some(2),
+        "only code and message: {error}"
+    );
+    let message = error["message"].as_str().unwrap_or_default();
+    for mention in mentions {
+        assert!(
+            message.contains(mention),
+            "{message:?} should mention {mention:?}"
+        );
+    }
+}
+
+/// Records every coordinator event delivered to `window`'s own webview.
+pub fn record_events(window: &WebviewWindow<MockRuntime>) -> Arc<Mutex<Vec<Value>>> {
+    let received: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let sink = received.clone();
+    window.listen("coordinator", move |event| {
+        let payload = serde_json::from_str(event.payload()).expect("events are JSON");
+        sink.lock().unwrap().push(payload);
+    });
+    received
 }

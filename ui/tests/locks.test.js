@@ -171,6 +171,37 @@ function gate() {
   return { opened, open };
 }
 
+/**
+ * Starts withLock on "x" with a task that holds the lock until `finish()`;
+ * the task resolves to whether its lease was lost by then.
+ * @param {(name: string, fn: (lease: Lease) => Promise<boolean>, options: import('../js/locks.js').WithLockOptions) => Promise<boolean>} withLock
+ * @param {import('../js/locks.js').WithLockOptions} options
+ */
+async function hold(withLock, options) {
+  const task = gate();
+  /** @type {Lease | undefined} */
+  let held;
+  const running = withLock(
+    'x',
+    async (lease) => {
+      held = lease;
+      await task.opened;
+      return lease.signal.aborted;
+    },
+    options,
+  );
+  await settle();
+  return {
+    running,
+    finish: task.open,
+    /** The lease the task holds. */
+    lease() {
+      assert.ok(held, 'the task runs');
+      return held;
+    },
+  };
+}
+
 test('runs fn with the lease, returns its result and releases after', async () => {
   const { withLock, calls, timers, warnings } = setup();
   /** @type {Lease | undefined} */
@@ -252,22 +283,13 @@ test('a refused acquire rejects with the coordinator error, and fn never runs', 
 
 test('a lease the coordinator reports expired aborts the signal, once', async () => {
   const { withLock, observe, called, timers } = setup();
-  const task = gate();
   /** @type {{ lease: Lease, error: LockLostError }[]} */
   const lost = [];
-  /** @type {Lease | undefined} */
-  let held;
-  const running = withLock(
-    'x',
-    async (lease) => {
-      held = lease;
-      await task.opened;
-      return lease.signal.aborted;
-    },
-    { ttlMs: 900, onLost: (lease, error) => lost.push({ lease, error }) },
-  );
-  await settle();
-  assert.ok(held);
+  const task = await hold(withLock, {
+    ttlMs: 900,
+    onLost: (lease, error) => lost.push({ lease, error }),
+  });
+  const held = task.lease();
   assert.equal(timers.pending(), 1, 'the keep-alive is scheduled');
 
   // Ends that are not this lease's loss change nothing.
@@ -294,8 +316,8 @@ test('a lease the coordinator reports expired aborts the signal, once', async ()
   observe(ended('x', [{ window: SELF, fence: 1, reason: 'window-unresponsive' }]));
   assert.equal(lost.length, 1, 'onLost runs once');
 
-  task.open();
-  assert.equal(await running, true, 'fn decides what a loss means; its result stands');
+  task.finish();
+  assert.equal(await task.running, true, 'fn decides what a loss means; its result stands');
   assert.equal(called('release').length, 1, 'released anyway');
   assert.equal(called('extend').length, 0);
 });
@@ -310,19 +332,8 @@ test('a loss reported before the grant is answered aborts the lease at once', as
 
 test('keep-alive extends by the ttl every ttl/3 while fn runs, and stops after', async () => {
   const { withLock, called, timers } = setup();
-  const task = gate();
-  /** @type {Lease | undefined} */
-  let held;
-  const running = withLock(
-    'x',
-    async (lease) => {
-      held = lease;
-      await task.opened;
-    },
-    { ttlMs: 300 },
-  );
-  await settle();
-  assert.ok(held);
+  const task = await hold(withLock, { ttlMs: 300 });
+  const held = task.lease();
   assert.deepEqual(timers.delays(), [100]);
 
   await timers.advance(99);
@@ -336,8 +347,8 @@ test('keep-alive extends by the ttl every ttl/3 while fn runs, and stops after',
   assert.equal(held.expiresAt, 600);
   assert.equal(held.signal.aborted, false);
 
-  task.open();
-  await running;
+  task.finish();
+  await task.running;
   assert.equal(timers.pending(), 0);
   await timers.advance(1000);
   assert.equal(called('extend').length, 3, 'no extension after release');
@@ -369,30 +380,19 @@ test('an extension refused as not held aborts the signal and stops the keep-aliv
   const { withLock, called, timers } = setup({
     extend: () => Promise.reject({ code: 'lock_not_held', message: 'lease-1 is not held' }),
   });
-  const task = gate();
   /** @type {LockLostError[]} */
   const lost = [];
-  /** @type {Lease | undefined} */
-  let held;
-  const running = withLock(
-    'x',
-    async (lease) => {
-      held = lease;
-      await task.opened;
-    },
-    { ttlMs: 300, onLost: (_lease, error) => lost.push(error) },
-  );
-  await settle();
+  const task = await hold(withLock, { ttlMs: 300, onLost: (_lease, error) => lost.push(error) });
   await timers.advance(100);
-  assert.ok(held);
+  const held = task.lease();
   assert.equal(held.signal.aborted, true);
   assert.equal(lost.length, 1);
   assert.equal(lost[0].reason, 'not-held');
   assert.equal(timers.pending(), 0);
   await timers.advance(1000);
   assert.equal(called('extend').length, 1);
-  task.open();
-  await running;
+  task.finish();
+  await task.running;
 });
 
 test('a failed extension for another reason is reported and tried again', async () => {
@@ -400,28 +400,17 @@ test('a failed extension for another reason is reported and tried again', async 
   const { withLock, called, timers, warnings } = setup({
     extend: () => (failures-- > 0 ? Promise.reject({ code: 'internal', message: 'busy' }) : undefined),
   });
-  const task = gate();
-  /** @type {Lease | undefined} */
-  let held;
-  const running = withLock(
-    'x',
-    async (lease) => {
-      held = lease;
-      await task.opened;
-    },
-    { ttlMs: 300 },
-  );
-  await settle();
+  const task = await hold(withLock, { ttlMs: 300 });
   await timers.advance(100);
-  assert.ok(held);
+  const held = task.lease();
   assert.equal(held.signal.aborted, false);
   assert.equal(warnings.length, 1);
   assert.match(warnings[0].message, /extend lock "x"/);
   await timers.advance(100);
   assert.equal(called('extend').length, 2);
   assert.equal(held.expiresAt, 500);
-  task.open();
-  await running;
+  task.finish();
+  await task.running;
 });
 
 test('a release refused as not held is swallowed silently', async () => {
