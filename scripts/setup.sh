@@ -11,6 +11,9 @@ PACKAGES=(
   # Building the app (Tauri 2 on WebKitGTK 4.1)
   build-essential pkg-config file libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev
   libayatana-appindicator3-dev libssl-dev libxdo-dev
+  # The OS keyring on Linux: the `keyring` crate talks to the Secret Service
+  # through libdbus
+  libdbus-1-dev
   # Testing real windows: WebKitWebDriver, a virtual display, a D-Bus session,
   # a Secret Service, a real keyboard (xdotool) and screenshots (imagemagick)
   webkit2gtk-driver xvfb xauth dbus-x11 gnome-keyring libsecret-tools xdotool imagemagick

@@ -3,4 +3,4 @@
 /**
  * The fixed, documented set of error codes a command can answer with.
  */
-export type ErrorCode = "invalid_argument" | "not_found" | "conflict" | "lock_unavailable" | "lock_timeout" | "lock_not_held" | "deadlock" | "too_many" | "internal";
+export type ErrorCode = "invalid_argument" | "not_found" | "conflict" | "lock_unavailable" | "lock_timeout" | "lock_not_held" | "deadlock" | "too_many" | "invalid_credentials" | "network" | "not_configured" | "signed_out" | "internal";

@@ -3,4 +3,4 @@
 /**
  * How the user is signed in.
  */
-export type SessionStatus = "local";
+export type SessionStatus = "local" | "signed-out" | "restoring" | "signed-in" | "offline";

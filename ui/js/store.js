@@ -155,6 +155,15 @@ export function applyEvent(state, envelope) {
     case 'lock-changed':
       applyLockChange(state.locks, envelope.data);
       break;
+    case 'session-changed': {
+      // The event is the session after the change, plus what caused it.
+      const { cause: _cause, ...session } = envelope.data;
+      state.session = session;
+      break;
+    }
+    case 'modal-changed':
+      state.modal = envelope.data;
+      break;
   }
 }
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { CoordinatorStore, compareNames } from '../js/store.js';
+import { CoordinatorStore, applyEvent, compareNames } from '../js/store.js';
 
 /** @typedef {import('../bindings/Snapshot').Snapshot} Snapshot */
 /** @typedef {import('../bindings/Envelope').Envelope} Envelope */
@@ -231,4 +231,16 @@ test('locks stay sorted as the coordinator sorts names: by code point', async ()
   );
   assert.ok(compareNames('a', 'ab') < 0);
   assert.equal(compareNames('x', 'x'), 0);
+});
+
+test('session-changed replaces the session without its cause, and modal-changed the plan', () => {
+  const state = snapshot(1, ['crm-1', 'crm-2']);
+  applyEvent(state, {
+    seq: 2,
+    kind: 'session-changed',
+    data: { cause: 'signed-in', status: 'signed-in', user: { id: 'u1', email: 'ada@example.com' }, expiresAt: 5 },
+  });
+  assert.deepEqual(state.session, { status: 'signed-in', user: { id: 'u1', email: 'ada@example.com' }, expiresAt: 5 });
+  applyEvent(state, { seq: 3, kind: 'modal-changed', data: { required: 'sign-in', presenter: 'crm-1' } });
+  assert.deepEqual(state.modal, { required: 'sign-in', presenter: 'crm-1' });
 });

@@ -7,16 +7,18 @@
 //! that closes, reloads or hangs gives up its primacy and its locks in the
 //! same transition.
 
+mod locks;
+mod sessions;
+
 use std::time::Instant;
 
 use crate::election::Election;
 use crate::error::Result;
 use crate::event::{Envelope, Event, EventLog};
-use crate::lock::{Acquisition, EndReason, Lease, LockChange, LockRequest, LockTable, LockToken};
+use crate::lock::{EndReason, LockTable};
 use crate::registry::WindowRegistry;
-use crate::snapshot::{
-    AgencySummary, ModalPlan, SelfInfo, SessionStatus, SessionSummary, Snapshot,
-};
+use crate::session::Session;
+use crate::snapshot::{AgencySummary, ModalKind, ModalPlan, SelfInfo, Snapshot};
 use crate::window::{WindowLabel, WindowState};
 
 /// The coordinator state. The shell keeps one behind a mutex.
@@ -25,15 +27,29 @@ pub struct Coordinator {
     windows: WindowRegistry,
     election: Election,
     locks: LockTable,
+    session: Session,
+    /// The modal plan windows were last told of.
+    modal: ModalPlan,
     log: EventLog,
     /// How many window labels were handed out; labels are never reused.
     labels_issued: u64,
 }
 
 impl Coordinator {
-    /// A coordinator with no windows.
+    /// A coordinator with no windows, in local mode.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A coordinator with no windows and the given session (Supabase mode:
+    /// [`Session::supabase`]).
+    pub fn with_session(session: Session) -> Self {
+        let mut coordinator = Self {
+            session,
+            ..Self::default()
+        };
+        coordinator.modal = coordinator.modal_plan();
+        coordinator
     }
 
     /// Reserves the label of the next window: `crm-1`, `crm-2`, … The shell
@@ -109,59 +125,13 @@ impl Coordinator {
         self.lock_events(changes)
     }
 
-    /// When [`Self::tick`] next has something to do.
+    /// When [`Self::tick`] or [`Self::session_refresh_due`] next has
+    /// something to do.
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.locks.next_deadline()
-    }
-
-    /// `window` asks for a lock: granted now, queued, or refused unchanged.
-    pub fn lock_acquire(
-        &mut self,
-        window: &WindowLabel,
-        request: LockRequest,
-        now: Instant,
-    ) -> Result<(Acquisition, Vec<Envelope>)> {
-        self.windows.state(window)?;
-        let (acquisition, change) = self.locks.acquire(window, request, now)?;
-        Ok((acquisition, self.lock_events([change])))
-    }
-
-    /// `window` releases its lease `token`; the next waiters are granted.
-    pub fn lock_release(
-        &mut self,
-        window: &WindowLabel,
-        token: LockToken,
-        now: Instant,
-    ) -> Result<Vec<Envelope>> {
-        let change = self.locks.release(window, token, now)?;
-        Ok(self.lock_events([change]))
-    }
-
-    /// `window` extends its lease `token` to end `ttl_ms` (100 ms to 10 min)
-    /// from now.
-    pub fn lock_extend(
-        &mut self,
-        window: &WindowLabel,
-        token: LockToken,
-        ttl_ms: u64,
-        now: Instant,
-    ) -> Result<Lease> {
-        self.locks.extend(window, token, ttl_ms, now)
-    }
-
-    /// `window`'s lease `token`, if it still holds it.
-    pub fn lock_check(
-        &self,
-        window: &WindowLabel,
-        token: LockToken,
-        now: Instant,
-    ) -> Option<Lease> {
-        self.locks.check(window, token, now)
-    }
-
-    /// The lock table.
-    pub fn locks(&self) -> &LockTable {
-        &self.locks
+        match (self.locks.next_deadline(), self.session.next_deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Sends the window list again, unchanged: a real event through the whole
@@ -185,11 +155,9 @@ impl Coordinator {
             },
             primary: self.election.primary(),
             windows: self.windows.summaries(),
-            session: SessionSummary {
-                status: SessionStatus::Local,
-            },
+            session: self.session.summary(),
             agency: AgencySummary::default(),
-            modal: ModalPlan::default(),
+            modal: self.modal.clone(),
             locks: self.locks.summaries(),
         })
     }
@@ -222,23 +190,6 @@ impl Coordinator {
         }
     }
 
-    fn release_window(
-        &mut self,
-        label: &WindowLabel,
-        reason: EndReason,
-        now: Instant,
-    ) -> Vec<Envelope> {
-        let changes = self.locks.release_window(label, reason, now);
-        self.lock_events(changes)
-    }
-
-    fn lock_events(&mut self, changes: impl IntoIterator<Item = LockChange>) -> Vec<Envelope> {
-        changes
-            .into_iter()
-            .map(|change| self.log.stamp(Event::LockChanged(change)))
-            .collect()
-    }
-
     /// The events that follow any change of the window list: the list itself,
     /// then the primary if the election moved it.
     fn windows_changed(&mut self) -> Vec<Envelope> {
@@ -247,7 +198,30 @@ impl Coordinator {
         })];
         if let Some(change) = self.election.elect(&self.windows) {
             events.push(self.log.stamp(Event::PrimaryChanged(change)));
+            events.extend(self.replan_modal());
         }
         events
+    }
+
+    /// Which modal is required now, and which window presents it: the
+    /// primary, so exactly one window shows it.
+    fn modal_plan(&self) -> ModalPlan {
+        let required = self.session.needs_sign_in().then_some(ModalKind::SignIn);
+        ModalPlan {
+            required,
+            presenter: required
+                .and_then(|_| self.election.primary())
+                .map(|primary| primary.label),
+        }
+    }
+
+    /// Tells windows of a new modal plan, if it changed.
+    fn replan_modal(&mut self) -> Option<Envelope> {
+        let plan = self.modal_plan();
+        if plan == self.modal {
+            return None;
+        }
+        self.modal = plan.clone();
+        Some(self.log.stamp(Event::ModalChanged(plan)))
     }
 }

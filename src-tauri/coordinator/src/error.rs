@@ -99,6 +99,27 @@ pub enum Error {
     /// The app is shutting down.
     #[error("the app is shutting down")]
     Shutdown,
+    /// No Supabase project is configured: there is nothing to sign in to.
+    #[error(
+        "no Supabase project is configured (set AXOLOP_SUPABASE_URL and AXOLOP_SUPABASE_ANON_KEY)"
+    )]
+    NotConfigured,
+    /// Nobody is signed in.
+    #[error("nobody is signed in")]
+    SignedOut,
+    /// The session ended while the caller waited for a token.
+    #[error("the session ended: {reason}")]
+    SessionEnded {
+        /// Why it ended.
+        reason: crate::session::SignOutReason,
+    },
+    /// The auth server cannot be reached; the session is kept and the
+    /// refresh retried.
+    #[error("the auth server cannot be reached ({reason}); retrying")]
+    Network {
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 /// "held by crm-1 (exclusive), 2 waiting".
@@ -130,6 +151,9 @@ impl Error {
             Error::Deadlock { .. } | Error::AlreadyRequested { .. } => ErrorCode::Deadlock,
             Error::TooMany { .. } => ErrorCode::TooMany,
             Error::Shutdown => ErrorCode::Internal,
+            Error::NotConfigured => ErrorCode::NotConfigured,
+            Error::SignedOut | Error::SessionEnded { .. } => ErrorCode::SignedOut,
+            Error::Network { .. } => ErrorCode::Network,
         }
     }
 }
@@ -156,6 +180,15 @@ pub enum ErrorCode {
     Deadlock,
     /// A per-window limit was reached (256 locks held or awaited).
     TooMany,
+    /// Wrong email or password; nothing was stored.
+    InvalidCredentials,
+    /// The auth server cannot be reached (or keeps failing); the session, if
+    /// any, is kept.
+    Network,
+    /// No Supabase project is configured (local mode).
+    NotConfigured,
+    /// Nobody is signed in (or the session just ended).
+    SignedOut,
     /// The platform failed (window creation, webview); the state is unchanged.
     Internal,
 }

@@ -10,6 +10,8 @@ use ts_rs::TS;
 
 use crate::election::PrimaryChange;
 use crate::lock::LockChange;
+use crate::session::SessionChange;
+use crate::snapshot::ModalPlan;
 use crate::window::WindowSummary;
 
 /// The name of the one IPC event every coordinator event travels under.
@@ -29,6 +31,11 @@ pub enum Event {
     /// A lock was granted, queued for, released, or lost; carries the lock's
     /// new state and the leases that ended.
     LockChanged(LockChange),
+    /// Someone signed in or out, the token was refreshed, or the auth server
+    /// stopped answering; carries the session (never a token).
+    SessionChanged(SessionChange),
+    /// The required modal or the window presenting it changed.
+    ModalChanged(ModalPlan),
 }
 
 impl Event {
@@ -38,6 +45,8 @@ impl Event {
             Event::WindowsChanged { .. } => "windows-changed",
             Event::PrimaryChanged(_) => "primary-changed",
             Event::LockChanged(_) => "lock-changed",
+            Event::SessionChanged(_) => "session-changed",
+            Event::ModalChanged(_) => "modal-changed",
         }
     }
 }

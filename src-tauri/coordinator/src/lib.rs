@@ -13,6 +13,8 @@
 //! - [`election`]: who is primary, and the epoch that fences old primaries.
 //! - [`lock`]: named locks with leases, FIFO waiting, fences and deadlock
 //!   detection.
+//! - [`session`]: the Supabase session: single-flight refresh, backoff,
+//!   sign-out; tokens never serialisable.
 //! - [`event`]: the typed events and their global sequence numbers.
 //! - [`snapshot`]: the whole state as one window sees it.
 //! - [`coordinator`]: the state machine that ties the parts together.
@@ -24,6 +26,7 @@ pub mod error;
 pub mod event;
 pub mod lock;
 pub mod registry;
+pub mod session;
 pub mod snapshot;
 pub mod window;
 

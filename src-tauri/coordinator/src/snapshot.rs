@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use crate::election::{PrimaryInfo, Role};
 use crate::lock::LockSummary;
+use crate::session::SessionSummary;
 use crate::window::{WindowLabel, WindowSummary};
 
 /// Everything a window needs to render, as of event `seq`.
@@ -41,21 +42,6 @@ pub struct SelfInfo {
     pub label: WindowLabel,
     /// Whether the asking window is primary.
     pub role: Role,
-}
-
-/// How the user is signed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum SessionStatus {
-    /// No Supabase project is configured: the local user, no tokens.
-    Local,
-}
-
-/// The session as windows see it: never a token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct SessionSummary {
-    /// How the user is signed in.
-    pub status: SessionStatus,
 }
 
 /// An agency, as named in the selection.

@@ -61,8 +61,9 @@ impl Replica {
             Event::PrimaryChanged(change) => {
                 self.primary = change.label.clone().map(|label| (label, change.epoch));
             }
-            // These schedules take no locks; `lock_schedules.rs` covers them.
-            Event::LockChanged(_) => {}
+            // These schedules take no locks and run in local mode; other
+            // tests cover those events.
+            Event::LockChanged(_) | Event::SessionChanged(_) | Event::ModalChanged(_) => {}
         }
     }
 }

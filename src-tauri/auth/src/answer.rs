@@ -1,0 +1,270 @@
+//! Reading GoTrue's answers: sessions, users, and errors in whichever of the
+//! body shapes the server version uses:
+//!
+//! - `{"code": 400, "error_code": "refresh_token_already_used", "msg": "…"}`
+//!   (current GoTrue);
+//! - `{"code": "…", "message": "…"}`;
+//! - `{"error": "invalid_grant", "error_description": "…"}` (older GoTrue,
+//!   OAuth style), where the kind is only in the description.
+
+use std::time::Duration;
+
+use axolop_coordinator::session::{Grant, SessionUser, SignOutReason};
+use secrecy::SecretString;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::AuthError;
+
+/// Which call an answer is for: the same error code means different things
+/// to a sign-in and to a refresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// `POST /auth/v1/token?grant_type=password`.
+    Password,
+    /// `POST /auth/v1/token?grant_type=refresh_token`.
+    Refresh,
+    /// `POST /auth/v1/logout`.
+    Logout,
+    /// `GET /auth/v1/user`.
+    User,
+}
+
+#[derive(Deserialize)]
+struct SessionBody {
+    access_token: String,
+    refresh_token: String,
+    expires_in: u64,
+    user: UserBody,
+}
+
+#[derive(Deserialize)]
+struct UserBody {
+    id: String,
+    #[serde(default)]
+    email: Option<String>,
+}
+
+impl From<UserBody> for SessionUser {
+    fn from(body: UserBody) -> Self {
+        SessionUser {
+            id: body.id,
+            email: body.email,
+        }
+    }
+}
+
+/// A session answer as a grant; `now_unix_ms` dates its expiry for display.
+pub fn grant(body: &[u8], now_unix_ms: u64) -> Result<Grant, AuthError> {
+    let session: SessionBody = serde_json::from_slice(body).map_err(unreadable)?;
+    let lifetime = Duration::from_secs(session.expires_in);
+    Ok(Grant {
+        user: session.user.into(),
+        access_token: SecretString::from(session.access_token),
+        refresh_token: SecretString::from(session.refresh_token),
+        lifetime,
+        expires_at_unix_ms: now_unix_ms.saturating_add(session.expires_in.saturating_mul(1000)),
+    })
+}
+
+/// A user answer.
+pub fn user(body: &[u8]) -> Result<SessionUser, AuthError> {
+    serde_json::from_slice::<UserBody>(body)
+        .map(SessionUser::from)
+        .map_err(unreadable)
+}
+
+fn unreadable(error: serde_json::Error) -> AuthError {
+    AuthError::Unavailable {
+        reason: format!("the server's answer could not be read ({error})"),
+        retry_after: None,
+    }
+}
+
+/// An error answer, whichever shape it came in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerError {
+    /// The HTTP status.
+    pub status: u16,
+    /// The error code, if the body had one.
+    pub code: Option<String>,
+    /// The message, or the status when the body had none.
+    pub message: String,
+}
+
+/// Reads an error body of any of the three shapes (or none).
+pub fn server_error(status: u16, body: &[u8]) -> ServerError {
+    let value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+    let code = text("error_code")
+        .or_else(|| text("code"))
+        .or_else(|| text("error"));
+    let message = text("msg")
+        .or_else(|| text("message"))
+        .or_else(|| text("error_description"))
+        .unwrap_or_else(|| format!("HTTP {status}"));
+    ServerError {
+        status,
+        code,
+        message,
+    }
+}
+
+/// What an error answer to `call` means.
+pub fn classify(call: Call, error: ServerError, retry_after: Option<Duration>) -> AuthError {
+    let ServerError {
+        status,
+        code,
+        message,
+    } = error;
+    if status == 429 || status >= 500 {
+        return AuthError::Unavailable {
+            reason: format!("the server answered {status}: {message}"),
+            retry_after,
+        };
+    }
+    let code_is = |wanted: &[&str]| {
+        code.as_deref()
+            .is_some_and(|code| wanted.iter().any(|w| code.eq_ignore_ascii_case(w)))
+    };
+    let says = |words: &str| message.to_ascii_lowercase().contains(words);
+    match call {
+        Call::Password if code_is(&["invalid_credentials", "invalid_grant"]) => {
+            AuthError::InvalidCredentials
+        }
+        Call::Refresh if code_is(&["refresh_token_already_used"]) => {
+            AuthError::Rejected(SignOutReason::Reused)
+        }
+        Call::Refresh if code_is(&["refresh_token_not_found"]) => {
+            AuthError::Rejected(SignOutReason::Unknown)
+        }
+        Call::Refresh
+            if code_is(&[
+                "session_not_found",
+                "session_expired",
+                "user_not_found",
+                "user_banned",
+            ]) =>
+        {
+            AuthError::Rejected(SignOutReason::Revoked)
+        }
+        // Older servers say only `invalid_grant`, and the kind in words.
+        Call::Refresh if code_is(&["invalid_grant"]) => {
+            AuthError::Rejected(if says("already used") {
+                SignOutReason::Reused
+            } else if says("not found") {
+                SignOutReason::Unknown
+            } else {
+                SignOutReason::Revoked
+            })
+        }
+        _ => AuthError::Refused {
+            status,
+            code,
+            message,
+        },
+    }
+}
+
+/// A `Retry-After` header in seconds (the form rate limiters send).
+pub fn retry_after(header: Option<&str>) -> Option<Duration> {
+    header?.trim().parse().ok().map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    fn refresh_error(status: u16, body: &str) -> AuthError {
+        classify(Call::Refresh, server_error(status, body.as_bytes()), None)
+    }
+
+    #[test]
+    fn the_three_error_shapes_read_alike() {
+        let current = server_error(400, br#"{"code":400,"error_code":"refresh_token_already_used","msg":"Invalid Refresh Token: Already Used"}"#);
+        let plain = server_error(400, br#"{"code":"refresh_token_already_used","message":"Invalid Refresh Token: Already Used"}"#);
+        let legacy = server_error(400, br#"{"error":"invalid_grant","error_description":"Invalid Refresh Token: Already Used"}"#);
+        assert_eq!(current.code.as_deref(), Some("refresh_token_already_used"));
+        assert_eq!(current, plain);
+        assert_eq!(legacy.code.as_deref(), Some("invalid_grant"));
+        for error in [current, plain, legacy] {
+            assert_eq!(
+                classify(Call::Refresh, error, None),
+                AuthError::Rejected(SignOutReason::Reused)
+            );
+        }
+    }
+
+    #[test]
+    fn a_refresh_ends_the_session_only_for_revoked_reused_or_unknown_tokens() {
+        assert_eq!(
+            refresh_error(400, r#"{"error_code":"refresh_token_not_found","msg":"x"}"#),
+            AuthError::Rejected(SignOutReason::Unknown)
+        );
+        assert_eq!(
+            refresh_error(403, r#"{"error_code":"session_not_found","msg":"x"}"#),
+            AuthError::Rejected(SignOutReason::Revoked)
+        );
+        assert_eq!(
+            refresh_error(
+                400,
+                r#"{"error":"invalid_grant","error_description":"Invalid Refresh Token: Refresh Token Not Found"}"#
+            ),
+            AuthError::Rejected(SignOutReason::Unknown)
+        );
+        assert!(matches!(
+            refresh_error(422, r#"{"error_code":"validation_failed","msg":"x"}"#),
+            AuthError::Refused { status: 422, .. }
+        ));
+    }
+
+    #[test]
+    fn server_failures_and_rate_limits_are_unavailable_with_their_retry_after() {
+        for status in [500, 502, 503] {
+            assert!(matches!(
+                refresh_error(status, "oops"),
+                AuthError::Unavailable { .. }
+            ));
+        }
+        let limited = classify(
+            Call::Refresh,
+            server_error(429, b""),
+            retry_after(Some("7")),
+        );
+        assert_eq!(
+            limited,
+            AuthError::Unavailable {
+                reason: "the server answered 429: HTTP 429".into(),
+                retry_after: Some(Duration::from_secs(7))
+            }
+        );
+        assert_eq!(retry_after(Some("Wed, 21 Oct 2026 07:28:00 GMT")), None);
+    }
+
+    #[test]
+    fn a_wrong_password_is_invalid_credentials_in_either_shape() {
+        for body in [
+            r#"{"code":400,"error_code":"invalid_credentials","msg":"Invalid login credentials"}"#,
+            r#"{"error":"invalid_grant","error_description":"Invalid login credentials"}"#,
+        ] {
+            let error = classify(Call::Password, server_error(400, body.as_bytes()), None);
+            assert_eq!(error, AuthError::InvalidCredentials, "{body}");
+        }
+    }
+
+    #[test]
+    fn a_session_answer_becomes_a_grant_and_an_unreadable_one_is_unavailable() {
+        let body = br#"{"access_token":"at","token_type":"bearer","expires_in":5,"expires_at":1,"refresh_token":"rt","user":{"id":"u1","email":"a@b.c","aud":"authenticated"}}"#;
+        let grant = grant(body, 1_000).unwrap();
+        assert_eq!(grant.access_token.expose_secret(), "at");
+        assert_eq!(grant.refresh_token.expose_secret(), "rt");
+        assert_eq!(grant.lifetime, Duration::from_secs(5));
+        assert_eq!(grant.expires_at_unix_ms, 6_000);
+        assert_eq!(grant.user.email.as_deref(), Some("a@b.c"));
+        assert!(matches!(
+            super::grant(b"{not json", 0),
+            Err(AuthError::Unavailable { .. })
+        ));
+    }
+}

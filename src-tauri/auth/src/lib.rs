@@ -1,0 +1,23 @@
+//! Axolop CRM's side of Supabase Auth: the GoTrue HTTP client, the reading
+//! of its answers, and the OS keyring that keeps the refresh token between
+//! runs. No Tauri inside; the shell drives it.
+//!
+//! # Layout
+//!
+//! - [`client`]: password sign-in, refresh, sign-out and user lookup over
+//!   `reqwest` with rustls, with the `apikey` header and bounded timeouts.
+//! - [`answer`]: turns the server's answers (both error body shapes) into
+//!   grants and [`AuthError`]s.
+//! - [`store`]: the refresh token and user in the OS keyring (Secret
+//!   Service, Keychain, Credential Manager), or in memory for tests; never
+//!   in a file.
+//! - [`error`]: the crate's error enum, and which failures end a session.
+
+pub mod answer;
+pub mod client;
+pub mod error;
+pub mod store;
+
+pub use client::{AuthClient, AuthConfig};
+pub use error::AuthError;
+pub use store::{SecretStore, StoreKind, StoredSession};

@@ -1,0 +1,228 @@
+//! Where the session waits between runs: the refresh token and the user, as
+//! one secret in the OS keyring (the Secret Service on Linux, the Keychain
+//! on macOS, the Credential Manager on Windows).
+//!
+//! Never a file: when no keyring is available the shell keeps the session
+//! for this run only and says so. The in-memory store exists for tests
+//! without a Secret Service (`AXOLOP_SECRET_STORE=memory`).
+//!
+//! Every call may block on D-Bus or the OS; callers run them off the async
+//! runtime's worker threads.
+
+use axolop_coordinator::session::SessionUser;
+use parking_lot::Mutex;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AuthError;
+
+/// The keyring service the session is filed under (the app identifier).
+pub const SERVICE: &str = "com.axolop.crm.desktop";
+/// The keyring account the session is filed under.
+pub const ACCOUNT: &str = "supabase-session";
+
+/// Which store a [`SecretStore`] writes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    /// The OS keyring.
+    Os,
+    /// Process memory: tests only; nothing outlives the run.
+    Memory,
+}
+
+/// A session as kept between runs.
+#[derive(Debug, Clone)]
+pub struct StoredSession {
+    /// Whose session it is.
+    pub user: SessionUser,
+    /// The refresh token to restore it with.
+    pub refresh_token: SecretString,
+}
+
+/// The secret's layout inside the keyring entry.
+#[derive(Serialize, Deserialize)]
+struct Record {
+    user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    refresh_token: String,
+}
+
+/// The store the session is kept in.
+#[derive(Debug)]
+pub struct SecretStore {
+    kind: StoreKind,
+    service: String,
+    account: String,
+    /// The secret, for [`StoreKind::Memory`].
+    memory: Mutex<Option<SecretString>>,
+}
+
+impl SecretStore {
+    /// The OS keyring, under the app's service name.
+    pub fn os() -> Self {
+        Self::os_entry(SERVICE, ACCOUNT)
+    }
+
+    /// The OS keyring under another entry (tests use their own).
+    pub fn os_entry(service: &str, account: &str) -> Self {
+        Self {
+            kind: StoreKind::Os,
+            service: service.to_owned(),
+            account: account.to_owned(),
+            memory: Mutex::new(None),
+        }
+    }
+
+    /// Process memory only.
+    pub fn memory() -> Self {
+        Self {
+            kind: StoreKind::Memory,
+            ..Self::os()
+        }
+    }
+
+    /// The store `AXOLOP_SECRET_STORE` names: `os` (the default) or `memory`.
+    pub fn from_setting(setting: Option<&str>) -> Result<Self, AuthError> {
+        match setting.map(str::trim) {
+            None | Some("") | Some("os") => Ok(Self::os()),
+            Some("memory") => Ok(Self::memory()),
+            Some(other) => Err(AuthError::Config(format!(
+                "AXOLOP_SECRET_STORE must be `os` or `memory`, not {other:?}"
+            ))),
+        }
+    }
+
+    /// Which store this is.
+    pub fn kind(&self) -> StoreKind {
+        self.kind
+    }
+
+    /// The stored session, if any.
+    pub fn load(&self) -> Result<Option<StoredSession>, AuthError> {
+        let Some(secret) = self.read()? else {
+            return Ok(None);
+        };
+        let record: Record = serde_json::from_str(secret.expose_secret()).map_err(|e| {
+            AuthError::Keyring(format!(
+                "the stored session is not readable ({e}); sign in again"
+            ))
+        })?;
+        Ok(Some(StoredSession {
+            user: SessionUser {
+                id: record.user_id,
+                email: record.email,
+            },
+            refresh_token: SecretString::from(record.refresh_token),
+        }))
+    }
+
+    /// Keeps `session`, replacing any stored one.
+    pub fn save(&self, session: &StoredSession) -> Result<(), AuthError> {
+        let record = Record {
+            user_id: session.user.id.clone(),
+            email: session.user.email.clone(),
+            refresh_token: session.refresh_token.expose_secret().to_owned(),
+        };
+        let secret = SecretString::from(
+            serde_json::to_string(&record).map_err(|e| AuthError::Keyring(e.to_string()))?,
+        );
+        match self.kind {
+            StoreKind::Memory => {
+                *self.memory.lock() = Some(secret);
+                Ok(())
+            }
+            StoreKind::Os => self
+                .entry()?
+                .set_password(secret.expose_secret())
+                .map_err(keyring_error),
+        }
+    }
+
+    /// Forgets the stored session (nothing stored is fine).
+    pub fn clear(&self) -> Result<(), AuthError> {
+        match self.kind {
+            StoreKind::Memory => {
+                *self.memory.lock() = None;
+                Ok(())
+            }
+            StoreKind::Os => match self.entry()?.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+                Err(error) => Err(keyring_error(error)),
+            },
+        }
+    }
+
+    fn read(&self) -> Result<Option<SecretString>, AuthError> {
+        match self.kind {
+            StoreKind::Memory => Ok(self.memory.lock().clone()),
+            StoreKind::Os => match self.entry()?.get_password() {
+                Ok(secret) => Ok(Some(SecretString::from(secret))),
+                Err(keyring::Error::NoEntry) => Ok(None),
+                Err(error) => Err(keyring_error(error)),
+            },
+        }
+    }
+
+    fn entry(&self) -> Result<keyring::Entry, AuthError> {
+        keyring::Entry::new(&self.service, &self.account).map_err(keyring_error)
+    }
+}
+
+fn keyring_error(error: keyring::Error) -> AuthError {
+    AuthError::Keyring(format!("the system keyring is not available ({error})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(token: &str) -> StoredSession {
+        StoredSession {
+            user: SessionUser {
+                id: "u1".into(),
+                email: Some("ada@example.com".into()),
+            },
+            refresh_token: SecretString::from(token.to_owned()),
+        }
+    }
+
+    #[test]
+    fn the_memory_store_keeps_replaces_and_forgets_a_session() {
+        let store = SecretStore::memory();
+        assert!(store.load().unwrap().is_none());
+        store.save(&session("rt-1")).unwrap();
+        store.save(&session("rt-2")).unwrap();
+        let loaded = store.load().unwrap().unwrap();
+        assert_eq!(loaded.refresh_token.expose_secret(), "rt-2");
+        assert_eq!(loaded.user.email.as_deref(), Some("ada@example.com"));
+        store.clear().unwrap();
+        store.clear().unwrap();
+        assert!(store.load().unwrap().is_none());
+    }
+
+    #[test]
+    fn the_setting_picks_the_store_and_refuses_anything_else() {
+        assert_eq!(
+            SecretStore::from_setting(None).unwrap().kind(),
+            StoreKind::Os
+        );
+        assert_eq!(
+            SecretStore::from_setting(Some("os")).unwrap().kind(),
+            StoreKind::Os
+        );
+        assert_eq!(
+            SecretStore::from_setting(Some("memory")).unwrap().kind(),
+            StoreKind::Memory
+        );
+        assert!(SecretStore::from_setting(Some("file")).is_err());
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_token() {
+        let store = SecretStore::memory();
+        store.save(&session("rt-secret")).unwrap();
+        let printed = format!("{store:?} {:?}", session("rt-secret"));
+        assert!(!printed.contains("rt-secret"), "{printed}");
+    }
+}

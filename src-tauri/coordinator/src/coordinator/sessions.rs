@@ -1,0 +1,117 @@
+//! The coordinator's session transitions: the session state machine, with
+//! its changes stamped as `session-changed` events and the sign-in modal
+//! re-planned after each.
+
+use std::time::Instant;
+
+use secrecy::SecretString;
+
+use super::Coordinator;
+use crate::error::Result;
+use crate::event::{Envelope, Event};
+use crate::session::{
+    Grant, RefreshFailure, RefreshJob, Session, SessionChange, SessionUser, TokenAnswer,
+};
+
+impl Coordinator {
+    /// The session.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// A window signed in and the server granted `grant`.
+    pub fn session_signed_in(&mut self, grant: Grant, now: Instant) -> Result<Vec<Envelope>> {
+        let change = self.session.signed_in(grant, now)?;
+        Ok(self.session_events(Some(change)))
+    }
+
+    /// A session stored from an earlier run is being restored.
+    pub fn session_restore(
+        &mut self,
+        user: SessionUser,
+        refresh_token: SecretString,
+        now: Instant,
+    ) -> Result<Vec<Envelope>> {
+        let change = self.session.restore(user, refresh_token, now)?;
+        Ok(self.session_events(Some(change)))
+    }
+
+    /// The access token for an API call, now or after the refresh in flight;
+    /// the refresh job, if one must start, is the caller's to perform.
+    pub fn session_token(&mut self, now: Instant) -> Result<(TokenAnswer, Option<RefreshJob>)> {
+        self.session.access_token(now)
+    }
+
+    /// The refresh job that is due at `now`, if any.
+    pub fn session_refresh_due(&mut self, now: Instant) -> Option<RefreshJob> {
+        self.session.due(now)
+    }
+
+    /// Refresh job `job` got `grant`. The flag says whether it was applied:
+    /// a stale answer (after a sign-out or a newer sign-in) is discarded,
+    /// and its refresh token must not be stored.
+    pub fn session_refreshed(
+        &mut self,
+        job: u64,
+        grant: Grant,
+        now: Instant,
+    ) -> (bool, Vec<Envelope>) {
+        let change = self.session.refresh_succeeded(job, grant, now);
+        (change.is_some(), self.session_events(change))
+    }
+
+    /// Refresh job `job` failed (`jitter` in `[0, 1)` spreads the retry).
+    pub fn session_refresh_failed(
+        &mut self,
+        job: u64,
+        failure: RefreshFailure,
+        jitter: f64,
+        now: Instant,
+    ) -> Vec<Envelope> {
+        let change = self.session.refresh_failed(job, failure, jitter, now);
+        self.session_events(change)
+    }
+
+    /// Signs out in every window. Returns the access token to revoke the
+    /// session with on the server (best effort), if anyone was signed in.
+    pub fn session_sign_out(&mut self) -> (Option<SecretString>, Vec<Envelope>) {
+        match self.session.sign_out() {
+            Some((change, access)) => (access, self.session_events(Some(change))),
+            None => (None, Vec::new()),
+        }
+    }
+
+    /// Whether the OS keyring keeps the session between runs.
+    pub fn session_remembered(&mut self, remembered: bool) -> Vec<Envelope> {
+        let change = self.session.set_remembered(remembered);
+        self.session_events(change)
+    }
+
+    /// Switches to Supabase mode (signed out), before any sign-in. The
+    /// settings are read once the app knows where they live.
+    pub fn use_supabase(&mut self) -> Vec<Envelope> {
+        if self.session.is_configured() {
+            return Vec::new();
+        }
+        self.session = Session::supabase();
+        let change = crate::session::SessionChange {
+            cause: crate::session::SessionCause::SignedOut,
+            session: self.session.summary(),
+        };
+        self.session_events(Some(change))
+    }
+
+    /// The wall clock jumped (sleep and resume): check the token now.
+    pub fn clock_jumped(&mut self, now: Instant) {
+        self.session.clock_jumped(now);
+    }
+
+    fn session_events(&mut self, change: Option<SessionChange>) -> Vec<Envelope> {
+        let Some(change) = change else {
+            return Vec::new();
+        };
+        let mut events = vec![self.log.stamp(Event::SessionChanged(change))];
+        events.extend(self.replan_modal());
+        events
+    }
+}

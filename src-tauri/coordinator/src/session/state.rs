@@ -1,0 +1,409 @@
+//! The session state machine: sign-in, restore, single-flight refresh,
+//! backoff, and sign-out, with time passed in.
+//!
+//! The network is the shell's: the machine hands out a [`RefreshJob`] when a
+//! refresh is due (or a caller needs a token that has run out), and takes
+//! the answer back in one step ([`Session::refresh_succeeded`] or
+//! [`Session::refresh_failed`]).
+//!
+//! Invariants:
+//! - at most one refresh job is out at a time (single flight), so a refresh
+//!   token is spent once whatever the number of windows and callers;
+//! - an answer is applied only to the job it answers: one that arrives after
+//!   a sign-out, a new sign-in or a newer job is discarded;
+//! - the session ends only on sign-out or when the server rejects the
+//!   refresh token; anything else keeps it and retries with backoff.
+
+use std::time::{Duration, Instant};
+
+use secrecy::SecretString;
+use tokio::sync::oneshot;
+
+use super::grant::{Grant, RefreshFailure, SessionUser, SignOutReason};
+use super::schedule::{backoff, refresh_margin};
+use super::summary::{SessionCause, SessionChange, SessionStatus, SessionSummary};
+use crate::error::{Error, Result};
+
+/// The session shared by every window.
+#[derive(Debug)]
+pub struct Session {
+    state: State,
+    /// The last refresh job handed out; answers to any other are stale.
+    last_job: u64,
+    /// Callers waiting for the refresh in flight.
+    waiters: Vec<oneshot::Sender<Result<SecretString>>>,
+    /// Whether the OS keyring keeps the session between runs.
+    remembered: bool,
+}
+
+#[derive(Debug)]
+enum State {
+    Local,
+    SignedOut { ended: Option<SignOutReason> },
+    Live(Live),
+}
+
+#[derive(Debug)]
+struct Live {
+    user: SessionUser,
+    /// `None` while a stored session is being restored.
+    access: Option<SecretString>,
+    refresh_token: SecretString,
+    expires_at: Instant,
+    expires_at_unix_ms: Option<u64>,
+    refresh: Refresh,
+}
+
+#[derive(Debug)]
+enum Refresh {
+    /// Nothing out; refresh at `due`.
+    Idle { due: Instant },
+    /// Job `job` is out; `failures` refreshes failed before it.
+    InFlight { job: u64, failures: u32 },
+    /// The last `failures` refreshes failed; the next goes out at `retry_at`.
+    Backoff {
+        failures: u32,
+        retry_at: Instant,
+        reason: String,
+    },
+}
+
+/// A refresh for the shell to perform: spend `refresh_token` and report the
+/// answer under `id`.
+#[derive(Debug)]
+pub struct RefreshJob {
+    /// Names the job in the answer.
+    pub id: u64,
+    /// The token to spend.
+    pub refresh_token: SecretString,
+}
+
+/// The answer to a request for the access token.
+#[derive(Debug)]
+pub enum TokenAnswer {
+    /// The current token, valid now.
+    Ready(SecretString),
+    /// The token has run out and a refresh is under way: wait for it.
+    Pending(PendingToken),
+}
+
+/// An access token still to come.
+#[derive(Debug)]
+pub struct PendingToken {
+    reply: oneshot::Receiver<Result<SecretString>>,
+}
+
+impl PendingToken {
+    /// Waits for the refreshed token (or the reason there is none).
+    pub async fn outcome(self) -> Result<SecretString> {
+        self.reply.await.unwrap_or(Err(Error::Shutdown))
+    }
+
+    /// The answer, if it has come.
+    pub fn try_outcome(&mut self) -> Option<Result<SecretString>> {
+        match self.reply.try_recv() {
+            Ok(outcome) => Some(outcome),
+            Err(oneshot::error::TryRecvError::Empty) => None,
+            Err(oneshot::error::TryRecvError::Closed) => Some(Err(Error::Shutdown)),
+        }
+    }
+}
+
+impl Default for Session {
+    /// Local mode.
+    fn default() -> Self {
+        Self::local()
+    }
+}
+
+impl Session {
+    /// Local mode: no auth server, no tokens.
+    pub fn local() -> Self {
+        Self::with(State::Local)
+    }
+
+    /// Supabase mode, nobody signed in yet.
+    pub fn supabase() -> Self {
+        Self::with(State::SignedOut { ended: None })
+    }
+
+    fn with(state: State) -> Self {
+        Self {
+            state,
+            last_job: 0,
+            waiters: Vec::new(),
+            remembered: true,
+        }
+    }
+
+    /// Whether an auth server is configured (Supabase mode).
+    pub fn is_configured(&self) -> bool {
+        !matches!(self.state, State::Local)
+    }
+
+    /// Whether nobody is signed in, in Supabase mode: the sign-in modal is
+    /// required.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(self.state, State::SignedOut { .. })
+    }
+
+    /// The session as windows see it.
+    pub fn summary(&self) -> SessionSummary {
+        match &self.state {
+            State::Local => SessionSummary::local(),
+            State::SignedOut { ended } => SessionSummary {
+                status: SessionStatus::SignedOut,
+                user: None,
+                expires_at: None,
+                ended: *ended,
+                remembered: None,
+            },
+            State::Live(live) => SessionSummary {
+                status: match (&live.access, &live.refresh) {
+                    (_, Refresh::Backoff { .. }) => SessionStatus::Offline,
+                    (None, _) => SessionStatus::Restoring,
+                    (Some(_), _) => SessionStatus::SignedIn,
+                },
+                user: Some(live.user.clone()),
+                expires_at: live.expires_at_unix_ms,
+                ended: None,
+                remembered: Some(self.remembered),
+            },
+        }
+    }
+
+    /// A window signed in with a password and got `grant`. Replaces any
+    /// session (and discards any refresh still out for it).
+    pub fn signed_in(&mut self, grant: Grant, now: Instant) -> Result<SessionChange> {
+        if !self.is_configured() {
+            return Err(Error::NotConfigured);
+        }
+        self.state = State::Live(Live::from_grant(grant, now));
+        self.answer_waiters(|| Err(Error::SignedOut));
+        Ok(self.change(SessionCause::SignedIn))
+    }
+
+    /// Starts restoring a stored session: the first refresh is due at once.
+    pub fn restore(
+        &mut self,
+        user: SessionUser,
+        refresh_token: SecretString,
+        now: Instant,
+    ) -> Result<SessionChange> {
+        if !self.is_configured() {
+            return Err(Error::NotConfigured);
+        }
+        self.state = State::Live(Live {
+            user,
+            access: None,
+            refresh_token,
+            expires_at: now,
+            expires_at_unix_ms: None,
+            refresh: Refresh::Idle { due: now },
+        });
+        Ok(self.change(SessionCause::Restoring))
+    }
+
+    /// The access token for an API call. A token that is still valid is
+    /// returned at once (starting the refresh if it is due); one that has
+    /// run out makes the caller wait for the one refresh in flight,
+    /// starting it if none is. The job, if any, is the shell's to perform.
+    pub fn access_token(&mut self, now: Instant) -> Result<(TokenAnswer, Option<RefreshJob>)> {
+        let live = match &mut self.state {
+            State::Local => return Err(Error::NotConfigured),
+            State::SignedOut { .. } => return Err(Error::SignedOut),
+            State::Live(live) => live,
+        };
+        if let Refresh::Backoff { reason, .. } = &live.refresh {
+            if !live.is_valid(now) {
+                return Err(Error::Network {
+                    reason: reason.clone(),
+                });
+            }
+        }
+        let job = self.due(now);
+        let State::Live(live) = &self.state else {
+            unreachable!("checked above")
+        };
+        match &live.access {
+            Some(access) if live.is_valid(now) => Ok((TokenAnswer::Ready(access.clone()), job)),
+            _ => {
+                let (reply, pending) = oneshot::channel();
+                self.waiters.push(reply);
+                Ok((TokenAnswer::Pending(PendingToken { reply: pending }), job))
+            }
+        }
+    }
+
+    /// Starts the refresh if it is due at `now` (or its retry is), or if the
+    /// token has run out: the single job for this token.
+    pub fn due(&mut self, now: Instant) -> Option<RefreshJob> {
+        let State::Live(live) = &mut self.state else {
+            return None;
+        };
+        let failures = match live.refresh {
+            Refresh::Idle { due } if now >= due || !live.is_valid(now) => 0,
+            Refresh::Backoff {
+                failures, retry_at, ..
+            } if now >= retry_at => failures,
+            _ => return None,
+        };
+        self.last_job += 1;
+        live.refresh = Refresh::InFlight {
+            job: self.last_job,
+            failures,
+        };
+        Some(RefreshJob {
+            id: self.last_job,
+            refresh_token: live.refresh_token.clone(),
+        })
+    }
+
+    /// Job `job` got `grant`. Returns the change, or `None` when the answer
+    /// is stale (the session it was for has ended or been replaced): the
+    /// shell must then not store the grant's refresh token.
+    pub fn refresh_succeeded(
+        &mut self,
+        job: u64,
+        grant: Grant,
+        now: Instant,
+    ) -> Option<SessionChange> {
+        let State::Live(live) = &mut self.state else {
+            return None;
+        };
+        if !matches!(live.refresh, Refresh::InFlight { job: out, .. } if out == job) {
+            return None;
+        }
+        let access = grant.access_token.clone();
+        *live = Live::from_grant(grant, now);
+        self.answer_waiters(|| Ok(access.clone()));
+        Some(self.change(SessionCause::TokenRefreshed))
+    }
+
+    /// Job `job` failed. A failure that may pass keeps the session and
+    /// schedules a retry (`jitter` in `[0, 1)` spreads it); a rejection ends
+    /// the session. `None` when the answer is stale.
+    pub fn refresh_failed(
+        &mut self,
+        job: u64,
+        failure: RefreshFailure,
+        jitter: f64,
+        now: Instant,
+    ) -> Option<SessionChange> {
+        let State::Live(live) = &mut self.state else {
+            return None;
+        };
+        let failures = match live.refresh {
+            Refresh::InFlight { job: out, failures } if out == job => failures,
+            _ => return None,
+        };
+        match failure {
+            RefreshFailure::Transient {
+                reason,
+                retry_after,
+            } => {
+                let failures = failures + 1;
+                live.refresh = Refresh::Backoff {
+                    failures,
+                    retry_at: now + backoff(failures, jitter, retry_after),
+                    reason: reason.clone(),
+                };
+                // Callers waiting for a token that has run out are told now
+                // rather than kept waiting for a retry that may take long.
+                self.answer_waiters(|| {
+                    Err(Error::Network {
+                        reason: reason.clone(),
+                    })
+                });
+                Some(self.change(SessionCause::Offline))
+            }
+            RefreshFailure::Rejected(reason) => Some(self.end(reason)),
+        }
+    }
+
+    /// The user signed out. Returns the change and the access token the
+    /// shell spends on telling the server (best effort), or `None` if
+    /// nobody was signed in.
+    pub fn sign_out(&mut self) -> Option<(SessionChange, Option<SecretString>)> {
+        let State::Live(live) = &mut self.state else {
+            return None;
+        };
+        let access = live.access.take();
+        Some((self.end(SignOutReason::SignedOut), access))
+    }
+
+    /// Whether the OS keyring keeps the session between runs. Returns the
+    /// change when it is news while signed in.
+    pub fn set_remembered(&mut self, remembered: bool) -> Option<SessionChange> {
+        let changed = self.remembered != remembered;
+        self.remembered = remembered;
+        (changed && matches!(self.state, State::Live(_)))
+            .then(|| self.change(SessionCause::Storage))
+    }
+
+    /// The wall clock jumped (sleep and resume): the monotonic clock the
+    /// schedule runs on may not have counted the sleep, so check now.
+    pub fn clock_jumped(&mut self, now: Instant) {
+        if let State::Live(live) = &mut self.state {
+            match &mut live.refresh {
+                Refresh::Idle { due } => *due = now,
+                Refresh::Backoff { retry_at, .. } => *retry_at = now,
+                Refresh::InFlight { .. } => {}
+            }
+        }
+    }
+
+    /// When [`Session::due`] next has something to do.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        match &self.state {
+            State::Live(live) => match &live.refresh {
+                Refresh::Idle { due } => Some(*due),
+                Refresh::Backoff { retry_at, .. } => Some(*retry_at),
+                Refresh::InFlight { .. } => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn end(&mut self, reason: SignOutReason) -> SessionChange {
+        self.state = State::SignedOut {
+            ended: Some(reason),
+        };
+        self.answer_waiters(|| Err(Error::SessionEnded { reason }));
+        self.change(SessionCause::SignedOut)
+    }
+
+    fn answer_waiters(&mut self, answer: impl Fn() -> Result<SecretString>) {
+        for waiter in self.waiters.drain(..) {
+            // A caller that stopped waiting needs no answer.
+            let _ = waiter.send(answer());
+        }
+    }
+
+    fn change(&self, cause: SessionCause) -> SessionChange {
+        SessionChange {
+            cause,
+            session: self.summary(),
+        }
+    }
+}
+
+impl Live {
+    fn from_grant(grant: Grant, now: Instant) -> Self {
+        let lifetime = grant.lifetime.max(Duration::from_secs(1));
+        Self {
+            user: grant.user,
+            access: Some(grant.access_token),
+            refresh_token: grant.refresh_token,
+            expires_at: now + lifetime,
+            expires_at_unix_ms: Some(grant.expires_at_unix_ms),
+            refresh: Refresh::Idle {
+                due: now + lifetime - refresh_margin(lifetime),
+            },
+        }
+    }
+
+    fn is_valid(&self, now: Instant) -> bool {
+        self.access.is_some() && now < self.expires_at
+    }
+}

@@ -1,0 +1,460 @@
+//! The session rules, one behaviour per test, with injected time: the
+//! refresh schedule, single flight, backoff, stale answers, sign-out, and
+//! the sign-in modal presented by the primary only.
+
+use std::time::{Duration, Instant};
+
+use axolop_coordinator::session::{
+    Grant, PendingToken, RefreshFailure, RefreshJob, Session, SessionStatus, SessionUser,
+    SignOutReason, TokenAnswer,
+};
+use axolop_coordinator::{Coordinator, Envelope, ErrorCode, Event, WindowLabel};
+use secrecy::{ExposeSecret, SecretString};
+
+const LIFETIME: Duration = Duration::from_secs(5);
+
+fn w(n: u64) -> WindowLabel {
+    WindowLabel::numbered(n)
+}
+
+fn user() -> SessionUser {
+    SessionUser {
+        id: "user-1".into(),
+        email: Some("ada@example.com".into()),
+    }
+}
+
+fn grant(n: u32) -> Grant {
+    Grant {
+        user: user(),
+        access_token: SecretString::from(format!("access-{n}")),
+        refresh_token: SecretString::from(format!("refresh-{n}")),
+        lifetime: LIFETIME,
+        expires_at_unix_ms: 1_000_000 + u64::from(n),
+    }
+}
+
+/// A Supabase-mode coordinator with `n` ready windows.
+fn desk(n: u64) -> (Coordinator, Instant) {
+    let now = Instant::now();
+    let mut coordinator = Coordinator::with_session(Session::supabase());
+    for _ in 0..n {
+        let label = coordinator.next_label();
+        coordinator.window_opened(label.clone(), now).unwrap();
+        coordinator.window_attached(&label, now).unwrap();
+    }
+    (coordinator, now)
+}
+
+fn signed_in(n: u64) -> (Coordinator, Instant) {
+    let (mut coordinator, now) = desk(n);
+    coordinator.session_signed_in(grant(1), now).unwrap();
+    (coordinator, now)
+}
+
+fn kinds(events: &[Envelope]) -> Vec<&'static str> {
+    events.iter().map(|e| e.event.kind()).collect()
+}
+
+fn status(coordinator: &Coordinator) -> SessionStatus {
+    coordinator.session().summary().status
+}
+
+fn pending(answer: (TokenAnswer, Option<RefreshJob>)) -> (PendingToken, Option<RefreshJob>) {
+    match answer {
+        (TokenAnswer::Pending(pending), job) => (pending, job),
+        (TokenAnswer::Ready(_), _) => panic!("expected to wait for a refresh"),
+    }
+}
+
+fn ready(answer: (TokenAnswer, Option<RefreshJob>)) -> (String, Option<RefreshJob>) {
+    match answer {
+        (TokenAnswer::Ready(token), job) => (token.expose_secret().to_owned(), job),
+        (TokenAnswer::Pending(_), _) => panic!("expected a token at once"),
+    }
+}
+
+#[test]
+fn local_mode_has_no_tokens_and_no_sign_in_modal() {
+    let mut coordinator = Coordinator::new();
+    let label = coordinator.next_label();
+    coordinator
+        .window_opened(label.clone(), Instant::now())
+        .unwrap();
+    let (snapshot, _) = coordinator.window_attached(&label, Instant::now()).unwrap();
+    assert_eq!(snapshot.session.status, SessionStatus::Local);
+    assert_eq!(snapshot.modal.required, None);
+    let error = coordinator.session_token(Instant::now()).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::NotConfigured);
+    assert_eq!(
+        coordinator
+            .session_signed_in(grant(1), Instant::now())
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotConfigured
+    );
+}
+
+#[test]
+fn signed_out_the_primary_alone_presents_the_sign_in_modal_and_it_moves_with_the_primary() {
+    let (mut coordinator, now) = desk(3);
+    let plan = coordinator.snapshot(&w(2)).unwrap().modal;
+    assert_eq!(
+        serde_json::to_value(&plan).unwrap(),
+        serde_json::json!({ "required": "sign-in", "presenter": "crm-1" })
+    );
+    let events = coordinator.window_closed(&w(1), now).unwrap();
+    assert_eq!(
+        kinds(&events),
+        ["windows-changed", "primary-changed", "modal-changed"]
+    );
+    assert_eq!(
+        coordinator.snapshot(&w(3)).unwrap().modal.presenter,
+        Some(w(2))
+    );
+}
+
+#[test]
+fn signing_in_tells_every_window_without_a_token_and_clears_the_modal() {
+    let (mut coordinator, now) = desk(2);
+    let events = coordinator.session_signed_in(grant(1), now).unwrap();
+    assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
+    let wire = serde_json::to_string(&events).unwrap();
+    assert!(
+        !wire.contains("access-1") && !wire.contains("refresh-1"),
+        "{wire}"
+    );
+    assert_eq!(
+        serde_json::to_value(&events[0]).unwrap()["data"],
+        serde_json::json!({
+            "cause": "signed-in", "status": "signed-in",
+            "user": { "id": "user-1", "email": "ada@example.com" }, "expiresAt": 1_000_001,
+            "remembered": true
+        })
+    );
+    let snapshot = serde_json::to_string(&coordinator.snapshot(&w(2)).unwrap()).unwrap();
+    assert!(
+        !snapshot.contains("access-1") && !snapshot.contains("refresh-1"),
+        "{snapshot}"
+    );
+    assert_eq!(coordinator.snapshot(&w(2)).unwrap().modal.required, None);
+}
+
+#[test]
+fn a_token_is_refreshed_a_fifth_of_its_lifetime_before_it_expires() {
+    let (mut coordinator, now) = signed_in(1);
+    assert_eq!(
+        coordinator.next_deadline(),
+        Some(now + Duration::from_secs(4))
+    );
+    assert!(coordinator
+        .session_refresh_due(now + Duration::from_millis(3_999))
+        .is_none());
+    let job = coordinator
+        .session_refresh_due(now + Duration::from_secs(4))
+        .unwrap();
+    assert_eq!(job.refresh_token.expose_secret(), "refresh-1");
+    // Single flight: nothing more is due while the job is out.
+    assert!(coordinator
+        .session_refresh_due(now + Duration::from_secs(10))
+        .is_none());
+    assert_eq!(coordinator.next_deadline(), None);
+}
+
+#[test]
+fn a_valid_token_is_handed_out_at_once_even_while_its_refresh_is_out() {
+    let (mut coordinator, now) = signed_in(1);
+    let later = now + Duration::from_millis(4_500);
+    let (token, job) = ready(coordinator.session_token(later).unwrap());
+    assert_eq!(token, "access-1");
+    assert!(
+        job.is_some(),
+        "the due refresh starts with the first caller"
+    );
+    let (_, again) = ready(coordinator.session_token(later).unwrap());
+    assert!(again.is_none(), "and only once");
+}
+
+#[test]
+fn fifty_callers_after_expiry_share_exactly_one_refresh() {
+    let (mut coordinator, now) = signed_in(4);
+    let expired = now + Duration::from_secs(6);
+    let mut jobs = Vec::new();
+    let mut waiting = Vec::new();
+    for _ in 0..50 {
+        let (pending, job) = pending(coordinator.session_token(expired).unwrap());
+        waiting.push(pending);
+        jobs.extend(job);
+    }
+    assert_eq!(jobs.len(), 1, "one refresh for fifty callers");
+    let (applied, events) = coordinator.session_refreshed(jobs[0].id, grant(2), expired);
+    assert!(applied);
+    assert_eq!(kinds(&events), ["session-changed"]);
+    for mut pending in waiting {
+        let token = pending.try_outcome().unwrap().unwrap();
+        assert_eq!(token.expose_secret(), "access-2");
+    }
+    let (token, job) = ready(coordinator.session_token(expired).unwrap());
+    assert_eq!((token.as_str(), job.is_none()), ("access-2", true));
+}
+
+#[test]
+fn a_transient_failure_keeps_the_session_offline_and_retries_with_backoff() {
+    let (mut coordinator, now) = signed_in(1);
+    let expired = now + Duration::from_secs(6);
+    let (mut waiter, job) = pending(coordinator.session_token(expired).unwrap());
+    let failure = RefreshFailure::Transient {
+        reason: "connection refused".into(),
+        retry_after: None,
+    };
+    let events = coordinator.session_refresh_failed(job.unwrap().id, failure, 0.0, expired);
+    assert_eq!(kinds(&events), ["session-changed"]);
+    assert_eq!(status(&coordinator), SessionStatus::Offline);
+    assert_eq!(
+        coordinator.session().summary().user,
+        Some(user()),
+        "the session is kept"
+    );
+    assert_eq!(
+        waiter.try_outcome().unwrap().unwrap_err().code(),
+        ErrorCode::Network
+    );
+    // Callers are told at once while offline, not kept waiting.
+    assert_eq!(
+        coordinator.session_token(expired).unwrap_err().code(),
+        ErrorCode::Network
+    );
+    // First retry after 250–500 ms (equal jitter 0 → 250 ms).
+    assert_eq!(
+        coordinator.next_deadline(),
+        Some(expired + Duration::from_millis(250))
+    );
+    let retry = coordinator
+        .session_refresh_due(expired + Duration::from_millis(250))
+        .unwrap();
+    assert_eq!(
+        retry.refresh_token.expose_secret(),
+        "refresh-1",
+        "the same token, still unspent"
+    );
+    coordinator.session_refreshed(retry.id, grant(2), expired + Duration::from_secs(1));
+    assert_eq!(status(&coordinator), SessionStatus::SignedIn);
+}
+
+#[test]
+fn a_retry_after_from_the_server_is_honoured() {
+    let (mut coordinator, now) = signed_in(1);
+    let due = now + Duration::from_secs(4);
+    let job = coordinator.session_refresh_due(due).unwrap();
+    let failure = RefreshFailure::Transient {
+        reason: "429".into(),
+        retry_after: Some(Duration::from_secs(7)),
+    };
+    coordinator.session_refresh_failed(job.id, failure, 0.3, due);
+    assert_eq!(
+        coordinator.next_deadline(),
+        Some(due + Duration::from_secs(7))
+    );
+}
+
+#[test]
+fn backoff_grows_with_each_failure_in_a_row() {
+    let (mut coordinator, now) = signed_in(1);
+    let mut at = now + Duration::from_secs(4);
+    let mut waits = Vec::new();
+    for _ in 0..4 {
+        let job = coordinator.session_refresh_due(at).unwrap();
+        let failure = RefreshFailure::Transient {
+            reason: "503".into(),
+            retry_after: None,
+        };
+        coordinator.session_refresh_failed(job.id, failure, 1.0, at);
+        let next = coordinator.next_deadline().unwrap();
+        waits.push(next - at);
+        at = next;
+    }
+    let ms: Vec<_> = waits.iter().map(Duration::as_millis).collect();
+    assert_eq!(ms, [500, 1000, 2000, 4000]);
+}
+
+#[test]
+fn a_rejected_refresh_ends_the_session_everywhere_with_the_reason() {
+    let (mut coordinator, now) = signed_in(2);
+    let expired = now + Duration::from_secs(6);
+    let (mut waiter, job) = pending(coordinator.session_token(expired).unwrap());
+    let events = coordinator.session_refresh_failed(
+        job.unwrap().id,
+        RefreshFailure::Rejected(SignOutReason::Reused),
+        0.5,
+        expired,
+    );
+    assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
+    let summary = coordinator.session().summary();
+    assert_eq!(
+        (summary.status, summary.ended),
+        (SessionStatus::SignedOut, Some(SignOutReason::Reused))
+    );
+    assert_eq!(
+        waiter.try_outcome().unwrap().unwrap_err().code(),
+        ErrorCode::SignedOut
+    );
+    assert_eq!(
+        coordinator.snapshot(&w(2)).unwrap().modal.presenter,
+        Some(w(1))
+    );
+}
+
+#[test]
+fn a_refresh_answer_after_sign_out_is_discarded() {
+    let (mut coordinator, now) = signed_in(1);
+    let job = coordinator
+        .session_refresh_due(now + Duration::from_secs(4))
+        .unwrap();
+    let (access, events) = coordinator.session_sign_out();
+    assert_eq!(
+        access.unwrap().expose_secret(),
+        "access-1",
+        "for revoking the session on the server"
+    );
+    assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
+    let (applied, events) =
+        coordinator.session_refreshed(job.id, grant(2), now + Duration::from_secs(5));
+    assert!(!applied && events.is_empty());
+    assert_eq!(status(&coordinator), SessionStatus::SignedOut);
+    assert_eq!(
+        coordinator.session().summary().ended,
+        Some(SignOutReason::SignedOut)
+    );
+}
+
+#[test]
+fn a_refresh_answer_for_a_replaced_session_is_discarded() {
+    let (mut coordinator, now) = signed_in(1);
+    let old = coordinator
+        .session_refresh_due(now + Duration::from_secs(4))
+        .unwrap();
+    coordinator
+        .session_signed_in(grant(7), now + Duration::from_secs(4))
+        .unwrap();
+    let (applied, _) =
+        coordinator.session_refreshed(old.id, grant(2), now + Duration::from_secs(5));
+    assert!(!applied);
+    let (token, _) = ready(
+        coordinator
+            .session_token(now + Duration::from_secs(5))
+            .unwrap(),
+    );
+    assert_eq!(token, "access-7");
+    let failure = RefreshFailure::Rejected(SignOutReason::Revoked);
+    assert!(coordinator
+        .session_refresh_failed(old.id, failure, 0.0, now)
+        .is_empty());
+    assert_eq!(status(&coordinator), SessionStatus::SignedIn);
+}
+
+#[test]
+fn signing_out_twice_changes_nothing_the_second_time() {
+    let (mut coordinator, _) = signed_in(1);
+    coordinator.session_sign_out();
+    let before = coordinator.last_seq();
+    let (access, events) = coordinator.session_sign_out();
+    assert!(access.is_none() && events.is_empty());
+    assert_eq!(coordinator.last_seq(), before);
+}
+
+#[test]
+fn a_stored_session_is_restored_by_a_refresh_due_at_once() {
+    let (mut coordinator, now) = desk(1);
+    let events = coordinator
+        .session_restore(user(), SecretString::from("refresh-0".to_owned()), now)
+        .unwrap();
+    assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
+    assert_eq!(status(&coordinator), SessionStatus::Restoring);
+    assert_eq!(
+        coordinator.snapshot(&w(1)).unwrap().modal.required,
+        None,
+        "no sign-in prompt while restoring"
+    );
+    let job = coordinator.session_refresh_due(now).unwrap();
+    assert_eq!(job.refresh_token.expose_secret(), "refresh-0");
+    coordinator.session_refreshed(job.id, grant(1), now);
+    assert_eq!(status(&coordinator), SessionStatus::SignedIn);
+}
+
+#[test]
+fn a_stored_session_the_server_no_longer_knows_ends_in_the_sign_in_modal() {
+    let (mut coordinator, now) = desk(1);
+    coordinator
+        .session_restore(user(), SecretString::from("stale".to_owned()), now)
+        .unwrap();
+    let job = coordinator.session_refresh_due(now).unwrap();
+    coordinator.session_refresh_failed(
+        job.id,
+        RefreshFailure::Rejected(SignOutReason::Unknown),
+        0.0,
+        now,
+    );
+    assert_eq!(
+        coordinator.session().summary().ended,
+        Some(SignOutReason::Unknown)
+    );
+    assert_eq!(
+        coordinator.snapshot(&w(1)).unwrap().modal.presenter,
+        Some(w(1))
+    );
+}
+
+#[test]
+fn a_wall_clock_jump_makes_the_refresh_due_at_once() {
+    let (mut coordinator, now) = signed_in(1);
+    let resumed = now + Duration::from_secs(1);
+    assert!(coordinator.session_refresh_due(resumed).is_none());
+    coordinator.clock_jumped(resumed);
+    assert!(coordinator.session_refresh_due(resumed).is_some());
+}
+
+#[test]
+fn tokens_never_show_in_debug_output() {
+    let (mut coordinator, now) = signed_in(1);
+    let job = coordinator
+        .session_refresh_due(now + Duration::from_secs(4))
+        .unwrap();
+    let printed = format!("{:?} {:?} {:?}", grant(1), job, coordinator);
+    assert!(
+        !printed.contains("access-1") && !printed.contains("refresh-1"),
+        "{printed}"
+    );
+    if let Some(Event::SessionChanged(change)) = coordinator
+        .session_signed_in(grant(3), now)
+        .unwrap()
+        .first()
+        .map(|e| &e.event)
+    {
+        assert!(!format!("{change:?}").contains("access-3"));
+    }
+}
+
+#[test]
+fn a_session_the_keyring_cannot_keep_is_announced_once() {
+    let (mut coordinator, _) = signed_in(1);
+    let events = coordinator.session_remembered(false);
+    assert_eq!(kinds(&events), ["session-changed"]);
+    assert_eq!(coordinator.session().summary().remembered, Some(false));
+    assert!(coordinator.session_remembered(false).is_empty());
+}
+
+#[test]
+fn switching_to_supabase_mode_asks_the_primary_for_a_sign_in() {
+    let mut coordinator = Coordinator::new();
+    let label = coordinator.next_label();
+    let now = Instant::now();
+    coordinator.window_opened(label.clone(), now).unwrap();
+    coordinator.window_attached(&label, now).unwrap();
+    let events = coordinator.use_supabase();
+    assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
+    assert_eq!(
+        coordinator.snapshot(&label).unwrap().modal.presenter,
+        Some(label)
+    );
+    assert!(coordinator.use_supabase().is_empty());
+}

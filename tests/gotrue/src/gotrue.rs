@@ -1,0 +1,108 @@
+//! The handle a test holds: start the server, control it, read it back, stop it.
+//!
+//! Every method locks the shared state briefly and never while a request is
+//! waiting on the network, so a test may call them from any thread while
+//! clients are busy. Settings apply to requests that arrive after the call.
+
+use std::time::{Duration, SystemTime};
+
+use crate::endpoint::Endpoint;
+use crate::error::ErrorShape;
+use crate::fault::Fault;
+use crate::server::Server;
+use crate::state::{Shared, State};
+use crate::stats::Stats;
+use crate::user::UserId;
+
+pub use crate::state::ANON_KEY;
+
+/// A running GoTrue test server; it stops when dropped.
+#[derive(Debug)]
+pub struct GoTrue {
+    shared: Shared,
+    server: Server,
+}
+
+impl GoTrue {
+    /// Starts a server on a free port of 127.0.0.1, with no users.
+    ///
+    /// Works from sync and async tests alike: the server has its own thread
+    /// and runtime.
+    ///
+    /// # Panics
+    ///
+    /// If no port can be bound or no thread started; a test cannot go on then.
+    pub fn start() -> GoTrue {
+        let shared = State::shared();
+        let server = Server::start(shared.clone()).expect("start the GoTrue test server");
+        GoTrue { shared, server }
+    }
+
+    /// The project URL, e.g. `http://127.0.0.1:40123`; the API is under `/auth/v1`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.server.addr())
+    }
+
+    /// The anon key every request must send in its `apikey` header.
+    pub fn anon_key(&self) -> &str {
+        ANON_KEY
+    }
+
+    /// Registers a confirmed user who can sign in with this email and password.
+    ///
+    /// # Panics
+    ///
+    /// If a user with this email (ignoring case) was already added.
+    pub fn add_user(&self, email: &str, password: &str) -> UserId {
+        self.shared
+            .lock()
+            .add_user(email, password, SystemTime::now())
+    }
+
+    /// Sets the lifetime of access tokens issued from now on (default one hour).
+    ///
+    /// Whole seconds, like GoTrue's `expires_in`: a fraction is dropped.
+    ///
+    /// # Panics
+    ///
+    /// If `expires_in` is shorter than one second.
+    pub fn set_expires_in(&self, expires_in: Duration) {
+        assert!(
+            expires_in >= Duration::from_secs(1),
+            "access tokens live at least one second, not {expires_in:?}"
+        );
+        self.shared.lock().expires_in = Duration::from_secs(expires_in.as_secs());
+    }
+
+    /// Sets how error bodies look from now on (default [`ErrorShape::Current`]).
+    pub fn set_error_shape(&self, shape: ErrorShape) {
+        self.shared.lock().error_shape = shape;
+    }
+
+    /// Queues `fault` for the next `times` calls of `endpoint` that carry the API key.
+    pub fn inject(&self, endpoint: Endpoint, fault: Fault, times: usize) {
+        self.shared.lock().faults.push(endpoint, fault, times);
+    }
+
+    /// Forgets every queued fault.
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
+    /// The counters so far.
+    pub fn stats(&self) -> Stats {
+        self.shared.lock().stats()
+    }
+
+    /// Every access and refresh token issued so far, oldest first, to search
+    /// logs and pages for leaks.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.shared.lock().sessions.issued_tokens().to_vec()
+    }
+
+    /// How many refresh attempts presented each refresh token, in the order
+    /// the tokens were issued: a well-behaved client leaves only 0s and 1s.
+    pub fn refresh_uses(&self) -> Vec<usize> {
+        self.shared.lock().sessions.refresh_uses()
+    }
+}
