@@ -6,6 +6,7 @@
 //! before the command runs, so a rejected call never touches any state.
 
 use axolop_coordinator::{LockMode, LockRequest, LockToken};
+use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use tauri::ipc::{CommandArg, CommandItem, InvokeBody, InvokeError};
@@ -53,6 +54,46 @@ impl LockAcquireArgs {
             self.ttl_ms,
             self.wait_ms,
         )?)
+    }
+}
+
+/// The longest email address accepted (RFC 5321's path limit).
+const EMAIL_MAX_CHARS: usize = 320;
+/// The longest password accepted; far above any real one.
+const PASSWORD_MAX_CHARS: usize = 1024;
+
+/// The arguments of `session_sign_in`. The password goes straight into a
+/// secret: redacted in `Debug`, wiped when dropped.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInArgs {
+    /// The account's email.
+    pub email: String,
+    /// The account's password.
+    pub password: SecretString,
+}
+
+impl SignInArgs {
+    /// The trimmed email and the password, both 1 to their limit in
+    /// characters.
+    pub fn checked(self) -> Result<(String, SecretString), Error> {
+        let email = self.email.trim().to_owned();
+        let invalid = |reason: String| {
+            Error::Coordinator(axolop_coordinator::Error::InvalidArgument { reason })
+        };
+        let email_chars = email.chars().count();
+        if email_chars == 0 || email_chars > EMAIL_MAX_CHARS {
+            return Err(invalid(format!(
+                "the email must have 1 to {EMAIL_MAX_CHARS} characters"
+            )));
+        }
+        let password_chars = self.password.expose_secret().chars().count();
+        if password_chars == 0 || password_chars > PASSWORD_MAX_CHARS {
+            return Err(invalid(format!(
+                "the password must have 1 to {PASSWORD_MAX_CHARS} characters"
+            )));
+        }
+        Ok((email, self.password))
     }
 }
 

@@ -1,5 +1,6 @@
 //! The shell's one error enum, and the only place errors become wire errors.
 
+use axolop_auth::AuthError;
 use axolop_coordinator::{ErrorCode, WireError};
 use serde::{Serialize, Serializer};
 
@@ -24,6 +25,15 @@ pub enum Error {
     /// Tauri or the webview failed (e.g. a window could not be created).
     #[error("the desktop platform failed: {0}")]
     Platform(#[from] tauri::Error),
+    /// The Supabase settings are unusable.
+    #[error("{reason}")]
+    Settings {
+        /// What is wrong, naming the setting.
+        reason: String,
+    },
+    /// The auth server or the keyring failed.
+    #[error(transparent)]
+    Auth(#[from] axolop_auth::AuthError),
     /// Setting up files or directories failed.
     #[error("{context}: {source}")]
     Io {
@@ -45,6 +55,8 @@ impl Error {
             Error::Platform(_) | Error::Io { .. } => {
                 WireError::new(ErrorCode::Internal, self.to_string())
             }
+            Error::Settings { .. } => WireError::new(ErrorCode::NotConfigured, self.to_string()),
+            Error::Auth(error) => WireError::new(auth_code(error), self.to_string()),
         }
     }
 }
@@ -52,5 +64,18 @@ impl Error {
 impl Serialize for Error {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.to_wire().serialize(serializer)
+    }
+}
+
+/// The wire code of an auth failure.
+fn auth_code(error: &AuthError) -> ErrorCode {
+    match error {
+        AuthError::InvalidCredentials => ErrorCode::InvalidCredentials,
+        AuthError::Unavailable { .. } => ErrorCode::Network,
+        AuthError::Rejected(_) => ErrorCode::SignedOut,
+        AuthError::Refused { .. } => ErrorCode::InvalidArgument,
+        AuthError::Config(_) => ErrorCode::NotConfigured,
+        AuthError::Keyring(_) => ErrorCode::Internal,
+        _ => ErrorCode::Internal,
     }
 }

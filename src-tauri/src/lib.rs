@@ -15,6 +15,9 @@
 //! - [`args`]: command arguments that answer `invalid_argument` when malformed.
 //! - [`logging`]: `tracing` to stderr and to size-bounded rotating files.
 //! - [`paths`]: where state and logs live (`AXOLOP_DATA_DIR` or the OS default).
+//! - [`settings`]: which Supabase project to sign in to, if any.
+//! - [`session`]: sign-in, refresh and sign-out against Supabase, and the
+//!   OS keyring.
 //! - [`timing`]: monotonic stamps for latency tracing (benchmarks).
 //! - [`error`]: the shell's error enum and its `{code, message}` wire form.
 
@@ -27,6 +30,8 @@ pub mod hub;
 pub mod logging;
 pub mod menu;
 pub mod paths;
+pub mod session;
+pub mod settings;
 pub mod timing;
 pub mod windows;
 
@@ -56,6 +61,28 @@ pub fn configure<R: Runtime>(
         })
 }
 
+/// Supabase mode when it is configured, local mode otherwise. Bad settings
+/// are reported and leave the app in local mode rather than not starting.
+fn start_session<R: Runtime>(app: &AppHandle<R>, paths: &paths::Paths) {
+    let configured = settings::supabase(&paths.config).and_then(|config| {
+        let Some(config) = config else {
+            return Ok(false);
+        };
+        let setting = std::env::var(settings::STORE_ENV).ok();
+        let store = axolop_auth::SecretStore::from_setting(setting.as_deref())?;
+        session::start(app, config, store)?;
+        Ok(true)
+    });
+    match configured {
+        Ok(true) => tracing::info!("Supabase mode"),
+        Ok(false) => tracing::info!("local mode (no Supabase project configured)"),
+        Err(error) => {
+            eprintln!("Axolop CRM: {error}; starting in local mode");
+            tracing::error!(%error, "the Supabase settings are unusable; starting in local mode");
+        }
+    }
+}
+
 /// Runs the desktop app until its last window closes.
 pub fn run() {
     let builder = tauri::Builder::default()
@@ -67,6 +94,7 @@ pub fn run() {
         let paths = paths::Paths::resolve(app)?;
         logging::init(&paths.logs)?;
         tracing::info!(data_dir = %paths.data.display(), "Axolop CRM starting");
+        start_session(app, &paths);
         #[cfg(target_os = "macos")]
         menu::install_app_menu(app)?;
         app.manage(paths);

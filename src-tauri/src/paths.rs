@@ -1,7 +1,8 @@
 //! Where the app keeps its state and logs.
 //!
 //! `AXOLOP_DATA_DIR` wins (tests isolate with it; logs then go to its `logs/`
-//! subdirectory), otherwise the OS conventions through Tauri's path resolver.
+//! subdirectory and settings sit in it), otherwise the OS conventions through
+//! Tauri's path resolver.
 
 use std::path::PathBuf;
 
@@ -19,6 +20,8 @@ pub struct Paths {
     pub data: PathBuf,
     /// Rotating log files.
     pub logs: PathBuf,
+    /// Settings the user edits (`settings.json`).
+    pub config: PathBuf,
 }
 
 impl Paths {
@@ -29,15 +32,17 @@ impl Paths {
                 let data = PathBuf::from(dir);
                 Self {
                     logs: data.join("logs"),
+                    config: data.clone(),
                     data,
                 }
             }
             None => Self {
                 data: app.path().app_data_dir()?,
                 logs: app.path().app_log_dir()?,
+                config: app.path().app_config_dir()?,
             },
         };
-        for dir in [&paths.data, &paths.logs] {
+        for dir in [&paths.data, &paths.logs, &paths.config] {
             std::fs::create_dir_all(dir).map_err(|source| Error::Io {
                 context: format!("cannot create {}", dir.display()),
                 source,

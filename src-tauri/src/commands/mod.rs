@@ -4,8 +4,10 @@
 //! - [`windows`]: the snapshot, heartbeats, and opening, closing and
 //!   focusing windows.
 //! - [`locks`]: acquiring, releasing, extending and checking named locks.
+//! - [`session`]: signing in and out of Supabase.
 
 pub mod locks;
+pub mod session;
 pub mod windows;
 
 use axolop_coordinator::WindowLabel;
@@ -27,6 +29,8 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         locks::lock_release,
         locks::lock_extend,
         locks::lock_check,
+        session::session_sign_in,
+        session::session_sign_out,
     ]);
     #[cfg(feature = "bench")]
     let bench_commands = handles::<R, _>(tauri::generate_handler![windows::bench_republish]);

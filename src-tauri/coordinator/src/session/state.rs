@@ -141,6 +141,11 @@ impl Session {
         !matches!(self.state, State::Local)
     }
 
+    /// Whether someone is signed in (also while restoring or offline).
+    pub fn is_signed_in(&self) -> bool {
+        matches!(self.state, State::Live(_))
+    }
+
     /// Whether nobody is signed in, in Supabase mode: the sign-in modal is
     /// required.
     pub fn needs_sign_in(&self) -> bool {

@@ -1,0 +1,263 @@
+//! The shell's side of the Supabase session: the auth client and the OS
+//! keyring, driven by the coordinator's session state machine.
+//!
+//! The coordinator decides (who is signed in, when to refresh, which answer
+//! counts); this module performs (HTTP calls, keyring reads and writes) and
+//! reports back in one transition each. The coordinator is never locked
+//! across a network or keyring call.
+//!
+//! Storage runs under one async mutex, and only for the session that is
+//! live when it runs: a sign-out that lands between a refresh and its save
+//! can never leave a token in the keyring.
+
+use axolop_auth::{AuthClient, AuthConfig, AuthError, SecretStore, StoreKind, StoredSession};
+use axolop_coordinator::session::{
+    RefreshJob, SessionCause, SessionSummary, SessionUser, TokenAnswer,
+};
+use axolop_coordinator::Event;
+use secrecy::SecretString;
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::args::SignInArgs;
+use crate::error::{Error, Result};
+use crate::hub::Hub;
+
+/// The Supabase project's auth server and the keyring, managed as Tauri
+/// state in Supabase mode only.
+pub struct Supabase {
+    client: AuthClient,
+    store: SecretStore,
+    /// Serialises keyring writes (see the module doc). An async mutex: it is
+    /// held across the blocking keyring call, which runs off the runtime's
+    /// worker threads.
+    storing: tokio::sync::Mutex<()>,
+}
+
+impl Supabase {
+    /// The session in the keyring now (blocking; for tests and diagnostics).
+    pub fn stored_session(&self) -> Option<StoredSession> {
+        self.store.load().ok().flatten()
+    }
+}
+
+/// Switches the app to Supabase mode for `config`, keeping the session in
+/// `store`, and starts restoring a stored session. Call before any window
+/// opens.
+pub fn start<R: Runtime>(app: &AppHandle<R>, config: AuthConfig, store: SecretStore) -> Result<()> {
+    let client = AuthClient::new(config)?;
+    if store.kind() == StoreKind::Memory {
+        tracing::warn!(
+            "the session is kept in memory only (AXOLOP_SECRET_STORE=memory): for tests"
+        );
+    }
+    app.manage(Supabase {
+        client,
+        store,
+        storing: tokio::sync::Mutex::new(()),
+    });
+    app.state::<Hub>()
+        .apply(|coordinator, _| Ok(coordinator.use_supabase()))?;
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move { restore(&app).await });
+    Ok(())
+}
+
+/// Signs in every window with email and password.
+pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result<SessionSummary> {
+    let (email, password) = args.checked()?;
+    let supabase = supabase(app)?;
+    let grant = supabase.client.sign_in(&email, &password).await?;
+    drop(password);
+    let stored = StoredSession {
+        user: grant.user.clone(),
+        refresh_token: grant.refresh_token.clone(),
+    };
+    let summary = app.state::<Hub>().transact(|coordinator, now| {
+        let events = coordinator.session_signed_in(grant, now)?;
+        Ok((coordinator.session().summary(), events))
+    })?;
+    tracing::info!(user = %stored.user.id, "signed in");
+    save(app, stored).await;
+    Ok(summary)
+}
+
+/// Signs out every window, tells the server (best effort) and forgets the
+/// stored session.
+pub async fn sign_out<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
+    let supabase = supabase(app)?;
+    let access = app
+        .state::<Hub>()
+        .transact(|coordinator, _| Ok(coordinator.session_sign_out()))?;
+    forget(app).await;
+    if let Some(access) = access {
+        tracing::info!("signed out");
+        if let Err(error) = supabase.client.sign_out(&access).await {
+            // The session is over here either way; the server's copy lapses.
+            tracing::warn!(%error, "the server was not told of the sign-out");
+        }
+    }
+    Ok(())
+}
+
+/// The access token for an API call: now, or after the one refresh in
+/// flight (started here if due).
+pub async fn access_token<R: Runtime>(app: &AppHandle<R>) -> Result<SecretString> {
+    let (answer, job) = app
+        .state::<Hub>()
+        .transact(|coordinator, now| Ok((coordinator.session_token(now)?, Vec::new())))?;
+    if let Some(job) = job {
+        spawn_refresh(app, job);
+    }
+    match answer {
+        TokenAnswer::Ready(token) => Ok(token),
+        TokenAnswer::Pending(pending) => Ok(pending.outcome().await?),
+    }
+}
+
+/// Starts the refresh that is due now, if any (the deadline task calls this
+/// at every deadline).
+pub fn refresh_if_due<R: Runtime>(app: &AppHandle<R>) {
+    if app.try_state::<Supabase>().is_none() {
+        return;
+    }
+    let job = app
+        .state::<Hub>()
+        .transact(|coordinator, now| Ok((coordinator.session_refresh_due(now), Vec::new())));
+    if let Ok(Some(job)) = job {
+        spawn_refresh(app, job);
+    }
+}
+
+fn spawn_refresh<R: Runtime>(app: &AppHandle<R>, job: RefreshJob) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move { refresh(&app, job).await });
+}
+
+/// Performs one refresh job and reports the answer.
+async fn refresh<R: Runtime>(app: &AppHandle<R>, job: RefreshJob) {
+    let Ok(supabase) = supabase(app) else {
+        return;
+    };
+    let hub = app.state::<Hub>();
+    match supabase.client.refresh(&job.refresh_token).await {
+        Ok(grant) => {
+            let stored = StoredSession {
+                user: grant.user.clone(),
+                refresh_token: grant.refresh_token.clone(),
+            };
+            let applied = hub
+                .transact(|coordinator, now| Ok(coordinator.session_refreshed(job.id, grant, now)));
+            match applied {
+                Ok(true) => {
+                    tracing::debug!("access token refreshed");
+                    save(app, stored).await;
+                }
+                Ok(false) => tracing::debug!("a refresh answer for an ended session was discarded"),
+                Err(error) => tracing::warn!(%error, "a refresh could not be recorded"),
+            }
+        }
+        Err(error) => {
+            let failure = error.refresh_failure();
+            tracing::warn!(%error, "token refresh failed");
+            let ended = hub.transact(|coordinator, now| {
+                let events = coordinator.session_refresh_failed(job.id, failure, fastrand::f64(), now);
+                let ended = events.iter().any(|e| {
+                    matches!(&e.event, Event::SessionChanged(change) if change.cause == SessionCause::SignedOut)
+                });
+                Ok((ended, events))
+            });
+            if matches!(ended, Ok(true)) {
+                forget(app).await;
+            }
+        }
+    }
+}
+
+/// Restores the stored session, if any, at start.
+async fn restore<R: Runtime>(app: &AppHandle<R>) {
+    let Ok(supabase) = supabase(app) else {
+        return;
+    };
+    let loaded = {
+        let _storing = supabase.storing.lock().await;
+        blocking(app, |store| store.load()).await
+    };
+    match loaded {
+        Ok(Some(stored)) => {
+            let user: SessionUser = stored.user;
+            let restored = app.state::<Hub>().apply(|coordinator, now| {
+                coordinator.session_restore(user, stored.refresh_token, now)
+            });
+            match restored {
+                Ok(()) => {
+                    tracing::info!("restoring the stored session");
+                    refresh_if_due(app);
+                }
+                Err(error) => tracing::warn!(%error, "the stored session could not be restored"),
+            }
+        }
+        Ok(None) => tracing::info!("no stored session; waiting for a sign-in"),
+        Err(error) => {
+            tracing::warn!(%error, "the keyring could not be read; waiting for a sign-in")
+        }
+    }
+}
+
+/// Keeps the live session in the keyring; says so to the windows when the
+/// keyring cannot.
+async fn save<R: Runtime>(app: &AppHandle<R>, stored: StoredSession) {
+    let Ok(supabase) = supabase(app) else {
+        return;
+    };
+    let _storing = supabase.storing.lock().await;
+    let hub = app.state::<Hub>();
+    if !hub.read(|coordinator| coordinator.session().is_signed_in()) {
+        return;
+    }
+    let saved = blocking(app, move |store| store.save(&stored)).await;
+    if let Err(error) = &saved {
+        tracing::warn!(%error, "the session is kept for this run only");
+    }
+    let remembered = saved.is_ok();
+    let _ = hub.apply(|coordinator, _| Ok(coordinator.session_remembered(remembered)));
+}
+
+/// Forgets the stored session, unless someone signed in again meanwhile.
+async fn forget<R: Runtime>(app: &AppHandle<R>) {
+    let Ok(supabase) = supabase(app) else {
+        return;
+    };
+    let _storing = supabase.storing.lock().await;
+    if app
+        .state::<Hub>()
+        .read(|coordinator| coordinator.session().is_signed_in())
+    {
+        return;
+    }
+    if let Err(error) = blocking(app, |store| store.clear()).await {
+        tracing::warn!(%error, "the stored session could not be removed");
+    }
+}
+
+/// Runs a keyring call off the async runtime's worker threads.
+async fn blocking<R: Runtime, T: Send + 'static>(
+    app: &AppHandle<R>,
+    call: impl FnOnce(&SecretStore) -> std::result::Result<T, AuthError> + Send + 'static,
+) -> std::result::Result<T, AuthError> {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let supabase = app.state::<Supabase>();
+        call(&supabase.store)
+    })
+    .await
+    .unwrap_or_else(|error| {
+        Err(AuthError::Keyring(format!(
+            "the keyring call failed: {error}"
+        )))
+    })
+}
+
+fn supabase<R: Runtime>(app: &AppHandle<R>) -> Result<tauri::State<'_, Supabase>> {
+    app.try_state::<Supabase>()
+        .ok_or(Error::Coordinator(axolop_coordinator::Error::NotConfigured))
+}

@@ -1,0 +1,253 @@
+//! The Supabase session over IPC on Tauri's mock runtime, against the
+//! GoTrue-compatible test server: sign-in, errors, single-flight refresh
+//! for many callers, restore, sign-out, and no token in anything a window
+//! receives.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use axolop_auth::{AuthClient, AuthConfig, SecretStore, StoredSession};
+use axolop_desktop::{configure, session};
+use axolop_gotrue::{Endpoint, Fault, GoTrue};
+use common::{assert_error, eventually, invoke, record_events, snapshot, window};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{json, Value};
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
+use tauri::{App, Manager};
+
+const EMAIL: &str = "ada@example.com";
+const PASSWORD: &str = "correct horse battery staple";
+
+fn server() -> GoTrue {
+    let server = GoTrue::start();
+    server.add_user(EMAIL, PASSWORD);
+    server
+}
+
+fn config(server: &GoTrue) -> AuthConfig {
+    AuthConfig {
+        url: server.url(),
+        anon_key: server.anon_key().to_owned(),
+    }
+}
+
+/// A mock app in Supabase mode against `server`, keeping the session in
+/// `store`.
+fn app_with(server: &GoTrue, store: SecretStore) -> App<MockRuntime> {
+    let config = config(server);
+    let mut app = configure(mock_builder(), move |app| {
+        session::start(app, config, store)
+    })
+    .build(mock_context(noop_assets()))
+    .expect("mock app");
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    app
+}
+
+fn sign_in(app: &App<MockRuntime>) -> Result<Value, Value> {
+    let first = window(app, "crm-1");
+    invoke(
+        &first,
+        "session_sign_in",
+        json!({ "email": EMAIL, "password": PASSWORD }),
+    )
+}
+
+fn status(app: &App<MockRuntime>) -> Value {
+    snapshot(&window(app, "crm-1"))["session"]["status"].clone()
+}
+
+#[test]
+fn signed_out_the_primary_presents_the_sign_in_modal() {
+    let server = server();
+    let app = app_with(&server, SecretStore::memory());
+    let value = snapshot(&window(&app, "crm-1"));
+    eventually("the restore attempt to finish", || {
+        status(&app) == "signed-out"
+    });
+    assert_eq!(
+        value["modal"],
+        json!({ "required": "sign-in", "presenter": "crm-1" })
+    );
+}
+
+#[test]
+fn signing_in_answers_with_the_session_and_never_a_token() {
+    let server = server();
+    let app = app_with(&server, SecretStore::memory());
+    let received = record_events(&window(&app, "crm-1"));
+    let summary = sign_in(&app).unwrap();
+    assert_eq!(summary["status"], "signed-in");
+    assert_eq!(summary["user"]["email"], EMAIL);
+    assert_eq!(
+        snapshot(&window(&app, "crm-1"))["modal"]["required"],
+        Value::Null
+    );
+    eventually("the sign-in to reach the window", || {
+        received
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "session-changed")
+    });
+    let everything = format!(
+        "{summary} {} {:?}",
+        snapshot(&window(&app, "crm-1")),
+        received.lock().unwrap()
+    );
+    for token in server.issued_tokens() {
+        assert!(!everything.contains(&token), "a token reached the window");
+    }
+    assert!(!everything.contains(PASSWORD));
+}
+
+#[test]
+fn bad_sign_ins_get_clear_codes_and_store_nothing() {
+    let server = server();
+    let app = app_with(&server, SecretStore::memory());
+    let first = window(&app, "crm-1");
+    let call = |email: &str, password: &str| {
+        invoke(
+            &first,
+            "session_sign_in",
+            json!({ "email": email, "password": password }),
+        )
+    };
+    assert_error(call("", PASSWORD), "invalid_argument", &["email"]);
+    assert_error(call(EMAIL, ""), "invalid_argument", &["password"]);
+    assert_error(
+        call(&"a".repeat(321), PASSWORD),
+        "invalid_argument",
+        &["email"],
+    );
+    assert_error(
+        call(EMAIL, &"p".repeat(1025)),
+        "invalid_argument",
+        &["password"],
+    );
+    assert_error(call(EMAIL, "wrong"), "invalid_credentials", &["wrong"]);
+    assert_eq!(status(&app), "signed-out");
+    assert_eq!(
+        server.stats().password_calls,
+        1,
+        "only the well-formed call reached the server"
+    );
+}
+
+#[test]
+fn an_unreachable_server_is_a_network_error() {
+    let server = server();
+    let app = app_with(&server, SecretStore::memory());
+    server.inject(Endpoint::Password, Fault::ConnectionReset, 1);
+    let error = sign_in(&app).unwrap_err();
+    assert_eq!(error["code"], "network", "{error}");
+}
+
+#[test]
+fn fifty_callers_at_expiry_share_exactly_one_refresh() {
+    let server = server();
+    server.set_expires_in(Duration::from_secs(1));
+    let app = app_with(&server, SecretStore::memory());
+    sign_in(&app).unwrap();
+    // The refresh (due at 0.8 s) stays in flight past the expiry at 1 s.
+    server.inject(
+        Endpoint::Refresh,
+        Fault::Delay(Duration::from_millis(800)),
+        1,
+    );
+    let signed_in = Instant::now();
+    eventually("the token to expire", || {
+        signed_in.elapsed() > Duration::from_millis(1_100)
+    });
+    let handle = app.handle().clone();
+    let callers: Vec<_> = (0..50)
+        .map(|_| {
+            let handle = handle.clone();
+            tauri::async_runtime::spawn(async move { session::access_token(&handle).await })
+        })
+        .collect();
+    let tokens: Vec<String> = callers
+        .into_iter()
+        .map(|caller| {
+            let token = tauri::async_runtime::block_on(caller).unwrap().unwrap();
+            token.expose_secret().to_owned()
+        })
+        .collect();
+    assert_eq!(
+        server.stats().refresh_calls,
+        1,
+        "one refresh for fifty callers"
+    );
+    assert_eq!(server.stats().reuses, 0);
+    assert!(
+        tokens.iter().all(|t| t == &tokens[0]),
+        "every caller got the new token"
+    );
+    assert!(server.refresh_uses().iter().all(|&uses| uses <= 1));
+}
+
+#[test]
+fn a_stored_session_is_restored_without_the_password() {
+    let server = server();
+    let store = SecretStore::memory();
+    let client = AuthClient::new(config(&server)).unwrap();
+    let grant = tauri::async_runtime::block_on(
+        client.sign_in(EMAIL, &SecretString::from(PASSWORD.to_owned())),
+    )
+    .unwrap();
+    let original = grant.refresh_token.expose_secret().to_owned();
+    store
+        .save(&StoredSession {
+            user: grant.user.clone(),
+            refresh_token: grant.refresh_token,
+        })
+        .unwrap();
+    let app = app_with(&server, store);
+    eventually("the stored session to be restored", || {
+        status(&app) == "signed-in"
+    });
+    assert_eq!(
+        server.stats().password_calls,
+        1,
+        "no second password sign-in"
+    );
+    assert_eq!(server.stats().refreshes, 1);
+    // The rotated token replaced the spent one in the store.
+    eventually("the rotated token to be stored", || {
+        app.state::<session::Supabase>()
+            .stored_session()
+            .is_some_and(|kept| kept.refresh_token.expose_secret() != original)
+    });
+}
+
+#[test]
+fn signing_out_ends_the_session_everywhere_and_forgets_it() {
+    let server = server();
+    let app = app_with(&server, SecretStore::memory());
+    sign_in(&app).unwrap();
+    eventually("the session to be stored", || {
+        app.state::<session::Supabase>().stored_session().is_some()
+    });
+    invoke(&window(&app, "crm-1"), "session_sign_out", json!({})).unwrap();
+    assert_eq!(status(&app), "signed-out");
+    assert_eq!(
+        snapshot(&window(&app, "crm-1"))["session"]["ended"],
+        "signed-out"
+    );
+    assert!(app.state::<session::Supabase>().stored_session().is_none());
+    eventually("the server to be told", || server.stats().logout_calls == 1);
+}
+
+#[test]
+fn in_local_mode_there_is_nothing_to_sign_in_to() {
+    let app = common::app();
+    let error = invoke(
+        &window(&app, "crm-1"),
+        "session_sign_in",
+        json!({ "email": EMAIL, "password": PASSWORD }),
+    )
+    .unwrap_err();
+    assert_eq!(error["code"], "not_configured", "{error}");
+}
