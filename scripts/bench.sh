@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints the benchmark figures quoted in the README: coordinator election
-# and lock throughput, then failover, event and lock round-trip latency of
-# the real app (release build) under Xvfb.
+# and lock throughput, then failover, event and lock round-trip latency and
+# the session's refreshes and sign-in spread in the real app (release
+# build) under Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/session.sh "$0" "$@"
@@ -12,3 +13,4 @@ cargo bench -p axolop-coordinator --bench locks
 cargo build --release --features bench --bin axolop-desktop
 cargo bench -p axolop-e2e --bench latency
 cargo bench -p axolop-e2e --bench locks
+cargo bench -p axolop-e2e --bench session

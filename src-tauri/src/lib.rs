@@ -69,7 +69,11 @@ fn start_session<R: Runtime>(app: &AppHandle<R>, paths: &paths::Paths) {
             return Ok(false);
         };
         let setting = std::env::var(settings::STORE_ENV).ok();
-        let store = axolop_auth::SecretStore::from_setting(setting.as_deref())?;
+        let profile = std::env::var(paths::DATA_DIR_ENV)
+            .ok()
+            .filter(|dir| !dir.is_empty());
+        let account = axolop_auth::account_for(&config.url, profile.as_deref());
+        let store = axolop_auth::SecretStore::from_setting(setting.as_deref(), &account)?;
         session::start(app, config, store)?;
         Ok(true)
     });

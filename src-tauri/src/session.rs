@@ -215,8 +215,9 @@ async fn save<R: Runtime>(app: &AppHandle<R>, stored: StoredSession) {
         return;
     }
     let saved = blocking(app, move |store| store.save(&stored)).await;
-    if let Err(error) = &saved {
-        tracing::warn!(%error, "the session is kept for this run only");
+    match &saved {
+        Ok(()) => tracing::info!("the session is kept in the OS keyring"),
+        Err(error) => tracing::warn!(%error, "the session is kept for this run only"),
     }
     let remembered = saved.is_ok();
     let _ = hub.apply(|coordinator, _| Ok(coordinator.session_remembered(remembered)));

@@ -6,6 +6,8 @@
 
 import { commands, describeError, onCoordinatorEvent, ownLabel } from './ipc.js';
 import { createLocks, describeLoss, ownLosses } from './locks.js';
+import { createModals } from './modal.js';
+import { sessionNotice } from './session.js';
 import { CoordinatorStore } from './store.js';
 import { render, renderSyncProblem, showNotice } from './view.js';
 
@@ -17,6 +19,16 @@ document.documentElement.dataset.windowLabel = label;
 
 /** Named locks over the real coordinator, fed the lock-changed events below. */
 const locks = createLocks({ commands, label });
+
+/**
+ * The mandatory modals: the sign-in dialog in the presenting window, a
+ * notice pointing at it in the others. Made before anything can render:
+ * the first frame may come while start-up still awaits.
+ */
+const modals = createModals({
+  signIn: commands.signIn,
+  focusPrimary: () => act(commands.focusPrimary),
+});
 
 /**
  * Diagnostics, read by the tests and benchmarks. With `echo` set, the page
@@ -56,7 +68,10 @@ function scheduleRender() {
       renderFrame = 0;
       clearTimeout(lockTimer);
       lockTimer = 0;
-      if (store.state) render(store.state);
+      if (store.state) {
+        render(store.state);
+        modals.render(store.state);
+      }
     });
   }
 }
@@ -97,6 +112,12 @@ await onCoordinatorEvent((envelope) => {
       showNotice(describeLoss(envelope.data.name, loss.reason));
     }
   }
+  // Why a session ended is news the state does not keep (its cause), so it
+  // too is read off the event; compared with the session as it was before.
+  if (envelope.kind === 'session-changed') {
+    const notice = sessionNotice(envelope.data, store.state?.session ?? null);
+    if (notice) showNotice(notice);
+  }
   store.receive(envelope);
 });
 await store.resync();
@@ -119,6 +140,7 @@ const actions = {
   'open-window': commands.openWindow,
   'close-window': commands.closeWindow,
   'focus-primary': commands.focusPrimary,
+  'sign-out': commands.signOut,
 };
 
 // The menu's accelerators handle real key presses before the page sees them;

@@ -11,6 +11,7 @@
 /** @typedef {import('../bindings/LeaseInfo').LeaseInfo} LeaseInfo */
 /** @typedef {import('../bindings/LockCheck').LockCheck} LockCheck */
 /** @typedef {import('../bindings/LockMode').LockMode} LockMode */
+/** @typedef {import('../bindings/SessionSummary').SessionSummary} SessionSummary */
 
 /**
  * What `lock_acquire` accepts besides the name. Absent fields take the
@@ -81,6 +82,20 @@ export const commands = {
    * @returns {Promise<LockCheck>}
    */
   lockCheck: (token) => invoke('lock_check', { token }),
+  /**
+   * Signs every window in with a password. Resolves with the new session,
+   * never a token; rejects with `invalid_argument`, `invalid_credentials`,
+   * `network` or `not_configured` (local mode).
+   * @param {string} email
+   * @param {string} password
+   * @returns {Promise<SessionSummary>}
+   */
+  signIn: (email, password) => invoke('session_sign_in', { email, password }),
+  /**
+   * Signs every window out.
+   * @returns {Promise<null>}
+   */
+  signOut: () => invoke('session_sign_out'),
 };
 
 /**

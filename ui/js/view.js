@@ -9,6 +9,8 @@
 /** @typedef {import('../bindings/WindowState').WindowState} WindowState */
 /** @typedef {import('../bindings/LockSummary').LockSummary} LockSummary */
 
+import { canSignOut, statusText } from './session.js';
+
 /**
  * @param {string} selector
  * @returns {HTMLElement}
@@ -67,10 +69,7 @@ export function render(state) {
   if (focusPrimary.hidden !== hideFocus) focusPrimary.hidden = hideFocus;
 
   renderWindowList(state);
-  setText(
-    '[data-testid=session-status]',
-    state.session.status === 'local' ? 'Local (no sign-in needed)' : state.session.status,
-  );
+  renderSession(state);
   setText(
     '[data-testid=current-agency]',
     state.agency.selected ? state.agency.selected.name : 'No agency selected',
@@ -83,6 +82,23 @@ export function render(state) {
   sync.title = `Up to date with coordinator event ${state.seq}`;
   setText('[data-testid=primary-epoch]', state.primary ? `epoch ${state.primary.epoch}` : '');
   renderLocks(state);
+}
+
+/** @param {Snapshot} state */
+function renderSession(state) {
+  const session = state.session;
+  setText('[data-testid=session-status]', statusText(session));
+  // The raw status, for tests and styles; the text is for people.
+  const status = element('[data-testid=session-status]');
+  if (status.dataset.status !== session.status) status.dataset.status = session.status;
+  const title =
+    session.status === 'signed-in' && session.remembered === false
+      ? 'Not remembered: you will be asked to sign in again next time.'
+      : '';
+  if (status.title !== title) status.title = title;
+  const signOut = element('[data-testid=sign-out]');
+  const hideSignOut = !canSignOut(session);
+  if (signOut.hidden !== hideSignOut) signOut.hidden = hideSignOut;
 }
 
 /** What the window list shows, as one comparable string. */

@@ -60,3 +60,11 @@ test('release, extend and check name the lease by token', async () => {
     args: { token: 'lease-3' },
   });
 });
+
+test('signIn sends the email and password, signOut nothing', async () => {
+  assert.deepEqual(await sent(() => commands.signIn('ada@example.com', 'secret')), {
+    command: 'session_sign_in',
+    args: { email: 'ada@example.com', password: 'secret' },
+  });
+  assert.deepEqual(await sent(() => commands.signOut()), { command: 'session_sign_out', args: undefined });
+});

@@ -20,4 +20,4 @@ pub mod store;
 
 pub use client::{AuthClient, AuthConfig};
 pub use error::AuthError;
-pub use store::{SecretStore, StoreKind, StoredSession};
+pub use store::{account_for, SecretStore, StoreKind, StoredSession};

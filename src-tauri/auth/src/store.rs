@@ -18,8 +18,20 @@ use crate::error::AuthError;
 
 /// The keyring service the session is filed under (the app identifier).
 pub const SERVICE: &str = "com.axolop.crm.desktop";
-/// The keyring account the session is filed under.
+/// The keyring account the session is filed under, before the project it
+/// belongs to (see [`account_for`]).
 pub const ACCOUNT: &str = "supabase-session";
+
+/// The keyring account for the session with the project at `url`, in the
+/// profile `profile` (a data directory other than the default): one entry
+/// per project and profile, so switching either never restores a token
+/// that belongs elsewhere.
+pub fn account_for(url: &str, profile: Option<&str>) -> String {
+    match profile {
+        Some(profile) => format!("{ACCOUNT} {url} {profile}"),
+        None => format!("{ACCOUNT} {url}"),
+    }
+}
 
 /// Which store a [`SecretStore`] writes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,10 +94,11 @@ impl SecretStore {
         }
     }
 
-    /// The store `AXOLOP_SECRET_STORE` names: `os` (the default) or `memory`.
-    pub fn from_setting(setting: Option<&str>) -> Result<Self, AuthError> {
+    /// The store `AXOLOP_SECRET_STORE` names: `os` (the default, under
+    /// `account`) or `memory`.
+    pub fn from_setting(setting: Option<&str>, account: &str) -> Result<Self, AuthError> {
         match setting.map(str::trim) {
-            None | Some("") | Some("os") => Ok(Self::os()),
+            None | Some("") | Some("os") => Ok(Self::os_entry(SERVICE, account)),
             Some("memory") => Ok(Self::memory()),
             Some(other) => Err(AuthError::Config(format!(
                 "AXOLOP_SECRET_STORE must be `os` or `memory`, not {other:?}"
@@ -203,19 +216,20 @@ mod tests {
 
     #[test]
     fn the_setting_picks_the_store_and_refuses_anything_else() {
-        assert_eq!(
-            SecretStore::from_setting(None).unwrap().kind(),
-            StoreKind::Os
-        );
-        assert_eq!(
-            SecretStore::from_setting(Some("os")).unwrap().kind(),
-            StoreKind::Os
-        );
-        assert_eq!(
-            SecretStore::from_setting(Some("memory")).unwrap().kind(),
-            StoreKind::Memory
-        );
-        assert!(SecretStore::from_setting(Some("file")).is_err());
+        let account = account_for("https://x.supabase.co", None);
+        let kind = |setting| SecretStore::from_setting(setting, &account).map(|s| s.kind());
+        assert_eq!(kind(None).unwrap(), StoreKind::Os);
+        assert_eq!(kind(Some("os")).unwrap(), StoreKind::Os);
+        assert_eq!(kind(Some("memory")).unwrap(), StoreKind::Memory);
+        assert!(kind(Some("file")).is_err());
+    }
+
+    #[test]
+    fn each_project_and_profile_has_its_own_keyring_account() {
+        let a = account_for("https://a.supabase.co", None);
+        let b = account_for("https://b.supabase.co", None);
+        let a_test = account_for("https://a.supabase.co", Some("/tmp/profile"));
+        assert!(a != b && a != a_test && b != a_test);
     }
 
     #[test]

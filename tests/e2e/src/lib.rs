@@ -62,6 +62,14 @@ fn require_environment() {
     }
 }
 
+/// An empty data directory for `test`.
+pub fn fresh_data_dir(test: &str) -> PathBuf {
+    let data_dir = std::env::temp_dir().join(format!("axolop-e2e-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data_dir);
+    std::fs::create_dir_all(&data_dir).expect("data dir");
+    data_dir
+}
+
 /// One running app under test.
 pub struct App {
     /// The WebDriver session; it acts on one window at a time.
@@ -69,6 +77,8 @@ pub struct App {
     /// The app's `AXOLOP_DATA_DIR`.
     pub data_dir: PathBuf,
     driver_process: Child,
+    /// Whether dropping the app removes `data_dir`.
+    owns_data_dir: bool,
     handles: RefCell<HashMap<String, String>>,
     _alone: MutexGuard<'static, ()>,
 }
@@ -82,6 +92,15 @@ impl App {
 
     /// Like [`App::launch`], with extra environment variables for the app.
     pub fn launch_with(test: &str, env: &[(&str, &str)]) -> App {
+        let mut app = Self::launch_in(&fresh_data_dir(test), env);
+        app.owns_data_dir = true;
+        app
+    }
+
+    /// Launches the app on `data_dir` as it is (a restart keeps what the
+    /// previous run left there), with extra environment variables. The
+    /// directory is the caller's: it outlives the app.
+    pub fn launch_in(data_dir: &Path, env: &[(&str, &str)]) -> App {
         require_environment();
         let alone = ONE_APP_AT_A_TIME
             .lock()
@@ -93,11 +112,12 @@ impl App {
             binary.display()
         );
 
-        let data_dir =
-            std::env::temp_dir().join(format!("axolop-e2e-{}-{test}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&data_dir);
-        std::fs::create_dir_all(&data_dir).expect("data dir");
-        let log = std::fs::File::create(data_dir.join("driver.log")).expect("driver log");
+        let data_dir = data_dir.to_path_buf();
+        let log = std::fs::File::options()
+            .create(true)
+            .append(true)
+            .open(data_dir.join("driver.log"))
+            .expect("driver log");
 
         let port = free_port();
         let native_port = free_port();
@@ -130,6 +150,7 @@ impl App {
             driver,
             data_dir,
             driver_process,
+            owns_data_dir: false,
             handles: RefCell::new(HashMap::new()),
             _alone: alone,
         };
@@ -390,7 +411,7 @@ impl Drop for App {
         stop_group(self.driver_process.id());
         let _ = self.driver_process.wait();
         // Keep the logs of a failed test for reading; drop the rest.
-        if !std::thread::panicking() {
+        if self.owns_data_dir && !std::thread::panicking() {
             let _ = std::fs::remove_dir_all(&self.data_dir);
         }
     }
