@@ -167,9 +167,20 @@ impl<'de, T: DeserializeOwned, R: Runtime> CommandArg<'de, R> for Args<T> {
     }
 }
 
+/// Commands whose arguments carry a secret: a parse error names no value.
+const SECRET_ARGUMENTS: &[(&str, &str)] = &[(
+    "session_sign_in",
+    "expected {email, password}, both strings, and nothing else",
+)];
+
 /// Parses a command's payload; a missing payload counts as `{}`.
 pub fn parse<T: DeserializeOwned>(command: &'static str, payload: &InvokeBody) -> Result<T, Error> {
-    let invalid = |reason: String| Error::InvalidArgument { command, reason };
+    let redacted = SECRET_ARGUMENTS.iter().find(|(name, _)| *name == command);
+    let invalid = |reason: String| Error::InvalidArgument {
+        command,
+        // serde quotes values it rejects ("invalid type: integer `1234`").
+        reason: redacted.map_or(reason, |(_, shape)| (*shape).to_owned()),
+    };
     match payload {
         InvokeBody::Json(serde_json::Value::Null) => {
             serde_json::from_value(serde_json::json!({})).map_err(|e| invalid(e.to_string()))

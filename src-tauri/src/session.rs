@@ -6,15 +6,19 @@
 //! reports back in one transition each. The coordinator is never locked
 //! across a network or keyring call.
 //!
-//! Storage runs under one async mutex, and only for the session that is
-//! live when it runs: a sign-out that lands between a refresh and its save
-//! can never leave a token in the keyring.
+//! Storage runs under one async mutex, and only for the session it was
+//! meant for (the coordinator's session generation): a sign-out or a new
+//! sign-in that lands between a refresh and its save can never leave a
+//! stale or foreign token in the keyring.
+//!
+//! Token lifetimes are dated from when the request was sent, not when the
+//! answer was recorded, so a slow server never makes a token look fresher
+//! than it is.
+
+use std::time::Instant;
 
 use axolop_auth::{AuthClient, AuthConfig, AuthError, SecretStore, StoreKind, StoredSession};
-use axolop_coordinator::session::{
-    RefreshJob, SessionCause, SessionSummary, SessionUser, TokenAnswer,
-};
-use axolop_coordinator::Event;
+use axolop_coordinator::session::{RefreshJob, SessionSummary, TokenAnswer};
 use secrecy::SecretString;
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -27,7 +31,7 @@ use crate::hub::Hub;
 pub struct Supabase {
     client: AuthClient,
     store: SecretStore,
-    /// Serialises keyring writes (see the module doc). An async mutex: it is
+    /// Serialises keyring access (see the module doc). An async mutex: it is
     /// held across the blocking keyring call, which runs off the runtime's
     /// worker threads.
     storing: tokio::sync::Mutex<()>,
@@ -62,33 +66,39 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, config: AuthConfig, store: SecretSt
     Ok(())
 }
 
-/// Signs in every window with email and password.
+/// Signs in every window with email and password. Answers as soon as the
+/// session is live; the keyring write follows (a keyring that prompts must
+/// not hold the dialog).
 pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result<SessionSummary> {
     let (email, password) = args.checked()?;
     let supabase = supabase(app)?;
+    let sent = Instant::now();
     let grant = supabase.client.sign_in(&email, &password).await?;
     drop(password);
     let stored = StoredSession {
         user: grant.user.clone(),
         refresh_token: grant.refresh_token.clone(),
     };
-    let summary = app.state::<Hub>().transact(|coordinator, now| {
-        let events = coordinator.session_signed_in(grant, now)?;
-        Ok((coordinator.session().summary(), events))
+    let (summary, generation) = app.state::<Hub>().transact(|coordinator, _| {
+        let events = coordinator.session_signed_in(grant, sent)?;
+        let session = coordinator.session();
+        Ok(((session.summary(), session.generation()), events))
     })?;
     tracing::info!(user = %stored.user.id, "signed in");
-    save(app, stored).await;
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move { save(&app, stored, generation).await });
     Ok(summary)
 }
 
-/// Signs out every window, tells the server (best effort) and forgets the
-/// stored session.
+/// Signs out every window, forgets the stored session and tells the server
+/// (best effort).
 pub async fn sign_out<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
     let supabase = supabase(app)?;
-    let access = app
-        .state::<Hub>()
-        .transact(|coordinator, _| Ok(coordinator.session_sign_out()))?;
-    forget(app).await;
+    let (access, generation) = app.state::<Hub>().transact(|coordinator, _| {
+        let (access, events) = coordinator.session_sign_out();
+        Ok(((access, coordinator.session().generation()), events))
+    })?;
+    forget(app, generation).await;
     if let Some(access) = access {
         tracing::info!("signed out");
         if let Err(error) = supabase.client.sign_out(&access).await {
@@ -139,20 +149,32 @@ async fn refresh<R: Runtime>(app: &AppHandle<R>, job: RefreshJob) {
         return;
     };
     let hub = app.state::<Hub>();
+    let sent = Instant::now();
     match supabase.client.refresh(&job.refresh_token).await {
         Ok(grant) => {
             let stored = StoredSession {
                 user: grant.user.clone(),
                 refresh_token: grant.refresh_token.clone(),
             };
-            let applied = hub
-                .transact(|coordinator, now| Ok(coordinator.session_refreshed(job.id, grant, now)));
-            match applied {
-                Ok(true) => {
+            let access = grant.access_token.clone();
+            let recorded = hub.transact(|coordinator, _| {
+                let (applied, events) = coordinator.session_refreshed(job.id, grant, sent);
+                Ok(((applied, coordinator.session().generation()), events))
+            });
+            match recorded {
+                Ok((true, generation)) => {
                     tracing::debug!("access token refreshed");
-                    save(app, stored).await;
+                    save(app, stored, generation).await;
                 }
-                Ok(false) => tracing::debug!("a refresh answer for an ended session was discarded"),
+                Ok((false, _)) => {
+                    // The session ended or was replaced while this refresh
+                    // was out: the server-side session it renewed must not
+                    // linger.
+                    tracing::debug!("a refresh answer for an ended session was discarded");
+                    if let Err(error) = supabase.client.sign_out(&access).await {
+                        tracing::debug!(%error, "the discarded session was not revoked");
+                    }
+                }
                 Err(error) => tracing::warn!(%error, "a refresh could not be recorded"),
             }
         }
@@ -160,20 +182,20 @@ async fn refresh<R: Runtime>(app: &AppHandle<R>, job: RefreshJob) {
             let failure = error.refresh_failure();
             tracing::warn!(%error, "token refresh failed");
             let ended = hub.transact(|coordinator, now| {
-                let events = coordinator.session_refresh_failed(job.id, failure, fastrand::f64(), now);
-                let ended = events.iter().any(|e| {
-                    matches!(&e.event, Event::SessionChanged(change) if change.cause == SessionCause::SignedOut)
-                });
-                Ok((ended, events))
+                let (ended, events) =
+                    coordinator.session_refresh_failed(job.id, failure, fastrand::f64(), now);
+                Ok(((ended, coordinator.session().generation()), events))
             });
-            if matches!(ended, Ok(true)) {
-                forget(app).await;
+            if let Ok((true, generation)) = ended {
+                forget(app, generation).await;
             }
         }
     }
 }
 
-/// Restores the stored session, if any, at start.
+/// Restores the stored session, if any, at start. Until the keyring has
+/// answered, windows show "Restoring session…" and no sign-in prompt; a
+/// sign-in that happens meanwhile wins over the stored session.
 async fn restore<R: Runtime>(app: &AppHandle<R>) {
     let Ok(supabase) = supabase(app) else {
         return;
@@ -182,36 +204,42 @@ async fn restore<R: Runtime>(app: &AppHandle<R>) {
         let _storing = supabase.storing.lock().await;
         blocking(app, |store| store.load()).await
     };
-    match loaded {
+    let hub = app.state::<Hub>();
+    let outcome = match loaded {
         Ok(Some(stored)) => {
-            let user: SessionUser = stored.user;
-            let restored = app.state::<Hub>().apply(|coordinator, now| {
-                coordinator.session_restore(user, stored.refresh_token, now)
-            });
-            match restored {
-                Ok(()) => {
-                    tracing::info!("restoring the stored session");
-                    refresh_if_due(app);
-                }
-                Err(error) => tracing::warn!(%error, "the stored session could not be restored"),
-            }
+            tracing::info!("restoring the stored session");
+            hub.apply(|coordinator, now| {
+                Ok(coordinator.session_restore(stored.user, stored.refresh_token, now))
+            })
         }
-        Ok(None) => tracing::info!("no stored session; waiting for a sign-in"),
+        Ok(None) => {
+            tracing::info!("no stored session; waiting for a sign-in");
+            hub.apply(|coordinator, _| Ok(coordinator.session_nothing_stored()))
+        }
         Err(error) => {
-            tracing::warn!(%error, "the keyring could not be read; waiting for a sign-in")
+            tracing::warn!(%error, "the keyring could not be read; waiting for a sign-in");
+            hub.apply(|coordinator, _| Ok(coordinator.session_nothing_stored()))
         }
+    };
+    if let Err(error) = outcome {
+        tracing::warn!(%error, "the stored session could not be restored");
     }
+    refresh_if_due(app);
 }
 
-/// Keeps the live session in the keyring; says so to the windows when the
-/// keyring cannot.
-async fn save<R: Runtime>(app: &AppHandle<R>, stored: StoredSession) {
+/// Keeps session `generation` in the keyring, if it is still the live one;
+/// says so to the windows when the keyring cannot.
+async fn save<R: Runtime>(app: &AppHandle<R>, stored: StoredSession, generation: u64) {
     let Ok(supabase) = supabase(app) else {
         return;
     };
     let _storing = supabase.storing.lock().await;
     let hub = app.state::<Hub>();
-    if !hub.read(|coordinator| coordinator.session().is_signed_in()) {
+    let current = hub.read(|coordinator| {
+        let session = coordinator.session();
+        session.is_signed_in() && session.generation() == generation
+    });
+    if !current {
         return;
     }
     let saved = blocking(app, move |store| store.save(&stored)).await;
@@ -223,16 +251,17 @@ async fn save<R: Runtime>(app: &AppHandle<R>, stored: StoredSession) {
     let _ = hub.apply(|coordinator, _| Ok(coordinator.session_remembered(remembered)));
 }
 
-/// Forgets the stored session, unless someone signed in again meanwhile.
-async fn forget<R: Runtime>(app: &AppHandle<R>) {
+/// Forgets the stored session after the session ended in `generation`,
+/// unless someone signed in again since.
+async fn forget<R: Runtime>(app: &AppHandle<R>, generation: u64) {
     let Ok(supabase) = supabase(app) else {
         return;
     };
     let _storing = supabase.storing.lock().await;
-    if app
+    let current = app
         .state::<Hub>()
-        .read(|coordinator| coordinator.session().is_signed_in())
-    {
+        .read(|coordinator| coordinator.session().generation());
+    if current != generation {
         return;
     }
     if let Err(error) = blocking(app, |store| store.clear()).await {

@@ -39,12 +39,17 @@ export function statusText(session) {
 }
 
 /**
- * Whether this window offers to sign out. Only a live sign-in has anything
- * to end; local mode has no session and the others are on their way.
+ * Whether this window offers to sign out: whenever someone is signed in,
+ * including while the server cannot be reached or a stored session is being
+ * restored (the user may want out precisely then). Local mode and a
+ * signed-out session have nothing to end.
  * @param {SessionSummary} session
  */
 export function canSignOut(session) {
-  return session.status === 'signed-in';
+  return (
+    session.user !== undefined &&
+    (session.status === 'signed-in' || session.status === 'offline' || session.status === 'restoring')
+  );
 }
 
 /** Said when a signed-in session could not be put in the OS keyring. */

@@ -28,9 +28,12 @@ test('a signed-in user without an email is named by id', () => {
   assert.equal(statusText({ status: 'signed-in', user: { id: 'u-1' } }), 'Signed in as u-1');
 });
 
-test('only a live sign-in offers to sign out', () => {
-  assert.equal(canSignOut({ status: 'signed-in', user: ADA }), true);
-  for (const status of /** @type {const} */ (['local', 'signed-out', 'restoring', 'offline'])) {
+test('a signed-in user can sign out, also while offline or restoring', () => {
+  for (const status of /** @type {const} */ (['signed-in', 'offline', 'restoring'])) {
+    assert.equal(canSignOut({ status, user: ADA }), true, status);
+  }
+  // Local mode, signed out, and the keyring still being read: nobody to sign out.
+  for (const status of /** @type {const} */ (['local', 'signed-out', 'restoring'])) {
     assert.equal(canSignOut({ status }), false, status);
   }
 });

@@ -54,16 +54,24 @@ impl From<UserBody> for SessionUser {
     }
 }
 
+/// The longest token lifetime believed: a day (Supabase allows a week, but
+/// an answer claiming more is more likely garbage than policy).
+pub const LIFETIME_MAX: Duration = Duration::from_secs(24 * 3600);
+/// The longest `Retry-After` obeyed; a longer one waits this long.
+pub const RETRY_AFTER_MAX: Duration = Duration::from_secs(10 * 60);
+
 /// A session answer as a grant; `now_unix_ms` dates its expiry for display.
+/// The lifetime is kept between 1 s and [`LIFETIME_MAX`].
 pub fn grant(body: &[u8], now_unix_ms: u64) -> Result<Grant, AuthError> {
     let session: SessionBody = serde_json::from_slice(body).map_err(unreadable)?;
-    let lifetime = Duration::from_secs(session.expires_in);
+    let lifetime =
+        Duration::from_secs(session.expires_in).clamp(Duration::from_secs(1), LIFETIME_MAX);
     Ok(Grant {
         user: session.user.into(),
         access_token: SecretString::from(session.access_token),
         refresh_token: SecretString::from(session.refresh_token),
         lifetime,
-        expires_at_unix_ms: now_unix_ms.saturating_add(session.expires_in.saturating_mul(1000)),
+        expires_at_unix_ms: now_unix_ms.saturating_add(lifetime.as_millis() as u64),
     })
 }
 
@@ -166,9 +174,11 @@ pub fn classify(call: Call, error: ServerError, retry_after: Option<Duration>) -
     }
 }
 
-/// A `Retry-After` header in seconds (the form rate limiters send).
+/// A `Retry-After` header in seconds (the form rate limiters send), at most
+/// [`RETRY_AFTER_MAX`].
 pub fn retry_after(header: Option<&str>) -> Option<Duration> {
-    header?.trim().parse().ok().map(Duration::from_secs)
+    let seconds: u64 = header?.trim().parse().ok()?;
+    Some(Duration::from_secs(seconds).min(RETRY_AFTER_MAX))
 }
 
 #[cfg(test)]
@@ -240,6 +250,7 @@ mod tests {
             }
         );
         assert_eq!(retry_after(Some("Wed, 21 Oct 2026 07:28:00 GMT")), None);
+        assert_eq!(retry_after(Some("99999999999")), Some(RETRY_AFTER_MAX));
     }
 
     #[test]

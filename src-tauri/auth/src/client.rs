@@ -45,7 +45,16 @@ impl AuthClient {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(AuthError::Config(format!("{base}: not an http(s) address")));
         }
+        let loopback = parsed
+            .host_str()
+            .is_some_and(|host| matches!(host, "localhost" | "127.0.0.1" | "[::1]" | "::1"));
+        if parsed.scheme() == "http" && !loopback {
+            tracing::warn!(url = %base, "the sign-in server is reached over plain http: passwords and tokens travel unencrypted");
+        }
         let http = reqwest::Client::builder()
+            // A redirect would re-send a password or refresh token to
+            // wherever it points; the auth API never redirects these calls.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(CALL_TIMEOUT)
             .user_agent(concat!("axolop-desktop/", env!("CARGO_PKG_VERSION")))

@@ -36,8 +36,17 @@ fn grant(n: u32) -> Grant {
 
 /// A Supabase-mode coordinator with `n` ready windows.
 fn desk(n: u64) -> (Coordinator, Instant) {
+    desk_with(n, Session::supabase())
+}
+
+/// The same at start, while the keyring is being read.
+fn loading_desk(n: u64) -> (Coordinator, Instant) {
+    desk_with(n, Session::supabase_loading())
+}
+
+fn desk_with(n: u64, session: Session) -> (Coordinator, Instant) {
     let now = Instant::now();
-    let mut coordinator = Coordinator::with_session(Session::supabase());
+    let mut coordinator = Coordinator::with_session(session);
     for _ in 0..n {
         let label = coordinator.next_label();
         coordinator.window_opened(label.clone(), now).unwrap();
@@ -207,7 +216,9 @@ fn a_transient_failure_keeps_the_session_offline_and_retries_with_backoff() {
         reason: "connection refused".into(),
         retry_after: None,
     };
-    let events = coordinator.session_refresh_failed(job.unwrap().id, failure, 0.0, expired);
+    let (ended, events) =
+        coordinator.session_refresh_failed(job.unwrap().id, failure, 0.0, expired);
+    assert!(!ended);
     assert_eq!(kinds(&events), ["session-changed"]);
     assert_eq!(status(&coordinator), SessionStatus::Offline);
     assert_eq!(
@@ -282,12 +293,13 @@ fn a_rejected_refresh_ends_the_session_everywhere_with_the_reason() {
     let (mut coordinator, now) = signed_in(2);
     let expired = now + Duration::from_secs(6);
     let (mut waiter, job) = pending(coordinator.session_token(expired).unwrap());
-    let events = coordinator.session_refresh_failed(
+    let (ended, events) = coordinator.session_refresh_failed(
         job.unwrap().id,
         RefreshFailure::Rejected(SignOutReason::Reused),
         0.5,
         expired,
     );
+    assert!(ended);
     assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
     let summary = coordinator.session().summary();
     assert_eq!(
@@ -348,6 +360,7 @@ fn a_refresh_answer_for_a_replaced_session_is_discarded() {
     let failure = RefreshFailure::Rejected(SignOutReason::Revoked);
     assert!(coordinator
         .session_refresh_failed(old.id, failure, 0.0, now)
+        .1
         .is_empty());
     assert_eq!(status(&coordinator), SessionStatus::SignedIn);
 }
@@ -364,11 +377,16 @@ fn signing_out_twice_changes_nothing_the_second_time() {
 
 #[test]
 fn a_stored_session_is_restored_by_a_refresh_due_at_once() {
-    let (mut coordinator, now) = desk(1);
-    let events = coordinator
-        .session_restore(user(), SecretString::from("refresh-0".to_owned()), now)
-        .unwrap();
-    assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
+    let (mut coordinator, now) = loading_desk(1);
+    assert_eq!(status(&coordinator), SessionStatus::Restoring);
+    assert_eq!(
+        coordinator.snapshot(&w(1)).unwrap().modal.required,
+        None,
+        "no prompt while the keyring is read"
+    );
+    let events =
+        coordinator.session_restore(user(), SecretString::from("refresh-0".to_owned()), now);
+    assert_eq!(kinds(&events), ["session-changed"]);
     assert_eq!(status(&coordinator), SessionStatus::Restoring);
     assert_eq!(
         coordinator.snapshot(&w(1)).unwrap().modal.required,
@@ -383,10 +401,8 @@ fn a_stored_session_is_restored_by_a_refresh_due_at_once() {
 
 #[test]
 fn a_stored_session_the_server_no_longer_knows_ends_in_the_sign_in_modal() {
-    let (mut coordinator, now) = desk(1);
-    coordinator
-        .session_restore(user(), SecretString::from("stale".to_owned()), now)
-        .unwrap();
+    let (mut coordinator, now) = loading_desk(1);
+    coordinator.session_restore(user(), SecretString::from("stale".to_owned()), now);
     let job = coordinator.session_refresh_due(now).unwrap();
     coordinator.session_refresh_failed(
         job.id,
@@ -444,17 +460,58 @@ fn a_session_the_keyring_cannot_keep_is_announced_once() {
 }
 
 #[test]
-fn switching_to_supabase_mode_asks_the_primary_for_a_sign_in() {
+fn switching_to_supabase_mode_asks_the_primary_for_a_sign_in_once_the_keyring_is_empty() {
     let mut coordinator = Coordinator::new();
     let label = coordinator.next_label();
     let now = Instant::now();
     coordinator.window_opened(label.clone(), now).unwrap();
     coordinator.window_attached(&label, now).unwrap();
     let events = coordinator.use_supabase();
+    assert_eq!(kinds(&events), ["session-changed"]);
+    assert_eq!(status(&coordinator), SessionStatus::Restoring);
+    assert!(coordinator.use_supabase().is_empty());
+    let events = coordinator.session_nothing_stored();
     assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
     assert_eq!(
         coordinator.snapshot(&label).unwrap().modal.presenter,
         Some(label)
     );
-    assert!(coordinator.use_supabase().is_empty());
+}
+
+#[test]
+fn a_stored_session_read_after_a_sign_in_is_ignored() {
+    let (mut coordinator, now) = loading_desk(1);
+    coordinator.session_signed_in(grant(5), now).unwrap();
+    let events = coordinator.session_restore(user(), SecretString::from("older".to_owned()), now);
+    assert!(events.is_empty());
+    assert!(coordinator.session_nothing_stored().is_empty());
+    let (token, _) = ready(coordinator.session_token(now).unwrap());
+    assert_eq!(token, "access-5");
+}
+
+#[test]
+fn after_a_wall_clock_jump_callers_wait_for_the_refresh_instead_of_an_expired_token() {
+    let (mut coordinator, now) = signed_in(1);
+    let resumed = now + Duration::from_secs(1);
+    coordinator.clock_jumped(resumed);
+    let (_pending, job) = pending(coordinator.session_token(resumed).unwrap());
+    assert!(job.is_some());
+}
+
+#[test]
+fn a_retry_in_flight_still_reads_as_offline() {
+    let (mut coordinator, now) = signed_in(1);
+    let due = now + Duration::from_secs(4);
+    let job = coordinator.session_refresh_due(due).unwrap();
+    let failure = RefreshFailure::Transient {
+        reason: "503".into(),
+        retry_after: None,
+    };
+    coordinator.session_refresh_failed(job.id, failure, 0.0, due);
+    let retry = coordinator
+        .session_refresh_due(due + Duration::from_secs(1))
+        .unwrap();
+    assert_eq!(status(&coordinator), SessionStatus::Offline);
+    coordinator.session_refreshed(retry.id, grant(2), due + Duration::from_secs(1));
+    assert_eq!(status(&coordinator), SessionStatus::SignedIn);
 }

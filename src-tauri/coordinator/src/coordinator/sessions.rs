@@ -10,7 +10,8 @@ use super::Coordinator;
 use crate::error::Result;
 use crate::event::{Envelope, Event};
 use crate::session::{
-    Grant, RefreshFailure, RefreshJob, Session, SessionChange, SessionUser, TokenAnswer,
+    Grant, RefreshFailure, RefreshJob, Session, SessionCause, SessionChange, SessionUser,
+    TokenAnswer,
 };
 
 impl Coordinator {
@@ -25,15 +26,23 @@ impl Coordinator {
         Ok(self.session_events(Some(change)))
     }
 
-    /// A session stored from an earlier run is being restored.
+    /// The keyring had a session from an earlier run: restore it, unless
+    /// someone signed in while the keyring was read (then nothing happens).
     pub fn session_restore(
         &mut self,
         user: SessionUser,
         refresh_token: SecretString,
         now: Instant,
-    ) -> Result<Vec<Envelope>> {
-        let change = self.session.restore(user, refresh_token, now)?;
-        Ok(self.session_events(Some(change)))
+    ) -> Vec<Envelope> {
+        let change = self.session.restore(user, refresh_token, now);
+        self.session_events(change)
+    }
+
+    /// The keyring had no session: ask for a sign-in (unless someone signed
+    /// in meanwhile).
+    pub fn session_nothing_stored(&mut self) -> Vec<Envelope> {
+        let change = self.session.nothing_stored();
+        self.session_events(change)
     }
 
     /// The access token for an API call, now or after the refresh in flight;
@@ -61,15 +70,18 @@ impl Coordinator {
     }
 
     /// Refresh job `job` failed (`jitter` in `[0, 1)` spreads the retry).
+    /// The flag says whether the failure ended the session.
     pub fn session_refresh_failed(
         &mut self,
         job: u64,
         failure: RefreshFailure,
         jitter: f64,
         now: Instant,
-    ) -> Vec<Envelope> {
+    ) -> (bool, Vec<Envelope>) {
+        let generation = self.session.generation();
         let change = self.session.refresh_failed(job, failure, jitter, now);
-        self.session_events(change)
+        let ended = self.session.ended_since(generation);
+        (ended, self.session_events(change))
     }
 
     /// Signs out in every window. Returns the access token to revoke the
@@ -87,15 +99,16 @@ impl Coordinator {
         self.session_events(change)
     }
 
-    /// Switches to Supabase mode (signed out), before any sign-in. The
+    /// Switches to Supabase mode at start, while the keyring is read (see
+    /// [`Self::session_restore`] and [`Self::session_nothing_stored`]). The
     /// settings are read once the app knows where they live.
     pub fn use_supabase(&mut self) -> Vec<Envelope> {
         if self.session.is_configured() {
             return Vec::new();
         }
-        self.session = Session::supabase();
-        let change = crate::session::SessionChange {
-            cause: crate::session::SessionCause::SignedOut,
+        self.session = Session::supabase_loading();
+        let change = SessionChange {
+            cause: SessionCause::Restoring,
             session: self.session.summary(),
         };
         self.session_events(Some(change))

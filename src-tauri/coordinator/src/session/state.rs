@@ -34,12 +34,20 @@ pub struct Session {
     waiters: Vec<oneshot::Sender<Result<SecretString>>>,
     /// Whether the OS keyring keeps the session between runs.
     remembered: bool,
+    /// Bumps whenever the session is replaced or ends, so keyring writes
+    /// and answers meant for an earlier session can tell.
+    generation: u64,
 }
 
 #[derive(Debug)]
 enum State {
     Local,
-    SignedOut { ended: Option<SignOutReason> },
+    /// Supabase mode at start, until the keyring says whether a session is
+    /// stored: no sign-in prompt yet (it would flash, or race a restore).
+    Loading,
+    SignedOut {
+        ended: Option<SignOutReason>,
+    },
     Live(Live),
 }
 
@@ -127,12 +135,24 @@ impl Session {
         Self::with(State::SignedOut { ended: None })
     }
 
+    /// Supabase mode at start, before the keyring has been read: see
+    /// [`Session::restore`] and [`Session::nothing_stored`].
+    pub fn supabase_loading() -> Self {
+        Self::with(State::Loading)
+    }
+
+    /// Which session this is: changes whenever a session starts or ends.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     fn with(state: State) -> Self {
         Self {
             state,
             last_job: 0,
             waiters: Vec::new(),
             remembered: true,
+            generation: 0,
         }
     }
 
@@ -152,10 +172,22 @@ impl Session {
         matches!(self.state, State::SignedOut { .. })
     }
 
+    /// Whether the session ended (rather than was kept) since `generation`.
+    pub fn ended_since(&self, generation: u64) -> bool {
+        self.generation != generation && matches!(self.state, State::SignedOut { .. })
+    }
+
     /// The session as windows see it.
     pub fn summary(&self) -> SessionSummary {
         match &self.state {
             State::Local => SessionSummary::local(),
+            State::Loading => SessionSummary {
+                status: SessionStatus::Restoring,
+                user: None,
+                expires_at: None,
+                ended: None,
+                remembered: None,
+            },
             State::SignedOut { ended } => SessionSummary {
                 status: SessionStatus::SignedOut,
                 user: None,
@@ -166,6 +198,10 @@ impl Session {
             State::Live(live) => SessionSummary {
                 status: match (&live.access, &live.refresh) {
                     (_, Refresh::Backoff { .. }) => SessionStatus::Offline,
+                    // A retry in flight is still offline until it succeeds.
+                    (_, Refresh::InFlight { failures, .. }) if *failures > 0 => {
+                        SessionStatus::Offline
+                    }
                     (None, _) => SessionStatus::Restoring,
                     (Some(_), _) => SessionStatus::SignedIn,
                 },
@@ -184,19 +220,23 @@ impl Session {
             return Err(Error::NotConfigured);
         }
         self.state = State::Live(Live::from_grant(grant, now));
+        self.generation += 1;
         self.answer_waiters(|| Err(Error::SignedOut));
         Ok(self.change(SessionCause::SignedIn))
     }
 
-    /// Starts restoring a stored session: the first refresh is due at once.
+    /// Starts restoring the session the keyring had: the first refresh is
+    /// due at once. Applies only while the keyring was being read: if
+    /// someone signed in meanwhile, the stored session is stale and `None`
+    /// comes back.
     pub fn restore(
         &mut self,
         user: SessionUser,
         refresh_token: SecretString,
         now: Instant,
-    ) -> Result<SessionChange> {
-        if !self.is_configured() {
-            return Err(Error::NotConfigured);
+    ) -> Option<SessionChange> {
+        if !matches!(self.state, State::Loading) {
+            return None;
         }
         self.state = State::Live(Live {
             user,
@@ -206,7 +246,17 @@ impl Session {
             expires_at_unix_ms: None,
             refresh: Refresh::Idle { due: now },
         });
-        Ok(self.change(SessionCause::Restoring))
+        self.generation += 1;
+        Some(self.change(SessionCause::Restoring))
+    }
+
+    /// The keyring had no session (or could not be read): ask for a sign-in.
+    pub fn nothing_stored(&mut self) -> Option<SessionChange> {
+        if !matches!(self.state, State::Loading) {
+            return None;
+        }
+        self.state = State::SignedOut { ended: None };
+        Some(self.change(SessionCause::SignedOut))
     }
 
     /// The access token for an API call. A token that is still valid is
@@ -216,7 +266,7 @@ impl Session {
     pub fn access_token(&mut self, now: Instant) -> Result<(TokenAnswer, Option<RefreshJob>)> {
         let live = match &mut self.state {
             State::Local => return Err(Error::NotConfigured),
-            State::SignedOut { .. } => return Err(Error::SignedOut),
+            State::Loading | State::SignedOut { .. } => return Err(Error::SignedOut),
             State::Live(live) => live,
         };
         if let Refresh::Backoff { reason, .. } = &live.refresh {
@@ -347,9 +397,12 @@ impl Session {
     }
 
     /// The wall clock jumped (sleep and resume): the monotonic clock the
-    /// schedule runs on may not have counted the sleep, so check now.
+    /// schedule runs on may not have counted the sleep, so the token may
+    /// have run out in real time. It is treated as expired (callers wait
+    /// for the refresh) and checked now.
     pub fn clock_jumped(&mut self, now: Instant) {
         if let State::Live(live) = &mut self.state {
+            live.expires_at = live.expires_at.min(now);
             match &mut live.refresh {
                 Refresh::Idle { due } => *due = now,
                 Refresh::Backoff { retry_at, .. } => *retry_at = now,
@@ -374,6 +427,7 @@ impl Session {
         self.state = State::SignedOut {
             ended: Some(reason),
         };
+        self.generation += 1;
         self.answer_waiters(|| Err(Error::SessionEnded { reason }));
         self.change(SessionCause::SignedOut)
     }
