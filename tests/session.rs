@@ -63,10 +63,10 @@ fn status(app: &App<MockRuntime>) -> Value {
 fn signed_out_the_primary_presents_the_sign_in_modal() {
     let server = server();
     let app = app_with(&server, SecretStore::memory());
+    // Until the keyring has answered there is no prompt; then the primary
+    // presents it.
+    eventually("the keyring to answer", || status(&app) == "signed-out");
     let value = snapshot(&window(&app, "crm-1"));
-    eventually("the restore attempt to finish", || {
-        status(&app) == "signed-out"
-    });
     assert_eq!(
         value["modal"],
         json!({ "required": "sign-in", "presenter": "crm-1" })
@@ -107,6 +107,7 @@ fn signing_in_answers_with_the_session_and_never_a_token() {
 fn bad_sign_ins_get_clear_codes_and_store_nothing() {
     let server = server();
     let app = app_with(&server, SecretStore::memory());
+    eventually("the keyring to answer", || status(&app) == "signed-out");
     let first = window(&app, "crm-1");
     let call = |email: &str, password: &str| {
         invoke(
@@ -129,6 +130,10 @@ fn bad_sign_ins_get_clear_codes_and_store_nothing() {
     );
     assert_error(call(EMAIL, "wrong"), "invalid_credentials", &["wrong"]);
     assert_eq!(status(&app), "signed-out");
+    assert!(
+        app.state::<session::Supabase>().stored_session().is_none(),
+        "nothing stored"
+    );
     assert_eq!(
         server.stats().password_calls,
         1,

@@ -164,6 +164,9 @@ export function applyEvent(state, envelope) {
     case 'modal-changed':
       state.modal = envelope.data;
       break;
+    case 'agency-changed':
+      state.agency = envelope.data;
+      break;
   }
 }
 

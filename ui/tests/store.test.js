@@ -244,3 +244,13 @@ test('session-changed replaces the session without its cause, and modal-changed 
   applyEvent(state, { seq: 3, kind: 'modal-changed', data: { required: 'sign-in', presenter: 'crm-1' } });
   assert.deepEqual(state.modal, { required: 'sign-in', presenter: 'crm-1' });
 });
+
+test('agency-changed replaces the agency selection', () => {
+  const state = snapshot(1, ['crm-1', 'crm-2']);
+  applyEvent(state, {
+    seq: 2,
+    kind: 'agency-changed',
+    data: { selected: { id: 'a1', name: 'Acme' }, version: 1, changedBy: 'crm-2' },
+  });
+  assert.deepEqual(state.agency, { selected: { id: 'a1', name: 'Acme' }, version: 1, changedBy: 'crm-2' });
+});

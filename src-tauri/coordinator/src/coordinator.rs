@@ -7,18 +7,20 @@
 //! that closes, reloads or hangs gives up its primacy and its locks in the
 //! same transition.
 
+mod agencies;
 mod locks;
 mod sessions;
 
 use std::time::Instant;
 
+use crate::agency::AgencySelection;
 use crate::election::Election;
 use crate::error::Result;
 use crate::event::{Envelope, Event, EventLog};
 use crate::lock::{EndReason, LockTable};
 use crate::registry::WindowRegistry;
 use crate::session::Session;
-use crate::snapshot::{AgencySummary, ModalKind, ModalPlan, SelfInfo, Snapshot};
+use crate::snapshot::{ModalKind, ModalPlan, SelfInfo, Snapshot};
 use crate::window::{WindowLabel, WindowState};
 
 /// The coordinator state. The shell keeps one behind a mutex.
@@ -28,6 +30,7 @@ pub struct Coordinator {
     election: Election,
     locks: LockTable,
     session: Session,
+    agency: AgencySelection,
     /// The modal plan windows were last told of.
     modal: ModalPlan,
     log: EventLog,
@@ -156,7 +159,7 @@ impl Coordinator {
             primary: self.election.primary(),
             windows: self.windows.summaries(),
             session: self.session.summary(),
-            agency: AgencySummary::default(),
+            agency: self.agency.summary().clone(),
             modal: self.modal.clone(),
             locks: self.locks.summaries(),
         })

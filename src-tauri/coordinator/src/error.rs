@@ -96,6 +96,16 @@ pub enum Error {
         /// What happened to the window.
         reason: EndReason,
     },
+    /// The agency selection moved on since the caller looked.
+    #[error(
+        "the agency selection changed meanwhile (version {current}, not {expected}); look again"
+    )]
+    StaleSelection {
+        /// The version the caller based its change on.
+        expected: u64,
+        /// The version now.
+        current: u64,
+    },
     /// The app is shutting down.
     #[error("the app is shutting down")]
     Shutdown,
@@ -141,7 +151,7 @@ impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::UnknownWindow { .. } | Error::NoPrimary => ErrorCode::NotFound,
-            Error::WindowExists { .. } => ErrorCode::Conflict,
+            Error::WindowExists { .. } | Error::StaleSelection { .. } => ErrorCode::Conflict,
             Error::InvalidArgument { .. } => ErrorCode::InvalidArgument,
             Error::LockUnavailable { .. } | Error::WaitCancelled { .. } => {
                 ErrorCode::LockUnavailable

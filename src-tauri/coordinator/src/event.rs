@@ -8,6 +8,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::agency::AgencySummary;
 use crate::election::PrimaryChange;
 use crate::lock::LockChange;
 use crate::session::SessionChange;
@@ -36,6 +37,8 @@ pub enum Event {
     SessionChanged(SessionChange),
     /// The required modal or the window presenting it changed.
     ModalChanged(ModalPlan),
+    /// A window selected an agency; every window switches to it.
+    AgencyChanged(AgencySummary),
 }
 
 impl Event {
@@ -47,6 +50,7 @@ impl Event {
             Event::LockChanged(_) => "lock-changed",
             Event::SessionChanged(_) => "session-changed",
             Event::ModalChanged(_) => "modal-changed",
+            Event::AgencyChanged(_) => "agency-changed",
         }
     }
 }

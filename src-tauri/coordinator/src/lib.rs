@@ -8,6 +8,8 @@
 //!
 //! # Layout
 //!
+//! - [`agency`]: the agency every window works in, changed by
+//!   compare-and-set.
 //! - [`window`]: window labels, states and the summaries shown to the UI.
 //! - [`registry`]: the open windows, in the order they were opened.
 //! - [`election`]: who is primary, and the epoch that fences old primaries.
@@ -20,6 +22,7 @@
 //! - [`coordinator`]: the state machine that ties the parts together.
 //! - [`error`]: the crate's error enum and the fixed wire error codes.
 
+pub mod agency;
 pub mod coordinator;
 pub mod election;
 pub mod error;

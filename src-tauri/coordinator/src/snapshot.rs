@@ -7,6 +7,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::agency::AgencySummary;
 use crate::election::{PrimaryInfo, Role};
 use crate::lock::LockSummary;
 use crate::session::SessionSummary;
@@ -42,29 +43,6 @@ pub struct SelfInfo {
     pub label: WindowLabel,
     /// Whether the asking window is primary.
     pub role: Role,
-}
-
-/// An agency, as named in the selection.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct AgencyRef {
-    /// The agency's id.
-    pub id: String,
-    /// The agency's display name.
-    pub name: String,
-}
-
-/// The agency selection shared by every window.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AgencySummary {
-    /// The selected agency, if any.
-    pub selected: Option<AgencyRef>,
-    /// Compare-and-set version of the selection.
-    pub version: u64,
-    /// The window that made the current selection.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub changed_by: Option<WindowLabel>,
 }
 
 /// A modal that must be answered before the CRM can be used.

@@ -63,7 +63,10 @@ impl Replica {
             }
             // These schedules take no locks and run in local mode; other
             // tests cover those events.
-            Event::LockChanged(_) | Event::SessionChanged(_) | Event::ModalChanged(_) => {}
+            Event::LockChanged(_)
+            | Event::SessionChanged(_)
+            | Event::ModalChanged(_)
+            | Event::AgencyChanged(_) => {}
         }
     }
 }

@@ -236,3 +236,29 @@ fn republishing_the_window_list_sends_one_numbered_event_and_changes_nothing_els
     assert_eq!(after.windows, before.windows);
     assert_eq!(after.primary, before.primary);
 }
+
+#[test]
+fn selecting_an_agency_tells_every_window_and_a_stale_version_is_a_conflict() {
+    use axolop_coordinator::agency::AgencyRef;
+    use axolop_coordinator::ErrorCode;
+
+    let (mut coordinator, _, _) = with_ready_windows(2);
+    let acme = AgencyRef {
+        id: "a1".into(),
+        name: "Acme".into(),
+    };
+    let events = coordinator
+        .agency_select(&label(2), acme.clone(), Some(0))
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&events[0]).unwrap()["data"],
+        serde_json::json!({ "selected": { "id": "a1", "name": "Acme" }, "version": 1, "changedBy": "crm-2" })
+    );
+    let before = coordinator.last_seq();
+    let error = coordinator
+        .agency_select(&label(1), acme, Some(0))
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Conflict);
+    assert_eq!(coordinator.last_seq(), before, "nothing changed");
+    assert_eq!(coordinator.snapshot(&label(1)).unwrap().agency.version, 1);
+}

@@ -1,0 +1,84 @@
+//! Agencies (tenants), each owned by one user.
+//!
+//! Invariants:
+//! - Every query is scoped by `owner` (the local user key, or the Supabase
+//!   user id): an agency of another owner is `NotFound`, never returned.
+//! - Names are validated (trimmed, 1 to 120 characters) before any write.
+//! - The list is ordered by name, case-insensitively (ASCII), then by id, so
+//!   the order is total and stable.
+
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{Result, StoreError};
+use crate::id::new_id;
+use crate::store::Store;
+use crate::validation;
+
+/// An agency (tenant) of the CRM, as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Agency {
+    /// Its id (a UUID-v4 text id for agencies created here).
+    pub id: String,
+    /// Its display name.
+    pub name: String,
+    /// When it was created, Unix ms (0 when a v1 database did not record it).
+    pub created_at: u64,
+}
+
+const AGENCY_COLUMNS: &str = "id, name, coalesce(created_at, 0)";
+
+fn agency_from_row(row: &Row<'_>) -> rusqlite::Result<Agency> {
+    Ok(Agency {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        created_at: row.get(2)?,
+    })
+}
+
+impl Store {
+    /// The agencies of `owner`, by name (case-insensitive), then id.
+    pub fn agencies(&self, owner: &str) -> Result<Vec<Agency>> {
+        let mut statement = self.conn().prepare_cached(&format!(
+            "SELECT {AGENCY_COLUMNS} FROM agencies WHERE owner = ?1 \
+             ORDER BY name COLLATE NOCASE, id"
+        ))?;
+        let agencies = statement
+            .query_map([owner], agency_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(agencies)
+    }
+
+    /// The agency `id` of `owner`; `NotFound` if it does not exist or is
+    /// another owner's.
+    pub fn agency(&self, owner: &str, id: &str) -> Result<Agency> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {AGENCY_COLUMNS} FROM agencies WHERE owner = ?1 AND id = ?2"),
+                [owner, id],
+                agency_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::not_found("agency", id))
+    }
+
+    /// Creates an agency named `name` (trimmed) for `owner`, with a new id.
+    pub fn create_agency(&mut self, owner: &str, name: &str, now_ms: u64) -> Result<Agency> {
+        let owner = validation::key("owner", owner)?;
+        let name = validation::name("agency name", name)?;
+        self.write(|tx, ids| {
+            let agency = Agency {
+                id: new_id(ids),
+                name,
+                created_at: now_ms,
+            };
+            tx.execute(
+                "INSERT INTO agencies (id, owner, name, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![agency.id, owner, agency.name, agency.created_at],
+            )?;
+            Ok(agency)
+        })
+    }
+}
