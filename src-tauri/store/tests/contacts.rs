@@ -168,18 +168,9 @@ fn updating_an_unknown_contact_is_not_found() {
 fn updating_a_contact_of_another_agency_is_not_found_and_changes_nothing() {
     let (mut store, contact) = store_with_contact();
     let other = store.create_agency(common::OWNER, "Other", NOW).unwrap();
-    let error = store
-        .save_contact(&other.id, &edit(&contact, "Hijacked"), Some(1), WINDOW, NOW)
-        .unwrap_err();
-    assert!(
-        matches!(
-            error,
-            StoreError::NotFound {
-                what: "contact",
-                ..
-            }
-        ),
-        "{error:?}"
+    common::assert_not_found(
+        store.save_contact(&other.id, &edit(&contact, "Hijacked"), Some(1), WINDOW, NOW),
+        "contact",
     );
     assert_eq!(
         store.contact(&contact.agency_id, &contact.id).unwrap(),
@@ -191,17 +182,7 @@ fn updating_a_contact_of_another_agency_is_not_found_and_changes_nothing() {
 fn reading_a_contact_of_another_agency_is_not_found() {
     let (mut store, contact) = store_with_contact();
     let other = store.create_agency(common::OWNER, "Other", NOW).unwrap();
-    let error = store.contact(&other.id, &contact.id).unwrap_err();
-    assert!(
-        matches!(
-            error,
-            StoreError::NotFound {
-                what: "contact",
-                ..
-            }
-        ),
-        "{error:?}"
-    );
+    common::assert_not_found(store.contact(&other.id, &contact.id), "contact");
 }
 
 #[test]
@@ -230,18 +211,9 @@ fn a_delete_with_a_stale_version_conflicts_and_keeps_the_contact() {
 #[test]
 fn deleting_an_unknown_contact_is_not_found() {
     let (mut store, agency) = store_with_agency();
-    let error = store
-        .delete_contact(&agency.id, "no-such-contact", 1)
-        .unwrap_err();
-    assert!(
-        matches!(
-            error,
-            StoreError::NotFound {
-                what: "contact",
-                ..
-            }
-        ),
-        "{error:?}"
+    common::assert_not_found(
+        store.delete_contact(&agency.id, "no-such-contact", 1),
+        "contact",
     );
 }
 
@@ -249,17 +221,7 @@ fn deleting_an_unknown_contact_is_not_found() {
 fn deleting_a_contact_of_another_agency_is_not_found_and_keeps_it() {
     let (mut store, contact) = store_with_contact();
     let other = store.create_agency(common::OWNER, "Other", NOW).unwrap();
-    let error = store.delete_contact(&other.id, &contact.id, 1).unwrap_err();
-    assert!(
-        matches!(
-            error,
-            StoreError::NotFound {
-                what: "contact",
-                ..
-            }
-        ),
-        "{error:?}"
-    );
+    common::assert_not_found(store.delete_contact(&other.id, &contact.id, 1), "contact");
     assert_eq!(store.contact_count(&contact.agency_id).unwrap(), 1);
 }
 

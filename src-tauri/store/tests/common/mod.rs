@@ -86,3 +86,11 @@ pub fn invalid_reason<T: std::fmt::Debug>(result: Result<T, StoreError>) -> Stri
         other => panic!("expected InvalidArgument, got {other:?}"),
     }
 }
+
+/// Asserts that `result` failed as `NotFound` for a `what`.
+pub fn assert_not_found<T: std::fmt::Debug>(result: Result<T, StoreError>, what: &str) {
+    match result {
+        Err(StoreError::NotFound { what: found, .. }) => assert_eq!(found, what),
+        other => panic!("expected {what} not found, got {other:?}"),
+    }
+}
