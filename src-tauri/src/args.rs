@@ -57,6 +57,24 @@ impl LockAcquireArgs {
     }
 }
 
+/// The arguments of `agency_create` (the store checks the name).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyCreateArgs {
+    /// The new agency's name.
+    pub name: String,
+}
+
+/// The arguments of `agency_select`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AgencySelectArgs {
+    /// The agency to select.
+    pub agency_id: String,
+    /// The selection version the caller saw; a newer one is a conflict.
+    pub expected_version: Option<u64>,
+}
+
 /// The longest email address accepted (RFC 5321's path limit).
 const EMAIL_MAX_CHARS: usize = 320;
 /// The longest password accepted; far above any real one.

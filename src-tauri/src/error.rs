@@ -34,6 +34,9 @@ pub enum Error {
     /// The auth server or the keyring failed.
     #[error(transparent)]
     Auth(#[from] axolop_auth::AuthError),
+    /// The local CRM store refused or failed.
+    #[error(transparent)]
+    Store(#[from] axolop_store::StoreError),
     /// Setting up files or directories failed.
     #[error("{context}: {source}")]
     Io {
@@ -57,6 +60,7 @@ impl Error {
             }
             Error::Settings { .. } => WireError::new(ErrorCode::NotConfigured, self.to_string()),
             Error::Auth(error) => WireError::new(auth_code(error), self.to_string()),
+            Error::Store(error) => WireError::new(store_code(error), self.to_string()),
         }
     }
 }
@@ -76,6 +80,17 @@ fn auth_code(error: &AuthError) -> ErrorCode {
         AuthError::Refused { .. } => ErrorCode::InvalidArgument,
         AuthError::Config(_) => ErrorCode::NotConfigured,
         AuthError::Keyring(_) => ErrorCode::Internal,
+        _ => ErrorCode::Internal,
+    }
+}
+
+/// The wire code of a store failure.
+fn store_code(error: &axolop_store::StoreError) -> ErrorCode {
+    use axolop_store::StoreError;
+    match error {
+        StoreError::InvalidArgument { .. } => ErrorCode::InvalidArgument,
+        StoreError::NotFound { .. } => ErrorCode::NotFound,
+        StoreError::Conflict { .. } => ErrorCode::Conflict,
         _ => ErrorCode::Internal,
     }
 }

@@ -16,13 +16,17 @@
 //! - [`logging`]: `tracing` to stderr and to size-bounded rotating files.
 //! - [`paths`]: where state and logs live (`AXOLOP_DATA_DIR` or the OS default).
 //! - [`settings`]: which Supabase project to sign in to, if any.
+//! - [`crm`]: the local CRM store (SQLite), opened at start.
+//! - [`agencies`]: listing, creating and selecting agencies.
 //! - [`session`]: sign-in, refresh and sign-out against Supabase, and the
 //!   OS keyring.
 //! - [`timing`]: monotonic stamps for latency tracing (benchmarks).
 //! - [`error`]: the shell's error enum and its `{code, message}` wire form.
 
+pub mod agencies;
 pub mod args;
 pub mod commands;
+pub mod crm;
 pub mod deadlines;
 pub mod delivery;
 pub mod error;
@@ -87,6 +91,28 @@ fn start_session<R: Runtime>(app: &AppHandle<R>, paths: &paths::Paths) {
     }
 }
 
+/// Opens the CRM store and, in local mode, restores the agency selection.
+/// A store that cannot be opened at all is reported; the app still starts
+/// (windows, locks and the session work without it).
+fn open_store<R: Runtime>(app: &AppHandle<R>, paths: &paths::Paths) {
+    if let Err(error) = crm::open(app, &paths.data) {
+        eprintln!("Axolop CRM: {error}");
+        tracing::error!(%error, "the CRM database could not be opened");
+        return;
+    }
+    let local = app
+        .state::<Hub>()
+        .read(|coordinator| !coordinator.session().is_configured());
+    if local {
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            if let Err(error) = agencies::restore_local(&app).await {
+                tracing::warn!(%error, "the agency selection could not be restored");
+            }
+        });
+    }
+}
+
 /// Runs the desktop app until its last window closes.
 pub fn run() {
     let builder = tauri::Builder::default()
@@ -99,6 +125,7 @@ pub fn run() {
         logging::init(&paths.logs)?;
         tracing::info!(data_dir = %paths.data.display(), "Axolop CRM starting");
         start_session(app, &paths);
+        open_store(app, &paths);
         #[cfg(target_os = "macos")]
         menu::install_app_menu(app)?;
         app.manage(paths);

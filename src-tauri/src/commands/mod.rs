@@ -5,7 +5,9 @@
 //!   focusing windows.
 //! - [`locks`]: acquiring, releasing, extending and checking named locks.
 //! - [`session`]: signing in and out of Supabase.
+//! - [`agencies`]: listing, creating and selecting agencies.
 
+pub mod agencies;
 pub mod locks;
 pub mod session;
 pub mod windows;
@@ -31,6 +33,9 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         locks::lock_check,
         session::session_sign_in,
         session::session_sign_out,
+        agencies::agency_list,
+        agencies::agency_create,
+        agencies::agency_select,
     ]);
     #[cfg(feature = "bench")]
     let bench_commands = handles::<R, _>(tauri::generate_handler![windows::bench_republish]);

@@ -1,0 +1,115 @@
+//! Agencies: listing and creating them in the local store, and selecting one
+//! for every window.
+//!
+//! A selection is made under the `agency` lock, taken for the calling
+//! window: between checking the expected version and recording the new one
+//! (in the store, then in the coordinator) no other window can change it.
+//! A window that holds the `agency` lock itself is refused (it would wait
+//! for itself).
+
+use axolop_coordinator::agency::{AgencyRef, AgencySelection, AgencySummary};
+use axolop_coordinator::{Acquisition, LockMode, LockRequest, WindowLabel};
+use axolop_store::{Agency, StoredSelection};
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::crm::{self, LOCAL_OWNER};
+use crate::error::Result;
+use crate::hub::Hub;
+
+/// The lock every selection is made under.
+pub const LOCK: &str = "agency";
+
+/// The signed-in user's agencies, by name.
+pub async fn list<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<Agency>> {
+    let owner = crm::owner(app)?;
+    crm::with_store(app, move |store| store.agencies(&owner)).await
+}
+
+/// Creates an agency for the signed-in user.
+pub async fn create<R: Runtime>(app: &AppHandle<R>, name: String) -> Result<Agency> {
+    let owner = crm::owner(app)?;
+    let now = crm::unix_ms();
+    crm::with_store(app, move |store| store.create_agency(&owner, &name, now)).await
+}
+
+/// Selects agency `agency_id` for every window, on behalf of `window`, if
+/// the selection is still at `expected_version`.
+pub async fn select<R: Runtime>(
+    app: &AppHandle<R>,
+    window: WindowLabel,
+    agency_id: String,
+    expected_version: Option<u64>,
+) -> Result<AgencySummary> {
+    let owner = crm::owner(app)?;
+    let hub = app.state::<Hub>();
+    let request = LockRequest::new(LOCK, Some(LockMode::Exclusive), None, None)?;
+    let lease =
+        match hub.transact(|coordinator, now| coordinator.lock_acquire(&window, request, now))? {
+            Acquisition::Granted(lease) => lease,
+            Acquisition::Queued(pending) => pending.outcome().await?,
+        };
+    let selected = record(app, &window, owner, agency_id, expected_version).await;
+    if let Err(error) =
+        hub.apply(|coordinator, now| coordinator.lock_release(&window, lease.token, now))
+    {
+        tracing::warn!(%error, "the agency lock could not be released; it lapses with its lease");
+    }
+    selected
+}
+
+/// The selection itself, with the `agency` lock held.
+async fn record<R: Runtime>(
+    app: &AppHandle<R>,
+    window: &WindowLabel,
+    owner: String,
+    agency_id: String,
+    expected_version: Option<u64>,
+) -> Result<AgencySummary> {
+    let hub = app.state::<Hub>();
+    let store_owner = owner.clone();
+    let agency = crm::with_store(app, move |store| store.agency(&store_owner, &agency_id)).await?;
+    let current = hub.read(|coordinator| coordinator.agency().summary().version);
+    if let Some(expected) = expected_version.filter(|&expected| expected != current) {
+        return Err(axolop_coordinator::Error::StaleSelection { expected, current }.into());
+    }
+    let stored = StoredSelection {
+        agency_id: Some(agency.id.clone()),
+        version: current + 1,
+        changed_by: Some(window.to_string()),
+        changed_at: Some(crm::unix_ms()),
+    };
+    crm::with_store(app, move |store| store.save_selection(&owner, &stored)).await?;
+    let chosen = AgencyRef {
+        id: agency.id,
+        name: agency.name,
+    };
+    hub.transact(|coordinator, _| {
+        let events = coordinator.agency_select(window, chosen, Some(current))?;
+        Ok((coordinator.agency().summary().clone(), events))
+    })
+}
+
+/// Restores the local user's selection at start (local mode).
+pub async fn restore_local<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
+    let restored = crm::with_store(app, |store| {
+        let Some(selection) = store.selection(LOCAL_OWNER)? else {
+            return Ok(None);
+        };
+        let agency = match &selection.agency_id {
+            Some(id) => Some(store.agency(LOCAL_OWNER, id)?),
+            None => None,
+        };
+        Ok(Some((selection.version, agency)))
+    })
+    .await?;
+    if let Some((version, agency)) = restored {
+        let selected = agency.map(|agency| AgencyRef {
+            id: agency.id,
+            name: agency.name,
+        });
+        app.state::<Hub>().apply(|coordinator, _| {
+            Ok(coordinator.agency_restore(AgencySelection::restored(selected, version)))
+        })?;
+    }
+    Ok(())
+}

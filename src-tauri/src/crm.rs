@@ -1,0 +1,97 @@
+//! The local CRM store (`axolop-store`), opened at start in the data
+//! directory and shared behind one mutex.
+//!
+//! A `std::sync::Mutex`, not an async one: every call is a short SQLite
+//! transaction, run on a blocking thread, never across an `.await`. The
+//! coordinator's mutex is never held while the store's is (the two are taken
+//! one after the other), so they cannot deadlock.
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axolop_store::{Opened, Store, StoreError};
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::error::{Error, Result};
+
+/// The database file in the data directory.
+pub const FILE: &str = "axolop.sqlite3";
+
+/// The owner key of the local user (local mode).
+pub const LOCAL_OWNER: &str = "local-user";
+
+/// The store, managed as Tauri state.
+pub struct Crm {
+    store: Mutex<Store>,
+}
+
+/// Opens (creating, migrating or recovering) the store in `data_dir`.
+/// A corrupt file was moved aside when `Opened::notice` says so; the notice
+/// is logged and returned for the windows.
+pub fn open<R: Runtime>(app: &AppHandle<R>, data_dir: &Path) -> Result<Option<String>> {
+    let (store, opened) = Store::open(&data_dir.join(FILE), unix_ms()).map_err(store_error)?;
+    match &opened {
+        Opened::Fresh => tracing::info!("created a new CRM database"),
+        Opened::Existing => tracing::info!("opened the CRM database"),
+        Opened::Migrated { from, to } => tracing::info!(from, to, "migrated the CRM database"),
+        Opened::Recovered { .. } => {}
+    }
+    let notice = opened.notice();
+    if let Some(notice) = &notice {
+        tracing::error!(%notice, "the CRM database was corrupt");
+    }
+    app.manage(Crm {
+        store: Mutex::new(store),
+    });
+    Ok(notice)
+}
+
+/// Runs `call` on the store on a blocking thread.
+pub async fn with_store<R: Runtime, T: Send + 'static>(
+    app: &AppHandle<R>,
+    call: impl FnOnce(&mut Store) -> axolop_store::Result<T> + Send + 'static,
+) -> Result<T> {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let crm = app.try_state::<Crm>().ok_or_else(|| Error::Settings {
+            reason: "the CRM database is not open".into(),
+        })?;
+        let mut store = crm
+            .store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        call(&mut store).map_err(store_error)
+    })
+    .await
+    .map_err(|error| Error::Settings {
+        reason: format!("a database call failed: {error}"),
+    })?
+}
+
+/// The owner key of whoever is signed in: the Supabase user, or the local
+/// user in local mode.
+pub fn owner<R: Runtime>(app: &AppHandle<R>) -> Result<String> {
+    app.state::<crate::hub::Hub>().read(|coordinator| {
+        let session = coordinator.session();
+        if !session.is_configured() {
+            return Ok(LOCAL_OWNER.to_owned());
+        }
+        session
+            .summary()
+            .user
+            .map(|user| user.id)
+            .ok_or(Error::Coordinator(axolop_coordinator::Error::SignedOut))
+    })
+}
+
+/// Unix milliseconds now.
+pub fn unix_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_millis() as u64)
+}
+
+fn store_error(error: StoreError) -> Error {
+    Error::Store(error)
+}
