@@ -170,3 +170,13 @@ fn a_window_holding_the_agency_lock_itself_is_refused_at_once() {
         &["agency"],
     );
 }
+
+#[test]
+fn without_a_database_the_agency_commands_say_so_plainly() {
+    let app = common::app();
+    assert_error(
+        invoke(&window(&app, "crm-1"), "agency_list", json!({})),
+        "internal",
+        &["CRM database is not available"],
+    );
+}

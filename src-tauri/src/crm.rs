@@ -64,8 +64,8 @@ pub async fn with_store<R: Runtime, T: Send + 'static>(
         call(&mut store).map_err(store_error)
     })
     .await
-    .map_err(|error| Error::Settings {
-        reason: format!("a database call failed: {error}"),
+    .map_err(|error| Error::StoreUnavailable {
+        reason: format!("a database call failed ({error})"),
     })?
 }
 

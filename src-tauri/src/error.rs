@@ -37,6 +37,12 @@ pub enum Error {
     /// The local CRM store refused or failed.
     #[error(transparent)]
     Store(#[from] axolop_store::StoreError),
+    /// The local CRM store could not be opened at start (the log says why).
+    #[error("the CRM database is not available: {reason}")]
+    StoreUnavailable {
+        /// What went wrong.
+        reason: String,
+    },
     /// Setting up files or directories failed.
     #[error("{context}: {source}")]
     Io {
@@ -61,6 +67,7 @@ impl Error {
             Error::Settings { .. } => WireError::new(ErrorCode::NotConfigured, self.to_string()),
             Error::Auth(error) => WireError::new(auth_code(error), self.to_string()),
             Error::Store(error) => WireError::new(store_code(error), self.to_string()),
+            Error::StoreUnavailable { .. } => WireError::new(ErrorCode::Internal, self.to_string()),
         }
     }
 }
