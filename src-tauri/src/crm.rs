@@ -54,9 +54,11 @@ pub async fn with_store<R: Runtime, T: Send + 'static>(
 ) -> Result<T> {
     let app = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let crm = app.try_state::<Crm>().ok_or_else(|| Error::Settings {
-            reason: "the CRM database is not open".into(),
-        })?;
+        let crm = app
+            .try_state::<Crm>()
+            .ok_or_else(|| Error::StoreUnavailable {
+                reason: "it could not be opened at start".into(),
+            })?;
         let mut store = crm
             .store
             .lock()
