@@ -17,6 +17,7 @@
 //!   detection.
 //! - [`session`]: the Supabase session: single-flight refresh, backoff,
 //!   sign-out; tokens never serialisable.
+//! - [`pending`]: answers owed to callers who wait (queued locks, tokens).
 //! - [`event`]: the typed events and their global sequence numbers.
 //! - [`snapshot`]: the whole state as one window sees it.
 //! - [`coordinator`]: the state machine that ties the parts together.
@@ -28,6 +29,7 @@ pub mod election;
 pub mod error;
 pub mod event;
 pub mod lock;
+pub mod pending;
 pub mod registry;
 pub mod session;
 pub mod snapshot;

@@ -8,12 +8,10 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-use tokio::sync::oneshot;
-
 use super::lease::Lease;
 use super::request::{LockMode, LockName};
 use super::summary::LockSummary;
-use crate::error::Result;
+use crate::pending::Reply;
 use crate::window::WindowLabel;
 
 /// A lock that is held or awaited.
@@ -43,7 +41,7 @@ pub(super) struct Waiter {
     pub(super) ttl: Duration,
     pub(super) since: Instant,
     pub(super) deadline: Instant,
-    pub(super) reply: oneshot::Sender<Result<Lease>>,
+    pub(super) reply: Reply<Lease>,
 }
 
 /// How a window takes part in a lock.

@@ -14,8 +14,6 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use tokio::sync::oneshot;
-
 use super::books::{Books, Claim, LeaseRecord};
 use super::entry::{Entry, Involvement, Waiter};
 use super::lease::Lease;
@@ -23,6 +21,7 @@ use super::request::{checked_ttl, LockName, LockRequest, LockToken, MAX_PER_WIND
 use super::summary::{EndReason, LeaseEnd, LockChange, LockSummary};
 use super::waits::{self, Wait};
 use crate::error::{Error, Result};
+use crate::pending::Pending;
 use crate::window::WindowLabel;
 
 /// Every named lock that is held or awaited.
@@ -43,26 +42,7 @@ pub enum Acquisition {
 }
 
 /// A queued request's answer, still to come.
-#[derive(Debug)]
-pub struct PendingLease {
-    reply: oneshot::Receiver<Result<Lease>>,
-}
-
-impl PendingLease {
-    /// Waits for the answer.
-    pub async fn outcome(self) -> Result<Lease> {
-        self.reply.await.unwrap_or(Err(Error::Shutdown))
-    }
-
-    /// The answer, if it has come.
-    pub fn try_outcome(&mut self) -> Option<Result<Lease>> {
-        match self.reply.try_recv() {
-            Ok(outcome) => Some(outcome),
-            Err(oneshot::error::TryRecvError::Empty) => None,
-            Err(oneshot::error::TryRecvError::Closed) => Some(Err(Error::Shutdown)),
-        }
-    }
-}
+pub type PendingLease = Pending<Lease>;
 
 /// Changes gathered over one operation, one per lock touched.
 #[derive(Default)]
@@ -149,7 +129,7 @@ impl LockTable {
             };
             Acquisition::Granted(books.grant(entry, &name, claim, now))
         } else {
-            let (reply, pending) = oneshot::channel();
+            let (reply, pending) = Pending::channel();
             let deadline = now + wait;
             entry.queue.push_back(Waiter {
                 ticket,
@@ -162,7 +142,7 @@ impl LockTable {
             });
             books.queued.insert(ticket, name.clone());
             books.timers.insert((deadline, ticket));
-            Acquisition::Queued(PendingLease { reply: pending })
+            Acquisition::Queued(pending)
         };
         let change = LockChange {
             lock: entry.summary(&name),

@@ -16,13 +16,12 @@
 
 use std::time::{Duration, Instant};
 
-use secrecy::SecretString;
-use tokio::sync::oneshot;
-
 use super::grant::{Grant, RefreshFailure, SessionUser, SignOutReason};
 use super::schedule::{backoff, refresh_margin};
 use super::summary::{SessionCause, SessionChange, SessionStatus, SessionSummary};
 use crate::error::{Error, Result};
+use crate::pending::{Pending, Reply};
+use secrecy::SecretString;
 
 /// The session shared by every window.
 #[derive(Debug)]
@@ -31,7 +30,7 @@ pub struct Session {
     /// The last refresh job handed out; answers to any other are stale.
     last_job: u64,
     /// Callers waiting for the refresh in flight.
-    waiters: Vec<oneshot::Sender<Result<SecretString>>>,
+    waiters: Vec<Reply<SecretString>>,
     /// Whether the OS keyring keeps the session between runs.
     remembered: bool,
     /// Bumps whenever the session is replaced or ends, so keyring writes
@@ -96,26 +95,7 @@ pub enum TokenAnswer {
 }
 
 /// An access token still to come.
-#[derive(Debug)]
-pub struct PendingToken {
-    reply: oneshot::Receiver<Result<SecretString>>,
-}
-
-impl PendingToken {
-    /// Waits for the refreshed token (or the reason there is none).
-    pub async fn outcome(self) -> Result<SecretString> {
-        self.reply.await.unwrap_or(Err(Error::Shutdown))
-    }
-
-    /// The answer, if it has come.
-    pub fn try_outcome(&mut self) -> Option<Result<SecretString>> {
-        match self.reply.try_recv() {
-            Ok(outcome) => Some(outcome),
-            Err(oneshot::error::TryRecvError::Empty) => None,
-            Err(oneshot::error::TryRecvError::Closed) => Some(Err(Error::Shutdown)),
-        }
-    }
-}
+pub type PendingToken = Pending<SecretString>;
 
 impl Default for Session {
     /// Local mode.
@@ -283,9 +263,9 @@ impl Session {
         match &live.access {
             Some(access) if live.is_valid(now) => Ok((TokenAnswer::Ready(access.clone()), job)),
             _ => {
-                let (reply, pending) = oneshot::channel();
+                let (reply, pending) = Pending::channel();
                 self.waiters.push(reply);
-                Ok((TokenAnswer::Pending(PendingToken { reply: pending }), job))
+                Ok((TokenAnswer::Pending(pending), job))
             }
         }
     }
