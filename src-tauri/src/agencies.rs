@@ -15,6 +15,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use crate::crm::{self, LOCAL_OWNER};
 use crate::error::Result;
 use crate::hub::Hub;
+use crate::timing;
 
 /// The lock every selection is made under.
 pub const LOCK: &str = "agency";
@@ -28,7 +29,7 @@ pub async fn list<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<Agency>> {
 /// Creates an agency for the signed-in user.
 pub async fn create<R: Runtime>(app: &AppHandle<R>, name: String) -> Result<Agency> {
     let owner = crm::owner(app)?;
-    let now = crm::unix_ms();
+    let now = timing::unix_ms();
     crm::with_store(app, move |store| store.create_agency(&owner, &name, now)).await
 }
 
@@ -76,7 +77,7 @@ async fn record<R: Runtime>(
         agency_id: Some(agency.id.clone()),
         version: current + 1,
         changed_by: Some(window.to_string()),
-        changed_at: Some(crm::unix_ms()),
+        changed_at: Some(timing::unix_ms()),
     };
     crm::with_store(app, move |store| store.save_selection(&owner, &stored)).await?;
     let chosen = AgencyRef {

@@ -8,12 +8,12 @@
 
 use std::path::Path;
 use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axolop_store::{Opened, Store, StoreError};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::error::{Error, Result};
+use crate::timing;
 
 /// The database file in the data directory.
 pub const FILE: &str = "axolop.sqlite3";
@@ -30,7 +30,8 @@ pub struct Crm {
 /// A corrupt file was moved aside when `Opened::notice` says so; the notice
 /// is logged and returned for the windows.
 pub fn open<R: Runtime>(app: &AppHandle<R>, data_dir: &Path) -> Result<Option<String>> {
-    let (store, opened) = Store::open(&data_dir.join(FILE), unix_ms()).map_err(store_error)?;
+    let (store, opened) =
+        Store::open(&data_dir.join(FILE), timing::unix_ms()).map_err(store_error)?;
     match &opened {
         Opened::Fresh => tracing::info!("created a new CRM database"),
         Opened::Existing => tracing::info!("opened the CRM database"),
@@ -85,13 +86,6 @@ pub fn owner<R: Runtime>(app: &AppHandle<R>) -> Result<String> {
             .map(|user| user.id)
             .ok_or(Error::Coordinator(axolop_coordinator::Error::SignedOut))
     })
-}
-
-/// Unix milliseconds now.
-pub fn unix_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_millis() as u64)
 }
 
 fn store_error(error: StoreError) -> Error {

@@ -1,7 +1,7 @@
 //! The one shared coordinator, its clocks, and the ordered event outbox.
 
 use std::sync::mpsc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use axolop_coordinator::{Coordinator, Envelope, Lease, LeaseInfo, WallClock};
 use parking_lot::Mutex;
@@ -98,10 +98,7 @@ impl Hub {
     /// to the wall clock as of now, not as of start-up: the monotonic clock
     /// leases run on does not count time the machine slept.
     pub fn lease_info(&self, lease: &Lease) -> LeaseInfo {
-        let unix_ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| since.as_millis() as u64);
-        lease.info(&WallClock::new(Instant::now(), unix_ms))
+        lease.info(&WallClock::new(Instant::now(), timing::unix_ms()))
     }
 
     fn queue(&self, events: Vec<Envelope>, now: Instant) {

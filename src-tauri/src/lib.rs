@@ -20,7 +20,7 @@
 //! - [`agencies`]: listing, creating and selecting agencies.
 //! - [`session`]: sign-in, refresh and sign-out against Supabase, and the
 //!   OS keyring.
-//! - [`timing`]: monotonic stamps for latency tracing (benchmarks).
+//! - [`timing`]: monotonic stamps for latency tracing, and wall-clock Unix ms.
 //! - [`error`]: the shell's error enum and its `{code, message}` wire form.
 
 pub mod agencies;

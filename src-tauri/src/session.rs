@@ -75,10 +75,7 @@ pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result
     let sent = Instant::now();
     let grant = supabase.client.sign_in(&email, &password).await?;
     drop(password);
-    let stored = StoredSession {
-        user: grant.user.clone(),
-        refresh_token: grant.refresh_token.clone(),
-    };
+    let stored = StoredSession::of(&grant);
     let (summary, generation) = app.state::<Hub>().transact(|coordinator, _| {
         let events = coordinator.session_signed_in(grant, sent)?;
         let session = coordinator.session();
@@ -152,10 +149,7 @@ async fn refresh<R: Runtime>(app: &AppHandle<R>, job: RefreshJob) {
     let sent = Instant::now();
     match supabase.client.refresh(&job.refresh_token).await {
         Ok(grant) => {
-            let stored = StoredSession {
-                user: grant.user.clone(),
-                refresh_token: grant.refresh_token.clone(),
-            };
+            let stored = StoredSession::of(&grant);
             let access = grant.access_token.clone();
             let recorded = hub.transact(|coordinator, _| {
                 let (applied, events) = coordinator.session_refreshed(job.id, grant, sent);

@@ -1,4 +1,5 @@
-//! Monotonic time stamps for latency tracing.
+//! The shell's clock readings: monotonic stamps for latency tracing, and
+//! the wall clock in Unix milliseconds for what pages and the store record.
 //!
 //! At `trace` level, target [`TARGET`], the shell logs when each event is
 //! queued, when a window asks to close, and when a page reports the newest
@@ -26,6 +27,12 @@ pub fn wall_micros() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |since| since.as_micros() as u64)
+}
+
+/// Milliseconds since the Unix epoch: the wall-clock time pages and the
+/// store record.
+pub fn unix_ms() -> u64 {
+    wall_micros() / 1000
 }
 
 /// Microseconds from the first stamp of this process to now.

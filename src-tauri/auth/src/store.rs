@@ -9,7 +9,7 @@
 //! Every call may block on D-Bus or the OS; callers run them off the async
 //! runtime's worker threads.
 
-use axolop_coordinator::session::SessionUser;
+use axolop_coordinator::session::{Grant, SessionUser};
 use parking_lot::Mutex;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -49,6 +49,16 @@ pub struct StoredSession {
     pub user: SessionUser,
     /// The refresh token to restore it with.
     pub refresh_token: SecretString,
+}
+
+impl StoredSession {
+    /// What to keep of `grant`: its user and its refresh token.
+    pub fn of(grant: &Grant) -> Self {
+        Self {
+            user: grant.user.clone(),
+            refresh_token: grant.refresh_token.clone(),
+        }
+    }
 }
 
 /// The secret's layout inside the keyring entry.
