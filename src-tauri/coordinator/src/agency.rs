@@ -63,6 +63,31 @@ impl AgencySelection {
         self.summary.selected.is_some()
     }
 
+    /// The id of the selected agency, if any.
+    pub fn selected_id(&self) -> Option<&str> {
+        self.summary.selected.as_ref().map(|agency| agency.id.as_str())
+    }
+
+    /// Replaces the selection with `restored` (another user's, or the one
+    /// stored at the end of the last run). The version never goes back: a
+    /// window that acted on the old selection must learn it is stale, so the
+    /// result is at least one past the current version. Returns whether
+    /// anything changed.
+    pub fn replace(&mut self, restored: AgencySelection) -> bool {
+        if restored == *self {
+            return false;
+        }
+        let version = restored
+            .summary
+            .version
+            .max(self.summary.version.saturating_add(1));
+        self.summary = AgencySummary {
+            version,
+            ..restored.summary
+        };
+        true
+    }
+
     /// Selects `agency` on behalf of window `by`, if the selection is still
     /// at `expected_version` (no expectation: whatever it is now). Every
     /// change bumps the version, even to the same agency, so a window that
@@ -139,5 +164,16 @@ mod tests {
                 .version,
             5
         );
+    }
+
+    #[test]
+    fn a_replacement_never_moves_the_version_back() {
+        let mut selection = AgencySelection::restored(Some(acme()), 7);
+        assert!(selection.replace(AgencySelection::restored(None, 2)));
+        assert_eq!(selection.summary().version, 8);
+        assert_eq!(selection.summary().selected, None);
+        assert!(selection.replace(AgencySelection::restored(Some(acme()), 20)));
+        assert_eq!(selection.summary().version, 20);
+        assert!(!selection.replace(selection.clone()));
     }
 }

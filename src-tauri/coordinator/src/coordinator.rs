@@ -8,7 +8,9 @@
 //! same transition.
 
 mod agencies;
+mod contacts;
 mod locks;
+mod modals;
 mod sessions;
 
 use std::time::Instant;
@@ -20,7 +22,8 @@ use crate::event::{Envelope, Event, EventLog};
 use crate::lock::{EndReason, LockTable};
 use crate::registry::WindowRegistry;
 use crate::session::Session;
-use crate::snapshot::{ModalKind, ModalPlan, SelfInfo, Snapshot};
+use crate::modal::{ModalDraft, ModalKind, ModalPlan};
+use crate::snapshot::{SelfInfo, Snapshot};
 use crate::window::{WindowLabel, WindowState};
 
 /// The coordinator state. The shell keeps one behind a mutex.
@@ -33,6 +36,9 @@ pub struct Coordinator {
     agency: AgencySelection,
     /// The modal plan windows were last told of.
     modal: ModalPlan,
+    /// What the user typed into the modal, kept while the window it was
+    /// typed in lives, for the next presenter.
+    modal_draft: Option<ModalDraft>,
     log: EventLog,
     /// How many window labels were handed out; labels are never reused.
     labels_issued: u64,
@@ -41,7 +47,7 @@ pub struct Coordinator {
 impl Coordinator {
     /// A coordinator with no windows, in local mode.
     pub fn new() -> Self {
-        Self::default()
+        Self::with_session(Session::local())
     }
 
     /// A coordinator with no windows and the given session (Supabase mode:
@@ -115,6 +121,13 @@ impl Coordinator {
     /// A window was destroyed: it leaves, and so do its locks.
     pub fn window_closed(&mut self, label: &WindowLabel, now: Instant) -> Result<Vec<Envelope>> {
         self.windows.close(label)?;
+        if self
+            .modal_draft
+            .as_ref()
+            .is_some_and(|draft| draft.window == *label)
+        {
+            self.modal_draft = None;
+        }
         let mut events = self.windows_changed();
         events.extend(self.release_window(label, EndReason::WindowClosed, now));
         Ok(events)
@@ -207,9 +220,17 @@ impl Coordinator {
     }
 
     /// Which modal is required now, and which window presents it: the
-    /// primary, so exactly one window shows it.
+    /// primary, so exactly one window shows it. Sign-in comes first; an
+    /// agency is asked for once someone may use the CRM (local mode, or
+    /// signed in), not while a stored session is still being read.
     fn modal_plan(&self) -> ModalPlan {
-        let required = self.session.needs_sign_in().then_some(ModalKind::SignIn);
+        let required = if self.session.needs_sign_in() {
+            Some(ModalKind::SignIn)
+        } else if self.session.may_use_crm() && !self.agency.is_selected() {
+            Some(ModalKind::AgencySelection)
+        } else {
+            None
+        };
         ModalPlan {
             required,
             presenter: required
@@ -223,6 +244,10 @@ impl Coordinator {
         let plan = self.modal_plan();
         if plan == self.modal {
             return None;
+        }
+        if plan.required != self.modal.required {
+            // A draft belongs to one modal: the next one starts empty.
+            self.modal_draft = None;
         }
         self.modal = plan.clone();
         Some(self.log.stamp(Event::ModalChanged(plan)))

@@ -106,6 +106,20 @@ pub enum Error {
         /// The version now.
         current: u64,
     },
+    /// No agency is selected, and the call needs one.
+    #[error("no agency is selected; choose one first")]
+    NoAgencySelected,
+    /// A change was aimed at an agency that is no longer the selected one.
+    #[error(
+        "agency {asked:?} is no longer selected{}; nothing was changed",
+        selected.as_ref().map(|now| format!(" (every window now works in {now:?})")).unwrap_or_default()
+    )]
+    AgencyNotSelected {
+        /// The agency the change was aimed at.
+        asked: String,
+        /// The name of the agency selected now, if any.
+        selected: Option<String>,
+    },
     /// The app is shutting down.
     #[error("the app is shutting down")]
     Shutdown,
@@ -151,7 +165,10 @@ impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::UnknownWindow { .. } | Error::NoPrimary => ErrorCode::NotFound,
-            Error::WindowExists { .. } | Error::StaleSelection { .. } => ErrorCode::Conflict,
+            Error::WindowExists { .. }
+            | Error::StaleSelection { .. }
+            | Error::NoAgencySelected
+            | Error::AgencyNotSelected { .. } => ErrorCode::Conflict,
             Error::InvalidArgument { .. } => ErrorCode::InvalidArgument,
             Error::LockUnavailable { .. } | Error::WaitCancelled { .. } => {
                 ErrorCode::LockUnavailable

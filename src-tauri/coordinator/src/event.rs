@@ -9,10 +9,11 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::agency::AgencySummary;
+use crate::contacts::ContactsChange;
 use crate::election::PrimaryChange;
 use crate::lock::LockChange;
 use crate::session::SessionChange;
-use crate::snapshot::ModalPlan;
+use crate::modal::ModalPlan;
 use crate::window::WindowSummary;
 
 /// The name of the one IPC event every coordinator event travels under.
@@ -39,6 +40,8 @@ pub enum Event {
     ModalChanged(ModalPlan),
     /// A window selected an agency; every window switches to it.
     AgencyChanged(AgencySummary),
+    /// A contact of an agency was saved or deleted; carries the change.
+    ContactsChanged(ContactsChange),
 }
 
 impl Event {
@@ -51,6 +54,7 @@ impl Event {
             Event::SessionChanged(_) => "session-changed",
             Event::ModalChanged(_) => "modal-changed",
             Event::AgencyChanged(_) => "agency-changed",
+            Event::ContactsChanged(_) => "contacts-changed",
         }
     }
 }

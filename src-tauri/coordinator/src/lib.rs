@@ -10,6 +10,8 @@
 //!
 //! - [`agency`]: the agency every window works in, changed by
 //!   compare-and-set.
+//! - [`modal`]: the mandatory modal, its presenter, and what was typed.
+//! - [`contacts`]: contact changes as every window learns of them.
 //! - [`window`]: window labels, states and the summaries shown to the UI.
 //! - [`registry`]: the open windows, in the order they were opened.
 //! - [`election`]: who is primary, and the epoch that fences old primaries.
@@ -24,11 +26,13 @@
 //! - [`error`]: the crate's error enum and the fixed wire error codes.
 
 pub mod agency;
+pub mod contacts;
 pub mod coordinator;
 pub mod election;
 pub mod error;
 pub mod event;
 pub mod lock;
+pub mod modal;
 pub mod pending;
 pub mod registry;
 pub mod session;

@@ -10,6 +10,7 @@ use ts_rs::TS;
 use crate::agency::AgencySummary;
 use crate::election::{PrimaryInfo, Role};
 use crate::lock::LockSummary;
+use crate::modal::ModalPlan;
 use crate::session::SessionSummary;
 use crate::window::{WindowLabel, WindowSummary};
 
@@ -43,23 +44,4 @@ pub struct SelfInfo {
     pub label: WindowLabel,
     /// Whether the asking window is primary.
     pub role: Role,
-}
-
-/// A modal that must be answered before the CRM can be used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum ModalKind {
-    /// Sign in to Supabase.
-    SignIn,
-    /// Pick or create an agency.
-    AgencySelection,
-}
-
-/// Which modal is required and which window presents it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
-pub struct ModalPlan {
-    /// The required modal, if any.
-    pub required: Option<ModalKind>,
-    /// The window presenting it: the primary.
-    pub presenter: Option<WindowLabel>,
 }

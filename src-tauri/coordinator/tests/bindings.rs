@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use axolop_coordinator::contacts::ContactsPage;
+use axolop_coordinator::modal::ModalDraft;
 use axolop_coordinator::{Envelope, LeaseInfo, LockCheck, Snapshot, WindowRef, WireError};
+use axolop_store::{Agency, ContactDraft};
 use ts_rs::{Config, TS};
 
 fn bindings_dir() -> PathBuf {
@@ -26,6 +29,10 @@ fn export_into(dir: &Path) {
     WindowRef::export_all(&config).unwrap();
     LeaseInfo::export_all(&config).unwrap();
     LockCheck::export_all(&config).unwrap();
+    ModalDraft::export_all(&config).unwrap();
+    ContactsPage::export_all(&config).unwrap();
+    Agency::export_all(&config).unwrap();
+    ContactDraft::export_all(&config).unwrap();
 }
 
 fn read_tree(dir: &Path) -> BTreeMap<String, String> {

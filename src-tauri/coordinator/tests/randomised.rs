@@ -66,7 +66,8 @@ impl Replica {
             Event::LockChanged(_)
             | Event::SessionChanged(_)
             | Event::ModalChanged(_)
-            | Event::AgencyChanged(_) => {}
+            | Event::AgencyChanged(_)
+            | Event::ContactsChanged(_) => {}
         }
     }
 }

@@ -8,6 +8,8 @@ use axolop_coordinator::session::{
     Grant, PendingToken, RefreshFailure, RefreshJob, Session, SessionStatus, SessionUser,
     SignOutReason, TokenAnswer,
 };
+use axolop_coordinator::agency::{AgencyRef, AgencySelection};
+use axolop_coordinator::modal::ModalKind;
 use axolop_coordinator::{Coordinator, Envelope, ErrorCode, Event, WindowLabel};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -92,7 +94,8 @@ fn local_mode_has_no_tokens_and_no_sign_in_modal() {
         .unwrap();
     let (snapshot, _) = coordinator.window_attached(&label, Instant::now()).unwrap();
     assert_eq!(snapshot.session.status, SessionStatus::Local);
-    assert_eq!(snapshot.modal.required, None);
+    // Nothing to sign in to: the first question is the agency.
+    assert_eq!(snapshot.modal.required, Some(ModalKind::AgencySelection));
     let error = coordinator.session_token(Instant::now()).unwrap_err();
     assert_eq!(error.code(), ErrorCode::NotConfigured);
     assert_eq!(
@@ -124,7 +127,7 @@ fn signed_out_the_primary_alone_presents_the_sign_in_modal_and_it_moves_with_the
 }
 
 #[test]
-fn signing_in_tells_every_window_without_a_token_and_clears_the_modal() {
+fn signing_in_tells_every_window_without_a_token_and_ends_the_sign_in_modal() {
     let (mut coordinator, now) = desk(2);
     let events = coordinator.session_signed_in(grant(1), now).unwrap();
     assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
@@ -146,7 +149,11 @@ fn signing_in_tells_every_window_without_a_token_and_clears_the_modal() {
         !snapshot.contains("access-1") && !snapshot.contains("refresh-1"),
         "{snapshot}"
     );
-    assert_eq!(coordinator.snapshot(&w(2)).unwrap().modal.required, None);
+    assert_eq!(
+        coordinator.snapshot(&w(2)).unwrap().modal.required,
+        Some(ModalKind::AgencySelection),
+        "no agency was stored for this user"
+    );
 }
 
 #[test]
@@ -384,6 +391,14 @@ fn a_stored_session_is_restored_by_a_refresh_due_at_once() {
         None,
         "no prompt while the keyring is read"
     );
+    // The shell restores the user's agency with their session.
+    coordinator.agency_restore(AgencySelection::restored(
+        Some(AgencyRef {
+            id: "a1".into(),
+            name: "Acme".into(),
+        }),
+        1,
+    ));
     let events =
         coordinator.session_restore(user(), SecretString::from("refresh-0".to_owned()), now);
     assert_eq!(kinds(&events), ["session-changed"]);
@@ -467,7 +482,8 @@ fn switching_to_supabase_mode_asks_the_primary_for_a_sign_in_once_the_keyring_is
     coordinator.window_opened(label.clone(), now).unwrap();
     coordinator.window_attached(&label, now).unwrap();
     let events = coordinator.use_supabase();
-    assert_eq!(kinds(&events), ["session-changed"]);
+    // The local agency question is withdrawn until someone signs in.
+    assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
     assert_eq!(status(&coordinator), SessionStatus::Restoring);
     assert!(coordinator.use_supabase().is_empty());
     let events = coordinator.session_nothing_stored();

@@ -207,19 +207,19 @@ fn refused_calls_name_the_window_and_change_nothing() {
 }
 
 #[test]
-fn snapshot_fills_the_parts_later_capabilities_own_with_empty_values() {
+fn a_first_snapshot_in_local_mode_asks_the_primary_for_an_agency() {
     let (coordinator, _, _) = with_ready_windows(1);
     let value = serde_json::to_value(coordinator.snapshot(&label(1)).unwrap()).unwrap();
     assert_eq!(
         value,
         serde_json::json!({
-            "seq": 3,
+            "seq": 4,
             "self": { "label": "crm-1", "role": "primary" },
             "primary": { "label": "crm-1", "epoch": 1 },
             "windows": [{ "label": "crm-1", "state": "ready" }],
             "session": { "status": "local" },
             "agency": { "selected": null, "version": 0 },
-            "modal": { "required": null, "presenter": null },
+            "modal": { "required": "agency-selection", "presenter": "crm-1" },
             "locks": []
         })
     );

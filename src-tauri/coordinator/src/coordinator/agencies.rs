@@ -1,9 +1,10 @@
 //! The coordinator's agency transitions: one selection for every window,
-//! changed by compare-and-set and announced as `agency-changed`.
+//! changed by compare-and-set and announced as `agency-changed`, with the
+//! agency modal re-planned after each.
 
 use super::Coordinator;
 use crate::agency::{AgencyRef, AgencySelection};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::event::{Envelope, Event};
 use crate::window::WindowLabel;
 
@@ -13,16 +14,14 @@ impl Coordinator {
         &self.agency
     }
 
-    /// The selection stored at the end of the last run (or for the user who
-    /// just signed in).
+    /// The selection stored at the end of the last run, or for the user who
+    /// just signed in. The version only grows (see
+    /// [`AgencySelection::replace`]).
     pub fn agency_restore(&mut self, selection: AgencySelection) -> Vec<Envelope> {
-        if selection == self.agency {
+        if !self.agency.replace(selection) {
             return Vec::new();
         }
-        self.agency = selection;
-        vec![self
-            .log
-            .stamp(Event::AgencyChanged(self.agency.summary().clone()))]
+        self.agency_events()
     }
 
     /// Window `window` selects `agency`, if the selection is still at
@@ -34,10 +33,36 @@ impl Coordinator {
         expected_version: Option<u64>,
     ) -> Result<Vec<Envelope>> {
         self.windows.state(window)?;
-        let summary = self
+        self.agency.select(agency, expected_version, window)?;
+        Ok(self.agency_events())
+    }
+
+    /// The selected agency, for a call that works in it: a call naming
+    /// another agency (`asked`) is refused, so nothing is written to an
+    /// agency the windows no longer show.
+    pub fn agency_in_use(&self, asked: Option<&str>) -> Result<&AgencyRef> {
+        let selected = self
             .agency
-            .select(agency, expected_version, window)?
-            .clone();
-        Ok(vec![self.log.stamp(Event::AgencyChanged(summary))])
+            .summary()
+            .selected
+            .as_ref()
+            .ok_or(Error::NoAgencySelected)?;
+        match asked {
+            Some(asked) if asked != selected.id => Err(Error::AgencyNotSelected {
+                asked: asked.to_owned(),
+                selected: Some(selected.name.clone()),
+            }),
+            _ => Ok(selected),
+        }
+    }
+
+    /// The selection changed: every window learns it, and the agency modal
+    /// opens or closes.
+    pub(super) fn agency_events(&mut self) -> Vec<Envelope> {
+        let mut events = vec![self
+            .log
+            .stamp(Event::AgencyChanged(self.agency.summary().clone()))];
+        events.extend(self.replan_modal());
+        events
     }
 }

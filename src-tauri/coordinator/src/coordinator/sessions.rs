@@ -7,6 +7,7 @@ use std::time::Instant;
 use secrecy::SecretString;
 
 use super::Coordinator;
+use crate::agency::AgencySelection;
 use crate::error::Result;
 use crate::event::{Envelope, Event};
 use crate::session::{
@@ -124,7 +125,14 @@ impl Coordinator {
             return Vec::new();
         };
         let mut events = vec![self.log.stamp(Event::SessionChanged(change))];
-        events.extend(self.replan_modal());
+        if !self.session.may_use_crm() && self.agency.is_selected() {
+            // The selection was the user's who left: the next user starts
+            // from their own, restored at their sign-in.
+            self.agency.replace(AgencySelection::default());
+            events.extend(self.agency_events());
+        } else {
+            events.extend(self.replan_modal());
+        }
         events
     }
 }

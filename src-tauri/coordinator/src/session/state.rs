@@ -146,6 +146,11 @@ impl Session {
         matches!(self.state, State::Live(_))
     }
 
+    /// Whether the CRM may be used: local mode, or someone is signed in.
+    pub fn may_use_crm(&self) -> bool {
+        matches!(self.state, State::Local | State::Live(_))
+    }
+
     /// Whether nobody is signed in, in Supabase mode: the sign-in modal is
     /// required.
     pub fn needs_sign_in(&self) -> bool {

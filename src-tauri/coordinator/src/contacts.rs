@@ -1,0 +1,56 @@
+//! Changes to the contacts of an agency, as every window learns of them.
+//!
+//! The contacts themselves live in the store; the coordinator only numbers
+//! and delivers each accepted change, so that a save in one window shows in
+//! every other within a frame or two, in the order the store applied them.
+
+use axolop_store::Contact;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::window::WindowLabel;
+
+/// One accepted change to one contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactsChange {
+    /// The agency whose contacts changed.
+    pub agency_id: String,
+    /// The window that made the change.
+    pub by: WindowLabel,
+    /// What changed.
+    pub change: ContactChange,
+}
+
+/// What happened to the contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "op", rename_all = "kebab-case")]
+pub enum ContactChange {
+    /// Created or updated: the contact as stored now.
+    Saved {
+        /// The contact, with its new version.
+        contact: Box<Contact>,
+    },
+    /// Deleted.
+    Deleted {
+        /// The deleted contact's id.
+        id: String,
+        /// The version it had when it was deleted.
+        version: u64,
+    },
+}
+
+/// One page of the selected agency's contacts, as `contacts_list` answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactsPage {
+    /// The agency they belong to: a page of another agency than the one a
+    /// window now shows is stale.
+    pub agency_id: String,
+    /// How many contacts the agency has in all.
+    pub total: u64,
+    /// The position of the first contact of the page in the whole list.
+    pub offset: u64,
+    /// The contacts, by name (case-insensitive), then id.
+    pub contacts: Vec<Contact>,
+}
