@@ -4,44 +4,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-use axolop_desktop::{agencies, configure, crm};
-use common::{assert_error, eventually, invoke, record_events, snapshot, window};
+use common::{app_in, assert_error, eventually, invoke, record_events, snapshot, window, DataDir};
 use serde_json::{json, Value};
-use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
+use tauri::test::MockRuntime;
 use tauri::App;
-
-/// A data directory removed on drop.
-struct DataDir(PathBuf);
-
-impl DataDir {
-    fn new(test: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("axolop-agencies-{}-{test}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-}
-
-impl Drop for DataDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A local-mode mock app with its store in `dir`, the selection restored.
-fn app_in(dir: &Path) -> App<MockRuntime> {
-    let dir = dir.to_path_buf();
-    let mut app = configure(mock_builder(), move |app| crm::open(app, &dir).map(drop))
-        .build(mock_context(noop_assets()))
-        .expect("mock app");
-    #[allow(deprecated)]
-    app.run_iteration(|_, _| {});
-    tauri::async_runtime::block_on(agencies::restore_local(app.handle())).unwrap();
-    app
-}
 
 fn create(app: &App<MockRuntime>, name: &str) -> Value {
     invoke(
@@ -54,7 +20,7 @@ fn create(app: &App<MockRuntime>, name: &str) -> Value {
 
 #[test]
 fn created_agencies_are_listed_by_name() {
-    let dir = DataDir::new("list");
+    let dir = DataDir::new("agencies-list");
     let app = app_in(&dir.0);
     create(&app, "Zeta Realty");
     let acme = create(&app, "Acme");
@@ -71,7 +37,7 @@ fn created_agencies_are_listed_by_name() {
 
 #[test]
 fn bad_names_and_unknown_agencies_are_refused_and_change_nothing() {
-    let dir = DataDir::new("bad");
+    let dir = DataDir::new("agencies-bad");
     let app = app_in(&dir.0);
     let first = window(&app, "crm-1");
     assert_error(
@@ -95,7 +61,7 @@ fn bad_names_and_unknown_agencies_are_refused_and_change_nothing() {
 
 #[test]
 fn selecting_an_agency_reaches_every_window_and_a_stale_version_is_a_conflict() {
-    let dir = DataDir::new("select");
+    let dir = DataDir::new("agencies-select");
     let app = app_in(&dir.0);
     let first = window(&app, "crm-1");
     snapshot(&first);
@@ -103,6 +69,8 @@ fn selecting_an_agency_reaches_every_window_and_a_stale_version_is_a_conflict() 
     let second = window(&app, "crm-2");
     snapshot(&second);
     let received = record_events(&second);
+    let asking = json!({ "required": "agency-selection", "presenter": "crm-1" });
+    assert_eq!(snapshot(&second)["modal"], asking);
     let acme = create(&app, "Acme");
     let summary = invoke(
         &first,
@@ -122,6 +90,7 @@ fn selecting_an_agency_reaches_every_window_and_a_stale_version_is_a_conflict() 
             .any(|e| e["kind"] == "agency-changed")
     });
     assert_eq!(snapshot(&second)["agency"]["selected"]["name"], "Acme");
+    assert_eq!(snapshot(&second)["modal"]["required"], Value::Null);
     // crm-2 still thinks the selection is at version 0.
     let other = create(&app, "Other");
     assert_error(
@@ -140,7 +109,7 @@ fn selecting_an_agency_reaches_every_window_and_a_stale_version_is_a_conflict() 
 
 #[test]
 fn the_selection_survives_a_restart() {
-    let dir = DataDir::new("restart");
+    let dir = DataDir::new("agencies-restart");
     {
         let app = app_in(&dir.0);
         let acme = create(&app, "Acme");
@@ -155,11 +124,16 @@ fn the_selection_survives_a_restart() {
     let agency = snapshot(&window(&app, "crm-1"))["agency"].clone();
     assert_eq!(agency["selected"]["name"], "Acme");
     assert_eq!(agency["version"], 1);
+    assert_eq!(
+        snapshot(&window(&app, "crm-1"))["modal"]["required"],
+        Value::Null,
+        "an agency chosen in the last run is not asked for again"
+    );
 }
 
 #[test]
 fn a_window_holding_the_agency_lock_itself_is_refused_at_once() {
-    let dir = DataDir::new("own-lock");
+    let dir = DataDir::new("agencies-own-lock");
     let app = app_in(&dir.0);
     let first = window(&app, "crm-1");
     let acme = create(&app, "Acme");

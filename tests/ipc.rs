@@ -29,7 +29,8 @@ fn the_first_window_opens_at_start_and_its_snapshot_names_it_primary() {
     assert_eq!(value["session"], json!({ "status": "local" }));
     assert_eq!(
         value["modal"],
-        json!({ "required": null, "presenter": null })
+        json!({ "required": "agency-selection", "presenter": "crm-1" }),
+        "a fresh local app asks its primary for an agency"
     );
     assert_eq!(value["locks"], json!([]));
     assert!(value["seq"].as_u64().unwrap() >= 3);

@@ -9,7 +9,7 @@
 
 use axolop_coordinator::agency::{AgencyRef, AgencySelection, AgencySummary};
 use axolop_coordinator::{Acquisition, LockMode, LockRequest, WindowLabel};
-use axolop_store::{Agency, StoredSelection};
+use axolop_store::{Agency, Store, StoreError, StoredSelection};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::crm::{self, LOCAL_OWNER};
@@ -90,27 +90,43 @@ async fn record<R: Runtime>(
     })
 }
 
-/// Restores the local user's selection at start (local mode).
-pub async fn restore_local<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
-    let restored = crm::with_store(app, |store| {
-        let Some(selection) = store.selection(LOCAL_OWNER)? else {
-            return Ok(None);
-        };
-        let agency = match &selection.agency_id {
-            Some(id) => Some(store.agency(LOCAL_OWNER, id)?),
-            None => None,
-        };
-        Ok(Some((selection.version, agency)))
-    })
-    .await?;
-    if let Some((version, agency)) = restored {
-        let selected = agency.map(|agency| AgencyRef {
-            id: agency.id,
-            name: agency.name,
-        });
-        app.state::<Hub>().apply(|coordinator, _| {
-            Ok(coordinator.agency_restore(AgencySelection::restored(selected, version)))
-        })?;
+/// The selection `owner` made last, as stored: none if they never chose,
+/// and no agency if the one they chose is gone.
+pub fn stored_selection(store: &Store, owner: &str) -> axolop_store::Result<AgencySelection> {
+    let Some(selection) = store.selection(owner)? else {
+        return Ok(AgencySelection::default());
+    };
+    let agency = match &selection.agency_id {
+        Some(id) => match store.agency(owner, id) {
+            Ok(agency) => Some(AgencyRef {
+                id: agency.id,
+                name: agency.name,
+            }),
+            Err(StoreError::NotFound { .. }) => None,
+            Err(error) => return Err(error),
+        },
+        None => None,
+    };
+    Ok(AgencySelection::restored(agency, selection.version))
+}
+
+/// The selection user `owner` made last, for their sign-in. A store that
+/// cannot answer is logged and treated as "never chose": the user is asked
+/// for an agency rather than kept from signing in.
+pub async fn selection_of<R: Runtime>(app: &AppHandle<R>, owner: String) -> AgencySelection {
+    match crm::with_store(app, move |store| stored_selection(store, &owner)).await {
+        Ok(selection) => selection,
+        Err(error) => {
+            tracing::warn!(%error, "the stored agency selection could not be read");
+            AgencySelection::default()
+        }
     }
-    Ok(())
+}
+
+/// Restores the local user's selection at start (local mode), before any
+/// window opens, so no window asks for an agency that is already chosen.
+pub fn restore_local<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
+    let selection = crm::now(app, |store| Ok(stored_selection(store, LOCAL_OWNER)?))?;
+    app.state::<Hub>()
+        .apply(|coordinator, _| Ok(coordinator.agency_restore(selection)))
 }

@@ -5,7 +5,9 @@
 //! rejects unknown fields and answers `{code: "invalid_argument", message}`
 //! before the command runs, so a rejected call never touches any state.
 
+use axolop_coordinator::modal::ModalKind;
 use axolop_coordinator::{LockMode, LockRequest, LockToken};
+use axolop_store::Stage;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -73,6 +75,92 @@ pub struct AgencySelectArgs {
     pub agency_id: String,
     /// The selection version the caller saw; a newer one is a conflict.
     pub expected_version: Option<u64>,
+}
+
+/// The arguments of `contacts_list`: a page, or (by default) all of them.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ContactsListArgs {
+    /// How many contacts to skip (default 0).
+    pub offset: Option<u64>,
+    /// The most to return (default: all).
+    pub limit: Option<u64>,
+}
+
+/// The arguments of `contact_save`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactSaveArgs {
+    /// The contact to create or update.
+    pub contact: ContactInput,
+}
+
+/// A contact as a window sends it: without an id to create one; with its
+/// id and the version last read to update it. A contact as listed may be
+/// sent back whole: its `updatedAt` and `updatedBy` are the store's to set
+/// and are ignored.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ContactInput {
+    /// The contact to update; absent to create one.
+    pub id: Option<String>,
+    /// The agency the window means to write in; refused (`conflict`) unless
+    /// it is still the selected one.
+    pub agency_id: Option<String>,
+    /// The version last read; required to update.
+    pub version: Option<u64>,
+    /// Display name, 1 to 120 characters.
+    #[serde(default)]
+    pub name: String,
+    /// Email address, or empty.
+    #[serde(default)]
+    pub email: String,
+    /// Phone number, or empty.
+    #[serde(default)]
+    pub phone: String,
+    /// Company name, or empty.
+    #[serde(default)]
+    pub company: String,
+    /// Pipeline stage (default `lead`).
+    #[serde(default)]
+    pub stage: Stage,
+    /// Free-text notes, or empty.
+    #[serde(default)]
+    pub notes: String,
+    /// Ignored (set by the store).
+    #[serde(default, rename = "updatedAt")]
+    _updated_at: Option<u64>,
+    /// Ignored (set by the store).
+    #[serde(default, rename = "updatedBy")]
+    _updated_by: Option<String>,
+}
+
+/// The arguments of `contact_delete`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactDeleteArgs {
+    /// The contact to delete.
+    pub id: String,
+    /// The version last read; a newer stored one is a `conflict`.
+    pub version: u64,
+}
+
+/// The arguments of `contact_get`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactIdArgs {
+    /// The contact's id.
+    pub id: String,
+}
+
+/// The arguments of `modal_draft_report`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModalDraftArgs {
+    /// The modal the text was typed into.
+    pub kind: ModalKind,
+    /// The text so far (never a password).
+    pub text: String,
 }
 
 /// The longest email address accepted (RFC 5321's path limit).
@@ -203,7 +291,17 @@ pub fn parse<T: DeserializeOwned>(command: &'static str, payload: &InvokeBody) -
         InvokeBody::Json(serde_json::Value::Null) => {
             serde_json::from_value(serde_json::json!({})).map_err(|e| invalid(e.to_string()))
         }
-        InvokeBody::Json(value) => T::deserialize(value).map_err(|e| invalid(e.to_string())),
+        // The error names the field it is about ("contact.stage: unknown
+        // variant …"), not only what was wrong with it.
+        InvokeBody::Json(value) => serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            invalid(if path == "." {
+                inner.to_string()
+            } else {
+                format!("{path}: {inner}")
+            })
+        }),
         InvokeBody::Raw(_) => Err(invalid("expected a JSON object of arguments".into())),
     }
 }

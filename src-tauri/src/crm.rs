@@ -2,9 +2,13 @@
 //! directory and shared behind one mutex.
 //!
 //! A `std::sync::Mutex`, not an async one: every call is a short SQLite
-//! transaction, run on a blocking thread, never across an `.await`. The
-//! coordinator's mutex is never held while the store's is (the two are taken
-//! one after the other), so they cannot deadlock.
+//! transaction, run on a blocking thread, never across an `.await`.
+//!
+//! Lock order: the store's mutex, then the coordinator's, never the
+//! reverse. A contact write checks the selected agency and announces its
+//! change while it holds the store, so changes are numbered in the order
+//! they were written, and no write lands in an agency that was switched
+//! away from before it began.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -53,23 +57,39 @@ pub async fn with_store<R: Runtime, T: Send + 'static>(
     app: &AppHandle<R>,
     call: impl FnOnce(&mut Store) -> axolop_store::Result<T> + Send + 'static,
 ) -> Result<T> {
+    with_store_and(app, move |store, _| call(store).map_err(store_error)).await
+}
+
+/// Runs `call` on the store on a blocking thread, with the app at hand for
+/// the coordinator (taken after the store, see the lock order above).
+pub async fn with_store_and<R: Runtime, T: Send + 'static>(
+    app: &AppHandle<R>,
+    call: impl FnOnce(&mut Store, &AppHandle<R>) -> Result<T> + Send + 'static,
+) -> Result<T> {
     let app = app.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        let crm = app
-            .try_state::<Crm>()
-            .ok_or_else(|| Error::StoreUnavailable {
-                reason: "it could not be opened at start".into(),
-            })?;
-        let mut store = crm
-            .store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        call(&mut store).map_err(store_error)
-    })
-    .await
-    .map_err(|error| Error::StoreUnavailable {
-        reason: format!("a database call failed ({error})"),
-    })?
+    tauri::async_runtime::spawn_blocking(move || now(&app, |store| call(store, &app)))
+        .await
+        .map_err(|error| Error::StoreUnavailable {
+            reason: format!("a database call failed ({error})"),
+        })?
+}
+
+/// Runs `call` on the store on this thread: for set-up, before any window
+/// exists, where a blocking call of a few milliseconds is what is wanted.
+pub fn now<R: Runtime, T>(
+    app: &AppHandle<R>,
+    call: impl FnOnce(&mut Store) -> Result<T>,
+) -> Result<T> {
+    let crm = app
+        .try_state::<Crm>()
+        .ok_or_else(|| Error::StoreUnavailable {
+            reason: "it could not be opened at start".into(),
+        })?;
+    let mut store = crm
+        .store
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    call(&mut store)
 }
 
 /// The owner key of whoever is signed in: the Supabase user, or the local

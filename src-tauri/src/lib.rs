@@ -18,6 +18,8 @@
 //! - [`settings`]: which Supabase project to sign in to, if any.
 //! - [`crm`]: the local CRM store (SQLite), opened at start.
 //! - [`agencies`]: listing, creating and selecting agencies.
+//! - [`contacts`]: the selected agency's contacts, written by compare-and-set.
+//! - [`notices`]: start-up notices every window shows.
 //! - [`session`]: sign-in, refresh and sign-out against Supabase, and the
 //!   OS keyring.
 //! - [`timing`]: monotonic stamps for latency tracing, and wall-clock Unix ms.
@@ -26,6 +28,7 @@
 pub mod agencies;
 pub mod args;
 pub mod commands;
+pub mod contacts;
 pub mod crm;
 pub mod deadlines;
 pub mod delivery;
@@ -33,6 +36,7 @@ pub mod error;
 pub mod hub;
 pub mod logging;
 pub mod menu;
+pub mod notices;
 pub mod paths;
 pub mod session;
 pub mod settings;
@@ -91,25 +95,33 @@ fn start_session<R: Runtime>(app: &AppHandle<R>, paths: &paths::Paths) {
     }
 }
 
-/// Opens the CRM store and, in local mode, restores the agency selection.
-/// A store that cannot be opened at all is reported; the app still starts
-/// (windows, locks and the session work without it).
+/// Opens the CRM store. A store that cannot be opened at all is reported;
+/// the app still starts (windows, locks and the session work without it).
 fn open_store<R: Runtime>(app: &AppHandle<R>, paths: &paths::Paths) {
-    if let Err(error) = crm::open(app, &paths.data) {
-        eprintln!("Axolop CRM: {error}");
-        tracing::error!(%error, "the CRM database could not be opened");
-        return;
+    match crm::open(app, &paths.data) {
+        Ok(Some(notice)) => notices::add(app, notice),
+        Ok(None) => {}
+        Err(error) => {
+            eprintln!("Axolop CRM: {error}");
+            tracing::error!(%error, "the CRM database could not be opened");
+            notices::add(
+                app,
+                format!("{error}. Contacts and agencies are unavailable until the app restarts."),
+            );
+        }
     }
+}
+
+/// In local mode, restores the agency selection before the first window.
+/// (In Supabase mode the user's selection comes with their session.)
+fn restore_local_agency<R: Runtime>(app: &AppHandle<R>) {
     let local = app
         .state::<Hub>()
         .read(|coordinator| !coordinator.session().is_configured());
     if local {
-        let app = app.clone();
-        tauri::async_runtime::spawn(async move {
-            if let Err(error) = agencies::restore_local(&app).await {
-                tracing::warn!(%error, "the agency selection could not be restored");
-            }
-        });
+        if let Err(error) = agencies::restore_local(app) {
+            tracing::warn!(%error, "the agency selection could not be restored");
+        }
     }
 }
 
@@ -124,8 +136,10 @@ pub fn run() {
         let paths = paths::Paths::resolve(app)?;
         logging::init(&paths.logs)?;
         tracing::info!(data_dir = %paths.data.display(), "Axolop CRM starting");
-        start_session(app, &paths);
+        // The store first: a restored session brings its user's agency.
         open_store(app, &paths);
+        start_session(app, &paths);
+        restore_local_agency(app);
         #[cfg(target_os = "macos")]
         menu::install_app_menu(app)?;
         app.manage(paths);

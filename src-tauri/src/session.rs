@@ -22,6 +22,7 @@ use axolop_coordinator::session::{RefreshJob, SessionSummary, TokenAnswer};
 use secrecy::SecretString;
 use tauri::{AppHandle, Manager, Runtime};
 
+use crate::agencies;
 use crate::args::SignInArgs;
 use crate::error::{Error, Result};
 use crate::hub::Hub;
@@ -76,8 +77,16 @@ pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result
     let grant = supabase.client.sign_in(&email, &password).await?;
     drop(password);
     let stored = StoredSession::of(&grant);
+    // The user's own agency comes with their sign-in, in the same
+    // transition: no window asks for an agency they already chose.
+    let selection = agencies::selection_of(app, stored.user.id.clone()).await;
     let (summary, generation) = app.state::<Hub>().transact(|coordinator, _| {
-        let events = coordinator.session_signed_in(grant, sent)?;
+        if !coordinator.session().is_configured() {
+            // Refused before anything changes (the only refusal below).
+            return Err(axolop_coordinator::Error::NotConfigured);
+        }
+        let mut events = coordinator.agency_restore(selection);
+        events.extend(coordinator.session_signed_in(grant, sent)?);
         let session = coordinator.session();
         Ok(((session.summary(), session.generation()), events))
     })?;
@@ -202,8 +211,15 @@ async fn restore<R: Runtime>(app: &AppHandle<R>) {
     let outcome = match loaded {
         Ok(Some(stored)) => {
             tracing::info!("restoring the stored session");
+            let selection = agencies::selection_of(app, stored.user.id.clone()).await;
             hub.apply(|coordinator, now| {
-                Ok(coordinator.session_restore(stored.user, stored.refresh_token, now))
+                if coordinator.session().is_signed_in() {
+                    // Someone signed in while the keyring was read: theirs wins.
+                    return Ok(Vec::new());
+                }
+                let mut events = coordinator.agency_restore(selection);
+                events.extend(coordinator.session_restore(stored.user, stored.refresh_token, now));
+                Ok(events)
             })
         }
         Ok(None) => {

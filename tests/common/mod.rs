@@ -3,10 +3,11 @@
 
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axolop_desktop::configure;
+use axolop_desktop::{agencies, configure, crm};
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{
@@ -91,4 +92,37 @@ pub fn record_events(window: &WebviewWindow<MockRuntime>) -> Arc<Mutex<Vec<Value
         sink.lock().unwrap().push(payload);
     });
     received
+}
+
+/// A data directory removed on drop.
+pub struct DataDir(pub PathBuf);
+
+impl DataDir {
+    pub fn new(test: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("axolop-mock-{}-{test}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+}
+
+impl Drop for DataDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A local-mode mock app with its store in `dir`, the selection restored
+/// before the first window, as the app does.
+pub fn app_in(dir: &Path) -> App<MockRuntime> {
+    let dir = dir.to_path_buf();
+    let mut app = configure(mock_builder(), move |app| {
+        crm::open(app, &dir)?;
+        agencies::restore_local(app)
+    })
+    .build(mock_context(noop_assets()))
+    .expect("mock app");
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    app
 }

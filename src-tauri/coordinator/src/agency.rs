@@ -65,7 +65,10 @@ impl AgencySelection {
 
     /// The id of the selected agency, if any.
     pub fn selected_id(&self) -> Option<&str> {
-        self.summary.selected.as_ref().map(|agency| agency.id.as_str())
+        self.summary
+            .selected
+            .as_ref()
+            .map(|agency| agency.id.as_str())
     }
 
     /// Replaces the selection with `restored` (another user's, or the one

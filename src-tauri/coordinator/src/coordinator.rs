@@ -20,9 +20,9 @@ use crate::election::Election;
 use crate::error::Result;
 use crate::event::{Envelope, Event, EventLog};
 use crate::lock::{EndReason, LockTable};
+use crate::modal::{ModalDraft, ModalKind, ModalPlan};
 use crate::registry::WindowRegistry;
 use crate::session::Session;
-use crate::modal::{ModalDraft, ModalKind, ModalPlan};
 use crate::snapshot::{SelfInfo, Snapshot};
 use crate::window::{WindowLabel, WindowState};
 

@@ -12,8 +12,8 @@ use crate::agency::AgencySummary;
 use crate::contacts::ContactsChange;
 use crate::election::PrimaryChange;
 use crate::lock::LockChange;
-use crate::session::SessionChange;
 use crate::modal::ModalPlan;
+use crate::session::SessionChange;
 use crate::window::WindowSummary;
 
 /// The name of the one IPC event every coordinator event travels under.

@@ -7,7 +7,7 @@
 //! primary. When the primary changes the modal moves, and the text the user
 //! had typed moves with it as long as the window that reported it lives.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
@@ -18,7 +18,7 @@ use crate::window::WindowLabel;
 pub const DRAFT_MAX_CHARS: usize = 320;
 
 /// A modal that must be answered before the CRM can be used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum ModalKind {
     /// Sign in to Supabase.
@@ -106,10 +106,14 @@ mod tests {
     #[test]
     fn only_the_presenter_reports_a_draft_of_the_required_modal() {
         let window = WindowLabel::numbered(1);
-        assert!(ModalDraft::reported(&plan(1), &window, ModalKind::AgencySelection, "Ac".into())
-            .is_ok());
-        assert!(ModalDraft::reported(&plan(2), &window, ModalKind::AgencySelection, "Ac".into())
-            .is_err());
+        assert!(
+            ModalDraft::reported(&plan(1), &window, ModalKind::AgencySelection, "Ac".into())
+                .is_ok()
+        );
+        assert!(
+            ModalDraft::reported(&plan(2), &window, ModalKind::AgencySelection, "Ac".into())
+                .is_err()
+        );
         assert!(ModalDraft::reported(&plan(1), &window, ModalKind::SignIn, "a@b".into()).is_err());
     }
 

@@ -157,7 +157,10 @@ fn sign_in_comes_first_then_the_agency_modal() {
     assert_eq!(coordinator.modal().required, Some(ModalKind::SignIn));
     let events = coordinator.session_signed_in(grant("u1"), now).unwrap();
     assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
-    assert_eq!(coordinator.modal().required, Some(ModalKind::AgencySelection));
+    assert_eq!(
+        coordinator.modal().required,
+        Some(ModalKind::AgencySelection)
+    );
     assert_eq!(coordinator.modal().presenter, Some(w(1)));
 }
 

@@ -4,12 +4,12 @@
 
 use std::time::{Duration, Instant};
 
+use axolop_coordinator::agency::{AgencyRef, AgencySelection};
+use axolop_coordinator::modal::ModalKind;
 use axolop_coordinator::session::{
     Grant, PendingToken, RefreshFailure, RefreshJob, Session, SessionStatus, SessionUser,
     SignOutReason, TokenAnswer,
 };
-use axolop_coordinator::agency::{AgencyRef, AgencySelection};
-use axolop_coordinator::modal::ModalKind;
 use axolop_coordinator::{Coordinator, Envelope, ErrorCode, Event, WindowLabel};
 use secrecy::{ExposeSecret, SecretString};
 

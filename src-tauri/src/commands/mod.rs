@@ -6,9 +6,14 @@
 //! - [`locks`]: acquiring, releasing, extending and checking named locks.
 //! - [`session`]: signing in and out of Supabase.
 //! - [`agencies`]: listing, creating and selecting agencies.
+//! - [`contacts`]: listing, saving and deleting the selected agency's
+//!   contacts.
+//! - [`modals`]: the mandatory modal's draft, and start-up notices.
 
 pub mod agencies;
+pub mod contacts;
 pub mod locks;
+pub mod modals;
 pub mod session;
 pub mod windows;
 
@@ -36,6 +41,13 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         agencies::agency_list,
         agencies::agency_create,
         agencies::agency_select,
+        contacts::contacts_list,
+        contacts::contact_get,
+        contacts::contact_save,
+        contacts::contact_delete,
+        modals::modal_draft_report,
+        modals::modal_draft,
+        modals::app_notices,
     ]);
     #[cfg(feature = "bench")]
     let bench_commands = handles::<R, _>(tauri::generate_handler![windows::bench_republish]);

@@ -47,10 +47,10 @@ impl Store {
                 Ok(contact)
             }),
             (None, Some(version)) => Err(StoreError::invalid(format!(
-                "expectedVersion ({version}) must be absent when creating a contact (no id)"
+                "version ({version}) must be absent when creating a contact (no id)"
             ))),
             (Some(id), None) => Err(StoreError::invalid(format!(
-                "expectedVersion is required to update contact {id:?}: \
+                "version is required to update contact {id:?}: \
                  send the version that was last read"
             ))),
             (Some(id), Some(expected)) => self.write(|tx, _| {

@@ -1,0 +1,147 @@
+//! Contacts of the selected agency: listing them a page at a time, and
+//! saving and deleting them by compare-and-set on their version.
+//!
+//! Every write runs with the store held (see `crm`'s lock order): it checks
+//! that the agency it aims at is still the selected one, writes in one
+//! SQLite transaction, and announces the change as `contacts-changed`
+//! before the next write can begin, so every window applies the changes in
+//! the order they were made.
+
+use axolop_coordinator::contacts::{ContactChange, ContactsChange, ContactsPage};
+use axolop_coordinator::WindowLabel;
+use axolop_store::{Contact, ContactDraft};
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::args::ContactInput;
+use crate::crm;
+use crate::error::Result;
+use crate::hub::Hub;
+use crate::timing;
+
+/// The contacts of the selected agency from `offset`, at most `limit` (all
+/// when absent), with the total.
+pub async fn list<R: Runtime>(
+    app: &AppHandle<R>,
+    offset: Option<u64>,
+    limit: Option<u64>,
+) -> Result<ContactsPage> {
+    crm::with_store_and(app, move |store, app| {
+        let agency_id = selected(app, None)?;
+        let offset = offset.unwrap_or(0);
+        let limit = limit.map_or(usize::MAX, clamp);
+        Ok(ContactsPage {
+            total: store.contact_count(&agency_id)?,
+            contacts: store.contacts(&agency_id, clamp(offset), limit)?,
+            offset,
+            agency_id,
+        })
+    })
+    .await
+}
+
+/// One contact of the selected agency (`not_found` if it has none by that
+/// id): what a window reloads after a `conflict`.
+pub async fn get<R: Runtime>(app: &AppHandle<R>, id: String) -> Result<Contact> {
+    crm::with_store_and(app, move |store, app| {
+        let agency_id = selected(app, None)?;
+        Ok(store.contact(&agency_id, &id)?)
+    })
+    .await
+}
+
+/// Creates (no id) or updates (id and the version last read) a contact of
+/// the selected agency on behalf of `window`.
+pub async fn save<R: Runtime>(
+    app: &AppHandle<R>,
+    window: WindowLabel,
+    input: ContactInput,
+) -> Result<Contact> {
+    crm::with_store_and(app, move |store, app| {
+        let agency_id = selected(app, input.agency_id.as_deref())?;
+        let draft = ContactDraft {
+            id: input.id,
+            name: input.name,
+            email: input.email,
+            phone: input.phone,
+            company: input.company,
+            stage: input.stage,
+            notes: input.notes,
+        };
+        let contact = store.save_contact(
+            &agency_id,
+            &draft,
+            input.version,
+            window.as_str(),
+            timing::unix_ms(),
+        )?;
+        announce(
+            app,
+            agency_id,
+            window,
+            ContactChange::Saved {
+                contact: Box::new(contact.clone()),
+            },
+        );
+        Ok(contact)
+    })
+    .await
+}
+
+/// Deletes contact `id` of the selected agency, if it is still at
+/// `version`; returns it as it was.
+pub async fn delete<R: Runtime>(
+    app: &AppHandle<R>,
+    window: WindowLabel,
+    id: String,
+    version: u64,
+) -> Result<Contact> {
+    crm::with_store_and(app, move |store, app| {
+        let agency_id = selected(app, None)?;
+        let contact = store.delete_contact(&agency_id, &id, version)?;
+        announce(
+            app,
+            agency_id,
+            window,
+            ContactChange::Deleted {
+                id: contact.id.clone(),
+                version: contact.version,
+            },
+        );
+        Ok(contact)
+    })
+    .await
+}
+
+/// The id of the selected agency; `asked`, if given, must be it.
+fn selected<R: Runtime>(app: &AppHandle<R>, asked: Option<&str>) -> Result<String> {
+    Ok(app.state::<Hub>().read(|coordinator| {
+        coordinator
+            .agency_in_use(asked)
+            .map(|agency| agency.id.clone())
+    })?)
+}
+
+/// Tells every window of a stored change.
+fn announce<R: Runtime>(
+    app: &AppHandle<R>,
+    agency_id: String,
+    by: WindowLabel,
+    change: ContactChange,
+) {
+    let change = ContactsChange {
+        agency_id,
+        by,
+        change,
+    };
+    if let Err(error) = app
+        .state::<Hub>()
+        .apply(|coordinator, _| Ok(coordinator.contacts_changed(change)))
+    {
+        tracing::warn!(%error, "a contact change could not be announced");
+    }
+}
+
+/// A count from the wire as a `usize` (saturating on 32-bit targets).
+fn clamp(count: u64) -> usize {
+    usize::try_from(count).unwrap_or(usize::MAX)
+}
