@@ -4,6 +4,9 @@
  * event falls between the two; then render on every change.
  */
 
+import { createAgencyPicker } from './agency-picker.js';
+import { ContactList } from './contacts.js';
+import { createContactsView } from './contacts-view.js';
 import { commands, describeError, onCoordinatorEvent, ownLabel } from './ipc.js';
 import { createLocks, describeLoss, ownLosses } from './locks.js';
 import { createModals } from './modal.js';
@@ -21,14 +24,75 @@ document.documentElement.dataset.windowLabel = label;
 const locks = createLocks({ commands, label });
 
 /**
- * The mandatory modals: the sign-in dialog in the presenting window, a
- * notice pointing at it in the others. Made before anything can render:
- * the first frame may come while start-up still awaits.
+ * The agency calls of the picker, sent with the selection version this
+ * window has seen.
+ * @type {import('./agency-picker.js').AgencyActions}
+ */
+const agencies = {
+  list: commands.agencyList,
+  create: commands.agencyCreate,
+  select: commands.agencySelect,
+  version: () => store.state?.agency.version ?? 0,
+  selectedId: () => store.state?.agency.selected?.id ?? null,
+};
+
+/**
+ * The mandatory modals: the sign-in dialog or the agency picker in the
+ * presenting window, a notice pointing at it in the others. Made before
+ * anything can render: the first frame may come while start-up still
+ * awaits.
  */
 const modals = createModals({
   signIn: commands.signIn,
+  agencies,
   focusPrimary: () => act(commands.focusPrimary),
+  reportDraft: commands.modalDraftReport,
+  fetchDraft: commands.modalDraft,
 });
+
+/** The selected agency's contacts, kept live by `contacts-changed`. */
+const contacts = new ContactList(commands.contactsList, () => contactsView.schedule());
+const contactsView = createContactsView(
+  /** @type {HTMLElement} */ (document.querySelector('[data-testid=contacts-panel]')),
+  contacts,
+  {
+    save: commands.contactSave,
+    remove: commands.contactDelete,
+    get: commands.contactGet,
+    notify: showNotice,
+    currentAgency: () => store.state?.agency.selected?.id ?? null,
+  },
+);
+
+/**
+ * Loads the contacts of the agency every window shows, when it changed
+ * (or after a resync, which may have skipped contact changes).
+ * @param {boolean} force
+ */
+function followAgency(force) {
+  const selected = store.state?.agency.selected?.id ?? null;
+  if (force || selected !== contacts.agencyId) {
+    contacts.load(selected).catch((error) => showNotice(`The contacts could not be loaded: ${describeError(error)}`));
+  }
+}
+
+/** The open agency switcher, if any. @type {HTMLElement | null} */
+let switcher = null;
+
+/** Opens the agency switcher (once an agency is chosen; before, the modal asks). */
+function switchAgency() {
+  if (switcher || !store.state?.agency.selected) return;
+  const picker = createAgencyPicker(agencies, {
+    mandatory: false,
+    onClose: () => {
+      switcher?.remove();
+      switcher = null;
+    },
+  });
+  switcher = picker.element;
+  document.body.append(switcher);
+  picker.focus();
+}
 
 /**
  * Diagnostics, read by the tests and benchmarks. With `echo` set, the page
@@ -40,6 +104,7 @@ const diagnostics = {
   store: /** @type {CoordinatorStore | null} */ (null),
   echo: false,
   withLock: locks.withLock,
+  contacts,
 };
 Object.defineProperty(window, '__axolop', { value: diagnostics, enumerable: false });
 
@@ -97,6 +162,7 @@ const store = new CoordinatorStore(
     else scheduleRender();
     // After a gap, the events saying a lease was lost may be the missed ones.
     if (cause === 'snapshot' && store.resyncs > 1) void locks.recheck();
+    if (cause === 'snapshot' || cause === 'agency-changed') followAgency(cause === 'snapshot' && store.resyncs > 1);
   },
   (error) => renderSyncProblem(`Reconnecting to the coordinator… (${describeError(error)})`),
 );
@@ -118,9 +184,20 @@ await onCoordinatorEvent((envelope) => {
     const notice = sessionNotice(envelope.data, store.state?.session ?? null);
     if (notice) showNotice(notice);
   }
+  if (envelope.kind === 'contacts-changed') {
+    contacts.apply(envelope.data);
+    contactsView.observe(envelope.data);
+  }
   store.receive(envelope);
 });
 await store.resync();
+
+commands
+  .appNotices()
+  .then((notices) => {
+    if (notices.length > 0) showNotice(notices.join(' '));
+  })
+  .catch(() => {});
 
 // Beats come from the page's main thread, so a hung page stops beating.
 setInterval(() => {
@@ -141,6 +218,7 @@ const actions = {
   'close-window': commands.closeWindow,
   'focus-primary': commands.focusPrimary,
   'sign-out': commands.signOut,
+  'switch-agency': async () => switchAgency(),
 };
 
 // The menu's accelerators handle real key presses before the page sees them;
@@ -154,6 +232,8 @@ document.addEventListener('keydown', (event) => {
   if (command && !event.shiftKey && key === 'n') shortcut = () => act(commands.openWindow);
   else if (command && !event.shiftKey && key === 'w') shortcut = () => act(commands.closeWindow);
   else if (command && event.shiftKey && key === 'p') shortcut = () => act(commands.focusPrimary);
+  else if (command && event.shiftKey && key === 'a') shortcut = switchAgency;
+  else if (command && event.shiftKey && key === 'c') shortcut = contactsView.newContact;
   else if (event.key === 'F5' || (command && key === 'r')) shortcut = () => location.reload();
   if (shortcut && !event.repeat) {
     event.preventDefault();

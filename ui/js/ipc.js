@@ -12,6 +12,19 @@
 /** @typedef {import('../bindings/LockCheck').LockCheck} LockCheck */
 /** @typedef {import('../bindings/LockMode').LockMode} LockMode */
 /** @typedef {import('../bindings/SessionSummary').SessionSummary} SessionSummary */
+/** @typedef {import('../bindings/Agency').Agency} Agency */
+/** @typedef {import('../bindings/AgencySummary').AgencySummary} AgencySummary */
+/** @typedef {import('../bindings/Contact').Contact} Contact */
+/** @typedef {import('../bindings/ContactDraft').ContactDraft} ContactDraft */
+/** @typedef {import('../bindings/ContactsPage').ContactsPage} ContactsPage */
+/** @typedef {import('../bindings/ModalDraft').ModalDraft} ModalDraft */
+/** @typedef {import('../bindings/ModalKind').ModalKind} ModalKind */
+
+/**
+ * A contact as sent to `contact_save`: a draft, plus the agency it is meant
+ * for and, to update, the version last read.
+ * @typedef {ContactDraft & { agencyId?: string, version?: number }} ContactInput
+ */
 
 /**
  * What `lock_acquire` accepts besides the name. Absent fields take the
@@ -25,7 +38,8 @@
 /** The one event name every coordinator event travels under. */
 export const EVENT_NAME = 'coordinator';
 
-const tauri = window.__TAURI__;
+/** Tauri's global API, looked up when used (modules load under Node's tests too). */
+const tauri = () => window.__TAURI__;
 
 /**
  * @template T
@@ -34,7 +48,7 @@ const tauri = window.__TAURI__;
  * @returns {Promise<T>}
  */
 function invoke(command, args) {
-  return tauri.core.invoke(command, args);
+  return tauri().core.invoke(command, args);
 }
 
 /** The commands the UI uses, with their result types. */
@@ -96,6 +110,56 @@ export const commands = {
    * @returns {Promise<null>}
    */
   signOut: () => invoke('session_sign_out'),
+  /** @returns {Promise<Agency[]>} the signed-in user's agencies, by name */
+  agencyList: () => invoke('agency_list'),
+  /**
+   * @param {string} name
+   * @returns {Promise<Agency>}
+   */
+  agencyCreate: (name) => invoke('agency_create', { name }),
+  /**
+   * Selects an agency for every window; `conflict` if the selection moved
+   * on from `expectedVersion`.
+   * @param {string} agencyId
+   * @param {number} [expectedVersion]
+   * @returns {Promise<AgencySummary>}
+   */
+  agencySelect: (agencyId, expectedVersion) =>
+    invoke('agency_select', present({ agencyId, expectedVersion })),
+  /**
+   * @param {number} offset
+   * @param {number} limit
+   * @returns {Promise<ContactsPage>}
+   */
+  contactsList: (offset, limit) => invoke('contacts_list', { offset, limit }),
+  /**
+   * @param {string} id
+   * @returns {Promise<Contact>}
+   */
+  contactGet: (id) => invoke('contact_get', { id }),
+  /**
+   * Creates (no id) or updates (id and version) a contact.
+   * @param {ContactInput} contact
+   * @returns {Promise<Contact>}
+   */
+  contactSave: (contact) => invoke('contact_save', { contact: present(contact) }),
+  /**
+   * @param {string} id
+   * @param {number} version
+   * @returns {Promise<Contact>}
+   */
+  contactDelete: (id, version) => invoke('contact_delete', { id, version }),
+  /**
+   * Reports what was typed into the modal this window presents.
+   * @param {ModalKind} kind
+   * @param {string} text
+   * @returns {Promise<null>}
+   */
+  modalDraftReport: (kind, text) => invoke('modal_draft_report', { kind, text }),
+  /** @returns {Promise<ModalDraft | null>} */
+  modalDraft: () => invoke('modal_draft'),
+  /** @returns {Promise<string[]>} notices from start-up, for the user */
+  appNotices: () => invoke('app_notices'),
 };
 
 /**
@@ -114,14 +178,14 @@ function present(args) {
  * @param {(envelope: Envelope) => void} handler
  */
 export function onCoordinatorEvent(handler) {
-  return tauri.webviewWindow
+  return tauri().webviewWindow
     .getCurrentWebviewWindow()
     .listen(EVENT_NAME, (event) => handler(/** @type {Envelope} */ (event.payload)));
 }
 
 /** This window's label, as Tauri knows it. */
 export function ownLabel() {
-  return tauri.webviewWindow.getCurrentWebviewWindow().label;
+  return tauri().webviewWindow.getCurrentWebviewWindow().label;
 }
 
 /**

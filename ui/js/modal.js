@@ -13,22 +13,31 @@
  *   removed from the DOM, not hidden.
  * - `[data-testid=modal-waiting]` exists only in the windows that do not
  *   present, while a modal is required.
+ * - `[data-testid=agency-modal]` likewise, while an agency is required.
  * - While this window shows a modal, the page behind it is inert, so Tab
  *   and clicks stay in the modal.
- *
- * The agency-selection modal is not built yet: its presenter shows nothing
- * for it, while the other windows already say where it is asked.
+ * - What the user types into a modal's `[data-draft]` field is reported to
+ *   the coordinator (after a short pause in typing), and a window that
+ *   starts presenting fills the field from it: when the presenter closes or
+ *   hangs, the modal moves with the text in it. Never a password: no
+ *   password field carries `data-draft`.
  *
  * `modalView` and `waitingText` are pure and run under Node's test runner;
  * `createModals` touches the DOM only when its `render` is called.
  */
 
+import { createAgencyPicker } from './agency-picker.js';
 import { createSignInDialog } from './sign-in.js';
 import { windowNumber } from './view.js';
 
 /** @typedef {import('../bindings/Snapshot').Snapshot} Snapshot */
 /** @typedef {import('../bindings/ModalKind').ModalKind} ModalKind */
 /** @typedef {import('./sign-in.js').SignIn} SignIn */
+/** @typedef {import('./agency-picker.js').AgencyActions} AgencyActions */
+/** @typedef {import('../bindings/ModalDraft').ModalDraft} ModalDraft */
+
+/** How long typing must pause before the draft is reported, in ms. */
+export const DRAFT_PAUSE_MS = 150;
 
 /**
  * A modal required elsewhere: which one, and the window presenting it
@@ -83,30 +92,74 @@ const PAGE_SELECTOR = 'body > .topbar, body > .content, body > .statusbar';
  * The modal plan's renderer for this page.
  * @param {object} actions
  * @param {SignIn} actions.signIn signs in every window
+ * @param {AgencyActions} actions.agencies lists, creates and selects agencies
  * @param {() => void} actions.focusPrimary brings the primary window forward,
  *   showing its own failure
+ * @param {(kind: ModalKind, text: string) => Promise<unknown>} actions.reportDraft
+ * @param {() => Promise<ModalDraft | null>} actions.fetchDraft
  */
-export function createModals({ signIn, focusPrimary }) {
-  /** The mounted sign-in dialog, if any. @type {HTMLElement | null} */
-  let signInDialog = null;
+export function createModals({ signIn, agencies, focusPrimary, reportDraft, fetchDraft }) {
+  /** The mounted modal, if any. @type {{ kind: ModalKind, element: HTMLElement } | null} */
+  let mounted = null;
   /** The mounted waiting notice and its parts, if any. @type {ReturnType<typeof waitingNotice> | null} */
   let waiting = null;
   let inert = false;
+  /** The pending draft report, if any. */
+  let draftTimer = 0;
+
+  /**
+   * Builds modal `kind`, not yet in the page.
+   * @param {ModalKind} kind
+   */
+  function build(kind) {
+    return kind === 'sign-in'
+      ? createSignInDialog(signIn)
+      : createAgencyPicker(agencies, { mandatory: true });
+  }
+
+  /**
+   * Keeps what is typed into the mounted modal's draft field, and starts
+   * from the draft another window left.
+   * @param {ModalKind} kind
+   * @param {HTMLElement} element
+   */
+  function carryDraft(kind, element) {
+    const field = element.querySelector('[data-draft]');
+    if (!(field instanceof HTMLInputElement)) return;
+    field.addEventListener('input', () => {
+      clearTimeout(draftTimer);
+      draftTimer = window.setTimeout(() => {
+        reportDraft(kind, field.value).catch(() => {});
+      }, DRAFT_PAUSE_MS);
+    });
+    fetchDraft()
+      .then((draft) => {
+        if (draft && draft.kind === kind && field.value === '' && mounted?.element === element) {
+          field.value = draft.text;
+          // Reported again: this window now holds it, should the other go.
+          reportDraft(kind, draft.text).catch(() => {});
+        }
+      })
+      .catch(() => {});
+  }
 
   /** @param {ModalView} view */
-  function renderSignIn(view) {
-    const show = view.modal === 'sign-in';
-    if (show && !signInDialog) {
-      const dialog = createSignInDialog(signIn);
-      signInDialog = dialog.element;
-      document.body.append(signInDialog);
-      dialog.focus();
-    } else if (!show && signInDialog) {
-      // Removed, not hidden: the typed email goes with it, and the next
-      // prompt starts empty.
-      signInDialog.remove();
-      signInDialog = null;
+  function renderModal(view) {
+    if (mounted && mounted.kind !== view.modal) {
+      // Removed, not hidden: what was typed goes with it (the coordinator
+      // keeps a draft while it is wanted), and the next prompt starts anew.
+      clearTimeout(draftTimer);
+      mounted.element.remove();
+      mounted = null;
     }
+    if (view.modal && !mounted) {
+      const dialog = build(view.modal);
+      mounted = { kind: view.modal, element: dialog.element };
+      document.body.append(dialog.element);
+      carryDraft(view.modal, dialog.element);
+      dialog.focus();
+    }
+    const show = mounted !== null;
     if (inert !== show) {
       inert = show;
       for (const part of document.querySelectorAll(PAGE_SELECTOR)) {
@@ -146,7 +199,7 @@ export function createModals({ signIn, focusPrimary }) {
    */
   function render(state) {
     const view = modalView(state);
-    renderSignIn(view);
+    renderModal(view);
     renderWaiting(view);
   }
 

@@ -110,6 +110,8 @@ export function createSignInDialog(signIn) {
     spellcheck: 'false',
     required: '',
     'data-testid': 'sign-in-email',
+    // modal.js keeps the email (never the password) for the next presenter.
+    'data-draft': '',
   });
   const password = make('input', {
     type: 'password',

@@ -74,6 +74,7 @@ export function render(state) {
     '[data-testid=current-agency]',
     state.agency.selected ? state.agency.selected.name : 'No agency selected',
   );
+  setText('[data-testid=agency-name]', state.agency.selected ? state.agency.selected.name : 'Choose an agency');
   // The event number goes in the tooltip: text that changed on every event
   // would repaint every window for every event.
   setText('[data-testid=sync-status]', 'In sync');
