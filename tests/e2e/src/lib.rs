@@ -324,6 +324,63 @@ impl App {
             .expect("read text")
     }
 
+    /// Whether `[data-testid=<testid>]` is in window `label`'s page and
+    /// not hidden.
+    pub fn shows(&self, label: &str, testid: &str) -> bool {
+        self.execute(
+            label,
+            "const el = document.querySelector(`[data-testid=${arguments[0]}]`);
+             return !!el && !el.closest('[hidden]');",
+            json!([testid]),
+        ) == json!(true)
+    }
+
+    /// Clicks the first element matching `css` in window `label`, as a
+    /// person's click would (the element must be there and enabled).
+    pub fn click(&self, label: &str, css: &str) {
+        let clicked = self.execute(
+            label,
+            "const el = document.querySelector(arguments[0]);
+             if (!el || el.disabled || el.closest('[inert]')) return false;
+             el.click();
+             return true;",
+            json!([css]),
+        );
+        assert_eq!(
+            clicked,
+            json!(true),
+            "nothing clickable at {css} in {label}"
+        );
+    }
+
+    /// Replaces the text of the field matching `css` in window `label`, with
+    /// the `input` event typing sends.
+    pub fn fill(&self, label: &str, css: &str, text: &str) {
+        let filled = self.execute(
+            label,
+            "const [css, text] = arguments;
+             const el = document.querySelector(css);
+             if (!el) return false;
+             el.focus();
+             el.value = text;
+             el.dispatchEvent(new Event('input', { bubbles: true }));
+             return true;",
+            json!([css, text]),
+        );
+        assert_eq!(filled, json!(true), "no field at {css} in {label}");
+    }
+
+    /// The value of the field matching `css` in window `label`.
+    pub fn value(&self, label: &str, css: &str) -> Option<String> {
+        self.execute(
+            label,
+            "const el = document.querySelector(arguments[0]); return el ? el.value : null;",
+            json!([css]),
+        )
+        .as_str()
+        .map(str::to_owned)
+    }
+
     /// The role window `label` shows.
     pub fn role(&self, label: &str) -> String {
         self.text(label, "window-role").unwrap_or_default()
