@@ -9,8 +9,10 @@ source scripts/session.sh "$0" "$@"
 
 cargo bench -p axolop-coordinator --bench election
 cargo bench -p axolop-coordinator --bench locks
-# The latency benchmark drives the bench-only `bench_republish` command.
+# The latency and CRM benchmarks drive the bench-only `bench_republish` and
+# `bench_seed_contacts` commands.
 cargo build --release --features bench --bin axolop-desktop
 cargo bench -p axolop-e2e --bench latency
 cargo bench -p axolop-e2e --bench locks
 cargo bench -p axolop-e2e --bench session
+cargo bench -p axolop-e2e --bench crm

@@ -154,3 +154,28 @@ fn without_a_database_the_agency_commands_say_so_plainly() {
         &["CRM database is not available"],
     );
 }
+
+#[test]
+fn a_corrupt_database_is_moved_aside_and_every_window_is_told() {
+    let dir = DataDir::new("agencies-corrupt");
+    std::fs::write(
+        dir.0.join("axolop.sqlite3"),
+        b"this is not a database, not even close",
+    )
+    .unwrap();
+    let app = app_in(&dir.0);
+    let notices = invoke(&window(&app, "crm-1"), "app_notices", json!({})).unwrap();
+    let text = notices[0].as_str().unwrap_or_default().to_owned();
+    assert!(
+        text.contains("corrupt") && text.contains(".corrupt-"),
+        "{notices}"
+    );
+    // A fresh database works.
+    assert_eq!(create(&app, "Acme")["name"], "Acme");
+    let moved: Vec<_> = std::fs::read_dir(&dir.0)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+        .collect();
+    assert_eq!(moved.len(), 1);
+}

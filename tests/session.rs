@@ -258,3 +258,65 @@ fn in_local_mode_there_is_nothing_to_sign_in_to() {
     .unwrap_err();
     assert_eq!(error["code"], "not_configured", "{error}");
 }
+
+#[test]
+fn each_user_finds_their_own_agency_when_they_sign_in_again() {
+    let server = server();
+    server.add_user("grace@example.com", PASSWORD);
+    let dir = common::DataDir::new("session-agency");
+    let data = dir.0.clone();
+    let config = config(&server);
+    let mut app = configure(mock_builder(), move |app| {
+        axolop_desktop::crm::open(app, &data)?;
+        session::start(app, config, SecretStore::memory())
+    })
+    .build(mock_context(noop_assets()))
+    .expect("mock app");
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    let first = window(&app, "crm-1");
+    eventually("the sign-in prompt", || status(&app) == "signed-out");
+    let modal =
+        |app: &App<MockRuntime>| snapshot(&window(app, "crm-1"))["modal"]["required"].clone();
+    let sign_in_as = |email: &str| {
+        invoke(
+            &first,
+            "session_sign_in",
+            json!({ "email": email, "password": PASSWORD }),
+        )
+        .unwrap();
+    };
+
+    sign_in_as(EMAIL);
+    assert_eq!(modal(&app), "agency-selection", "Ada has no agency yet");
+    let ada = invoke(&first, "agency_create", json!({ "name": "Ada's Agency" })).unwrap();
+    invoke(&first, "agency_select", json!({ "agencyId": ada["id"] })).unwrap();
+    assert_eq!(modal(&app), Value::Null);
+
+    invoke(&first, "session_sign_out", json!({})).unwrap();
+    let agency = snapshot(&first)["agency"].clone();
+    assert_eq!(
+        agency["selected"],
+        Value::Null,
+        "the selection left with Ada"
+    );
+    assert_eq!(modal(&app), "sign-in");
+
+    sign_in_as("grace@example.com");
+    assert_eq!(modal(&app), "agency-selection", "Grace chooses her own");
+    assert_eq!(
+        invoke(&first, "agency_list", json!({})).unwrap(),
+        json!([]),
+        "Ada's agencies are hers"
+    );
+    invoke(&first, "session_sign_out", json!({})).unwrap();
+
+    sign_in_as(EMAIL);
+    let restored = snapshot(&first)["agency"].clone();
+    assert_eq!(restored["selected"]["name"], "Ada's Agency");
+    assert!(
+        restored["version"].as_u64() > agency["version"].as_u64(),
+        "the version only grows: {restored} after {agency}"
+    );
+    assert_eq!(modal(&app), Value::Null);
+}

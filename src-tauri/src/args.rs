@@ -145,6 +145,17 @@ pub struct ContactDeleteArgs {
     pub version: u64,
 }
 
+/// The arguments of the benchmark-only `bench_seed_contacts`.
+#[cfg(feature = "bench")]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BenchSeedArgs {
+    /// The agency to fill.
+    pub agency_id: String,
+    /// How many contacts to add.
+    pub count: usize,
+}
+
 /// The arguments of `contact_get`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -17,6 +17,7 @@ use axolop_store::{Opened, Store, StoreError};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::error::{Error, Result};
+use crate::notices;
 use crate::timing;
 
 /// The database file in the data directory.
@@ -31,9 +32,9 @@ pub struct Crm {
 }
 
 /// Opens (creating, migrating or recovering) the store in `data_dir`.
-/// A corrupt file was moved aside when `Opened::notice` says so; the notice
-/// is logged and returned for the windows.
-pub fn open<R: Runtime>(app: &AppHandle<R>, data_dir: &Path) -> Result<Option<String>> {
+/// A corrupt file was moved aside when `Opened::notice` says so; the
+/// notice is logged, and every window shows it (`app_notices`).
+pub fn open<R: Runtime>(app: &AppHandle<R>, data_dir: &Path) -> Result<()> {
     let (store, opened) =
         Store::open(&data_dir.join(FILE), timing::unix_ms()).map_err(store_error)?;
     match &opened {
@@ -42,14 +43,14 @@ pub fn open<R: Runtime>(app: &AppHandle<R>, data_dir: &Path) -> Result<Option<St
         Opened::Migrated { from, to } => tracing::info!(from, to, "migrated the CRM database"),
         Opened::Recovered { .. } => {}
     }
-    let notice = opened.notice();
-    if let Some(notice) = &notice {
+    if let Some(notice) = opened.notice() {
         tracing::error!(%notice, "the CRM database was corrupt");
+        notices::add(app, notice);
     }
     app.manage(Crm {
         store: Mutex::new(store),
     });
-    Ok(notice)
+    Ok(())
 }
 
 /// Runs `call` on the store on a blocking thread.

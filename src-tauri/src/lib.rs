@@ -99,8 +99,7 @@ fn start_session<R: Runtime>(app: &AppHandle<R>, paths: &paths::Paths) {
 /// the app still starts (windows, locks and the session work without it).
 fn open_store<R: Runtime>(app: &AppHandle<R>, paths: &paths::Paths) {
     match crm::open(app, &paths.data) {
-        Ok(Some(notice)) => notices::add(app, notice),
-        Ok(None) => {}
+        Ok(()) => {}
         Err(error) => {
             eprintln!("Axolop CRM: {error}");
             tracing::error!(%error, "the CRM database could not be opened");

@@ -48,3 +48,30 @@ pub async fn contact_delete<R: Runtime>(
 ) -> Result<Contact> {
     contacts::delete(&app, caller(&webview), args.0.id, args.0.version).await
 }
+
+/// Benchmark builds only: adds `count` generated contacts to agency
+/// `agencyId` in one transaction (no events: a benchmark switches to the
+/// agency afterwards, which loads them).
+#[cfg(feature = "bench")]
+#[tauri::command]
+pub async fn bench_seed_contacts<R: Runtime>(
+    webview: Webview<R>,
+    app: AppHandle<R>,
+    args: Args<crate::args::BenchSeedArgs>,
+) -> Result<usize> {
+    let window = caller(&webview);
+    let crate::args::BenchSeedArgs { agency_id, count } = args.0;
+    let drafts: Vec<_> = (0..count)
+        .map(|i| axolop_store::ContactDraft {
+            name: format!("Contact {i:05}"),
+            email: format!("contact{i}@example.com"),
+            company: format!("Company {}", i % 97),
+            ..Default::default()
+        })
+        .collect();
+    let now = crate::timing::unix_ms();
+    crate::crm::with_store(&app, move |store| {
+        store.insert_contacts(&agency_id, &drafts, window.as_str(), now)
+    })
+    .await
+}

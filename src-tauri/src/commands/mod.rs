@@ -50,13 +50,16 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         modals::app_notices,
     ]);
     #[cfg(feature = "bench")]
-    let bench_commands = handles::<R, _>(tauri::generate_handler![windows::bench_republish]);
+    let bench_commands = handles::<R, _>(tauri::generate_handler![
+        windows::bench_republish,
+        contacts::bench_seed_contacts
+    ]);
     move |invoke| {
         if invoke.message.command() == locks::LOCK_ACQUIRE {
             return locks::lock_acquire(invoke);
         }
         #[cfg(feature = "bench")]
-        if invoke.message.command() == "bench_republish" {
+        if invoke.message.command().starts_with("bench_") {
             return bench_commands(invoke);
         }
         commands(invoke)
