@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{app_in, assert_error, eventually, invoke, record_events, snapshot, window, DataDir};
+use common::{
+    app_in, assert_error, eventually, invoke, record_events, snapshot, two_windows, window, DataDir,
+};
 use serde_json::{json, Value};
 use tauri::test::MockRuntime;
 use tauri::App;
@@ -63,11 +65,7 @@ fn bad_names_and_unknown_agencies_are_refused_and_change_nothing() {
 fn selecting_an_agency_reaches_every_window_and_a_stale_version_is_a_conflict() {
     let dir = DataDir::new("agencies-select");
     let app = app_in(&dir.0);
-    let first = window(&app, "crm-1");
-    snapshot(&first);
-    invoke(&first, "window_open", json!({})).unwrap();
-    let second = window(&app, "crm-2");
-    snapshot(&second);
+    let (first, second) = two_windows(&app);
     let received = record_events(&second);
     let asking = json!({ "required": "agency-selection", "presenter": "crm-1" });
     assert_eq!(snapshot(&second)["modal"], asking);

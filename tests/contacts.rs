@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::{app_in, assert_error, eventually, invoke, record_events, snapshot, window, DataDir};
+use common::{
+    app_in, assert_error, eventually, invoke, record_events, snapshot, two_windows, window, DataDir,
+};
 use serde_json::{json, Value};
 use tauri::test::MockRuntime;
 use tauri::{App, WebviewWindow};
@@ -13,10 +15,7 @@ use tauri::{App, WebviewWindow};
 /// An app with two windows and agency `name` created and selected.
 fn two_windows_in_an_agency(dir: &DataDir) -> (App<MockRuntime>, Value) {
     let app = app_in(&dir.0);
-    let first = window(&app, "crm-1");
-    snapshot(&first);
-    invoke(&first, "window_open", json!({})).unwrap();
-    snapshot(&window(&app, "crm-2"));
+    let (first, _) = two_windows(&app);
     let agency = select_new(&first, "Acme");
     (app, agency)
 }
@@ -244,11 +243,7 @@ fn without_an_agency_contacts_are_refused_plainly() {
 fn the_presenter_alone_keeps_a_draft_of_the_agency_modal() {
     let dir = DataDir::new("contacts-draft");
     let app = app_in(&dir.0);
-    let first = window(&app, "crm-1");
-    snapshot(&first);
-    invoke(&first, "window_open", json!({})).unwrap();
-    let second = window(&app, "crm-2");
-    snapshot(&second);
+    let (first, second) = two_windows(&app);
     let draft = json!({ "kind": "agency-selection", "text": "Acme Realty" });
     invoke(&first, "modal_draft_report", draft.clone()).unwrap();
     assert_error(

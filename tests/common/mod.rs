@@ -126,3 +126,16 @@ pub fn app_in(dir: &Path) -> App<MockRuntime> {
     app.run_iteration(|_, _| {});
     app
 }
+
+/// Opens a second window from `crm-1` and attaches both pages (each takes
+/// its first snapshot, as a page does when it loads).
+pub fn two_windows(
+    app: &App<MockRuntime>,
+) -> (WebviewWindow<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let first = window(app, "crm-1");
+    snapshot(&first);
+    invoke(&first, "window_open", json!({})).unwrap();
+    let second = window(app, "crm-2");
+    snapshot(&second);
+    (first, second)
+}

@@ -18,6 +18,7 @@
  * the DOM only when called.
  */
 
+import { make } from './dom.js';
 import { describeError } from './ipc.js';
 
 /** @typedef {import('../bindings/Agency').Agency} Agency */
@@ -48,21 +49,6 @@ export function agencyNameProblem(name) {
  * @property {() => number} version the selection version this window has seen
  * @property {() => string | null} selectedId the agency selected now, if any
  */
-
-/**
- * Makes an element.
- * @template {keyof HTMLElementTagNameMap} K
- * @param {K} tag
- * @param {Record<string, string>} attributes
- * @param {...(Node | string)} children
- * @returns {HTMLElementTagNameMap[K]}
- */
-function make(tag, attributes = {}, ...children) {
-  const made = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) made.setAttribute(name, value);
-  made.append(...children);
-  return made;
-}
 
 /**
  * Builds the picker over a dimmed backdrop, not yet in the page.

@@ -16,6 +16,7 @@
  * `editorFields` and `conflictText` are pure and run under Node's tests.
  */
 
+import { make } from './dom.js';
 import { describeError } from './ipc.js';
 import { windowNumber } from './view.js';
 
@@ -77,21 +78,6 @@ export function conflictText(current) {
     ? `Window ${windowNumber(current.updatedBy)}`
     : 'Another window';
   return `${who} saved a newer version of this contact (version ${current.version}) while you edited it. Your changes are still here.`;
-}
-
-/**
- * Makes an element.
- * @template {keyof HTMLElementTagNameMap} K
- * @param {K} tag
- * @param {Record<string, string>} attributes
- * @param {...(Node | string)} children
- * @returns {HTMLElementTagNameMap[K]}
- */
-function make(tag, attributes = {}, ...children) {
-  const made = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) made.setAttribute(name, value);
-  made.append(...children);
-  return made;
 }
 
 /**

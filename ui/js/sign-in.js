@@ -23,6 +23,7 @@
  * `createSignInDialog` touches the DOM, and only when called.
  */
 
+import { make } from './dom.js';
 import { credentialsProblem, signInFailureText } from './session.js';
 
 /**
@@ -78,21 +79,6 @@ export function createSignInAttempts(form, signIn) {
       form.password.select();
     }
   };
-}
-
-/**
- * Makes an element.
- * @template {keyof HTMLElementTagNameMap} K
- * @param {K} tag
- * @param {Record<string, string>} attributes
- * @param {...(Node | string)} children
- * @returns {HTMLElementTagNameMap[K]}
- */
-function make(tag, attributes = {}, ...children) {
-  const made = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) made.setAttribute(name, value);
-  made.append(...children);
-  return made;
 }
 
 /**

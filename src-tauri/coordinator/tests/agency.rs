@@ -4,18 +4,18 @@
 //! per-user selections across sign-out and sign-in, and saves aimed at an
 //! agency that is no longer selected.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use axolop_coordinator::agency::{AgencyRef, AgencySelection};
 use axolop_coordinator::contacts::{ContactChange, ContactsChange};
 use axolop_coordinator::modal::ModalKind;
 use axolop_coordinator::session::{Grant, Session, SessionUser};
-use axolop_coordinator::{Coordinator, Envelope, ErrorCode, Event, WindowLabel};
+use axolop_coordinator::{Coordinator, Envelope, ErrorCode, Event};
 use secrecy::SecretString;
 
-fn w(n: u64) -> WindowLabel {
-    WindowLabel::numbered(n)
-}
+use common::w;
 
 fn acme() -> AgencyRef {
     AgencyRef {
@@ -32,14 +32,7 @@ fn globex() -> AgencyRef {
 }
 
 fn desk(n: u64, session: Session) -> (Coordinator, Instant) {
-    let now = Instant::now();
-    let mut coordinator = Coordinator::with_session(session);
-    for _ in 0..n {
-        let label = coordinator.next_label();
-        coordinator.window_opened(label.clone(), now).unwrap();
-        coordinator.window_attached(&label, now).unwrap();
-    }
-    (coordinator, now)
+    common::ready_windows(n, session)
 }
 
 fn kinds(events: &[Envelope]) -> Vec<&'static str> {

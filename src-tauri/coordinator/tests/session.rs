@@ -2,6 +2,8 @@
 //! refresh schedule, single flight, backoff, stale answers, sign-out, and
 //! the sign-in modal presented by the primary only.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use axolop_coordinator::agency::{AgencyRef, AgencySelection};
@@ -10,14 +12,12 @@ use axolop_coordinator::session::{
     Grant, PendingToken, RefreshFailure, RefreshJob, Session, SessionStatus, SessionUser,
     SignOutReason, TokenAnswer,
 };
-use axolop_coordinator::{Coordinator, Envelope, ErrorCode, Event, WindowLabel};
+use axolop_coordinator::{Coordinator, Envelope, ErrorCode, Event};
 use secrecy::{ExposeSecret, SecretString};
 
 const LIFETIME: Duration = Duration::from_secs(5);
 
-fn w(n: u64) -> WindowLabel {
-    WindowLabel::numbered(n)
-}
+use common::w;
 
 fn user() -> SessionUser {
     SessionUser {
@@ -47,14 +47,7 @@ fn loading_desk(n: u64) -> (Coordinator, Instant) {
 }
 
 fn desk_with(n: u64, session: Session) -> (Coordinator, Instant) {
-    let now = Instant::now();
-    let mut coordinator = Coordinator::with_session(session);
-    for _ in 0..n {
-        let label = coordinator.next_label();
-        coordinator.window_opened(label.clone(), now).unwrap();
-        coordinator.window_attached(&label, now).unwrap();
-    }
-    (coordinator, now)
+    common::ready_windows(n, session)
 }
 
 fn signed_in(n: u64) -> (Coordinator, Instant) {

@@ -231,15 +231,5 @@ fn scroll_jumps(app: &App, label: &str) -> (Vec<f64>, Vec<f64>) {
 }
 
 fn report(what: &str, samples: &[f64]) {
-    let mut sorted = samples.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
-    println!(
-        "{what}: median {:.1} ms, p95 {:.1} ms, min {:.1} ms, max {:.1} ms ({} samples)",
-        at(0.5),
-        at(0.95),
-        sorted[0],
-        sorted[sorted.len() - 1],
-        sorted.len()
-    );
+    axolop_e2e::report_ms(what, samples, 1);
 }

@@ -227,17 +227,7 @@ fn events(windows: usize, echo: bool) -> (Vec<f64>, Vec<f64>) {
 }
 
 fn report(what: &str, samples: &[f64]) {
-    let mut sorted = samples.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
-    println!(
-        "{what}: median {:.2} ms, p95 {:.2} ms, min {:.2} ms, max {:.2} ms ({} samples)",
-        at(0.5),
-        at(0.95),
-        sorted[0],
-        sorted[sorted.len() - 1],
-        sorted.len()
-    );
+    axolop_e2e::report_ms(what, samples, 2);
 }
 
 /// One `axolop::latency` line: its message, monotonic stamp and fields.

@@ -525,3 +525,19 @@ fn live_members(group: u32) -> usize {
         })
         .count()
 }
+
+/// Prints `what` with the median, 95th percentile, minimum and maximum of
+/// `samples` (milliseconds), to `decimals` places: one benchmark line.
+pub fn report_ms(what: &str, samples: &[f64], decimals: usize) {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "{what}: median {:.decimals$} ms, p95 {:.decimals$} ms, min {:.decimals$} ms, max {:.decimals$} ms ({} samples)",
+        at(0.5),
+        at(0.95),
+        sorted[0],
+        sorted[sorted.len() - 1],
+        sorted.len()
+    );
+}

@@ -16,6 +16,22 @@ pub fn w(n: u64) -> WindowLabel {
     WindowLabel::numbered(n)
 }
 
+/// A coordinator with `session` and `n` ready windows, and the time they
+/// opened.
+pub fn ready_windows(
+    n: u64,
+    session: axolop_coordinator::session::Session,
+) -> (Coordinator, Instant) {
+    let now = Instant::now();
+    let mut coordinator = Coordinator::with_session(session);
+    for _ in 0..n {
+        let label = coordinator.next_label();
+        coordinator.window_opened(label.clone(), now).unwrap();
+        coordinator.window_attached(&label, now).unwrap();
+    }
+    (coordinator, now)
+}
+
 /// A coordinator with `n` ready windows, and a clock.
 pub struct Desk {
     pub coordinator: Coordinator,
