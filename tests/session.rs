@@ -81,9 +81,10 @@ fn signing_in_answers_with_the_session_and_never_a_token() {
     let summary = sign_in(&app).unwrap();
     assert_eq!(summary["status"], "signed-in");
     assert_eq!(summary["user"]["email"], EMAIL);
+    // Signed in, the next question is the user's agency (none stored here).
     assert_eq!(
         snapshot(&window(&app, "crm-1"))["modal"]["required"],
-        Value::Null
+        "agency-selection"
     );
     eventually("the sign-in to reach the window", || {
         received

@@ -11,7 +11,10 @@
  *   on: take the stored version ("Reload theirs") or save over it at the
  *   stored version ("Overwrite with mine"). Nothing else overwrites.
  * - While the user has not changed the form, a newer version saved in
- *   another window is shown at once instead (no conflict to resolve).
+ *   another window is shown at once instead (no conflict to resolve), and
+ *   a deletion in another window closes it with a notice.
+ * - The list is keyboard-driven: with it focused, Up and Down move the
+ *   cursor row (kept in view), Home and End jump, Enter opens the row.
  *
  * `editorFields` and `conflictText` are pure and run under Node's tests.
  */
@@ -121,6 +124,8 @@ export function createContactsView(root, list, actions) {
   const editor = createEditor(actions, () => render());
   root.replaceChildren(head, editor.element, scroller, empty);
 
+  /** The keyboard cursor's row index, or -1. */
+  let cursor = -1;
   /** Row elements in use, by the index they show. @type {Map<number, HTMLElement>} */
   let shown = new Map();
   /** Row elements free for reuse. @type {HTMLElement[]} */
@@ -198,6 +203,7 @@ export function createContactsView(root, list, actions) {
       }
       fill(row, list.rows[index], index);
       row.classList.toggle('open', editor.openId() === list.rows[index]?.id && row.dataset.id !== '');
+      row.classList.toggle('cursor', index === cursor);
     }
     for (const row of spare) row.remove();
     spare.length = 0;
@@ -212,12 +218,37 @@ export function createContactsView(root, list, actions) {
     const contact = row instanceof HTMLElement ? list.find(row.dataset.id ?? '') : undefined;
     if (contact) editor.open(contact, list.agencyId);
   });
+  /** @param {number} index */
+  function moveCursor(index) {
+    if (list.total === 0) return;
+    cursor = Math.max(0, Math.min(list.total - 1, index));
+    const top = cursor * ROW_HEIGHT;
+    if (top < scroller.scrollTop) scroller.scrollTop = top;
+    else if (top + ROW_HEIGHT > scroller.scrollTop + scroller.clientHeight) {
+      scroller.scrollTop = top + ROW_HEIGHT - scroller.clientHeight;
+    }
+    paintedRevision = -1;
+    schedule();
+  }
   scroller.addEventListener('keydown', (event) => {
-    // Up and down move through the list a row at a time; the scroller
-    // handles Page Up, Page Down, Home and End itself.
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+    const page = Math.max(1, Math.floor(scroller.clientHeight / ROW_HEIGHT) - 1);
+    /** @type {Record<string, () => void>} */
+    const moves = {
+      ArrowDown: () => moveCursor(cursor + 1),
+      ArrowUp: () => moveCursor(cursor - 1),
+      PageDown: () => moveCursor(cursor + page),
+      PageUp: () => moveCursor(cursor - page),
+      Home: () => moveCursor(0),
+      End: () => moveCursor(list.total - 1),
+      Enter: () => {
+        const contact = list.rows[cursor];
+        if (contact) editor.open(contact, list.agencyId);
+      },
+    };
+    const move = moves[event.key];
+    if (move) {
       event.preventDefault();
-      scroller.scrollTop += event.key === 'ArrowDown' ? ROW_HEIGHT : -ROW_HEIGHT;
+      move();
     }
   });
   newButton.addEventListener('click', () => editor.open(null, list.agencyId));
@@ -373,7 +404,9 @@ function createEditor(actions, onChange) {
       const code = typeof failure === 'object' && failure !== null && 'code' in failure ? failure.code : '';
       // A stale version is this contact's conflict; a switched agency is not
       // (the coordinator's message says so, and reloading cannot help).
-      if (code === 'conflict' && base !== null && actions.currentAgency() === agencyId) {
+      // An update of a contact deleted meanwhile is `not_found`: the same
+      // choice, with "overwrite" saving the text as a new contact.
+      if ((code === 'conflict' || code === 'not_found') && base !== null && actions.currentAgency() === agencyId) {
         setConflict(await actions.get(base.id).catch(() => null));
       } else {
         setError(describeError(failure));
@@ -452,8 +485,12 @@ function createEditor(actions, onChange) {
     observe(change) {
       if (form.hidden || base === null || change.agencyId !== agencyId) return;
       const what = change.change;
-      if (what.op === 'saved' && what.contact.id === base.id && what.contact.version > base.version && !dirty() && !busy) {
+      if (busy || dirty()) return;
+      if (what.op === 'saved' && what.contact.id === base.id && what.contact.version > base.version) {
         open(what.contact, agencyId);
+      } else if (what.op === 'deleted' && what.id === base.id) {
+        actions.notify(`Window ${windowNumber(change.by)} deleted ${base.name}.`);
+        close();
       }
     },
   };

@@ -10,6 +10,10 @@ use serde_json::{json, Value};
 
 const WINDOWS: [&str; 3] = ["crm-1", "crm-2", "crm-3"];
 
+/// WebDriver key codes.
+const ARROW_DOWN: &str = "\u{E015}";
+const ENTER: &str = "\u{E007}";
+
 fn wait_shows(app: &App, label: &str, testid: &str) {
     wait_for(&format!("{label} to show {testid}"), PATIENCE, || {
         Ok(app.shows(label, testid).then_some(()))
@@ -112,6 +116,22 @@ fn selecting_an_agency_switches_every_window_and_its_contacts() {
         })
         .unwrap();
     }
+
+    // The keyboard opens it too: the list focused, Down, then Enter.
+    app.execute(
+        "crm-1",
+        "document.querySelector('[data-testid=contact-list]').focus(); return true;",
+        json!([]),
+    );
+    app.focus_driver_on("crm-1");
+    app.driver.press(&[], ARROW_DOWN).unwrap();
+    app.driver.press(&[], ENTER).unwrap();
+    wait_shows(&app, "crm-1", "contact-editor");
+    assert_eq!(
+        app.value("crm-1", "[data-testid=contact-email]").as_deref(),
+        Some("ada@example.com")
+    );
+    app.click("crm-1", "[data-testid=contact-close]");
 
     // Switched from crm-3 through the switcher: every window follows, and
     // shows the new agency's (empty) list.
