@@ -7,6 +7,7 @@ use axolop_coordinator::{Coordinator, Envelope, Lease, LeaseInfo, WallClock};
 use parking_lot::Mutex;
 use tokio::sync::Notify;
 
+use crate::clocks::Clocks;
 use crate::error::Result;
 use crate::timing;
 
@@ -25,6 +26,9 @@ pub struct Hub {
     /// Woken when a transition brings the next lease expiry or wait deadline
     /// forward, so the deadline task (`deadlines`) sleeps until the new one.
     deadline_moved: Notify,
+    /// The clocks at the last tick, to notice jumps. Locked only while the
+    /// coordinator is.
+    clocks: Mutex<Clocks>,
 }
 
 impl Hub {
@@ -35,6 +39,7 @@ impl Hub {
             coordinator: Mutex::new(Coordinator::new()),
             outbox,
             deadline_moved: Notify::new(),
+            clocks: Mutex::new(Clocks::new(Instant::now())),
         };
         (hub, events)
     }
@@ -45,6 +50,9 @@ impl Hub {
     /// Leases and waits that are due are ended first, so every transition
     /// sees the table as of now, whether or not the deadline task has woken
     /// yet; their events go out even when the transition itself is refused.
+    /// Before that, a jump of the clocks since the last tick gives every
+    /// window a whole heartbeat timeout, so a resume or a stalled process
+    /// does not make every window unresponsive at once.
     pub fn transact<T>(
         &self,
         change: impl FnOnce(&mut Coordinator, Instant) -> axolop_coordinator::Result<(T, Vec<Envelope>)>,
@@ -52,6 +60,13 @@ impl Hub {
         let mut coordinator = self.coordinator.lock();
         let now = Instant::now();
         let deadline_before = coordinator.next_deadline();
+        if self.clocks.lock().jumped(now) {
+            tracing::info!(
+                "time jumped (sleep and resume, or the app was stopped): windows get a \
+                 heartbeat timeout to report in, and the session is checked now"
+            );
+            coordinator.clock_jumped(now);
+        }
         let ticked = coordinator.tick(now);
         self.queue(ticked, now);
         let outcome = change(&mut coordinator, now);
@@ -76,6 +91,11 @@ impl Hub {
     pub fn tick(&self) {
         // A transition that changes nothing else.
         let _ = self.apply(|_, _| Ok(Vec::new()));
+    }
+
+    /// Adjusts a coordinator setting (no transition, no events).
+    pub fn adjust<T>(&self, change: impl FnOnce(&mut Coordinator) -> T) -> T {
+        change(&mut self.coordinator.lock())
     }
 
     /// Reads the coordinator state without changing it.

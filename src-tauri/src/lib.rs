@@ -8,7 +8,9 @@
 //!
 //! - [`hub`]: the one shared coordinator, its clock, and the ordered outbox.
 //! - [`delivery`]: sends each coordinator event to every window's own webview.
-//! - [`deadlines`]: wakes the coordinator when a lease expires or a wait runs out.
+//! - [`deadlines`]: wakes the coordinator when a lease expires, a wait runs out
+//!   or a heartbeat is overdue.
+//! - [`clocks`]: notices time jumping under the app (sleep, a stopped process).
 //! - [`windows`]: opens, numbers, closes and focuses CRM windows.
 //! - [`menu`]: the window menu and its keyboard shortcuts.
 //! - [`commands`]: the IPC commands, each a line or two that delegates.
@@ -27,6 +29,7 @@
 
 pub mod agencies;
 pub mod args;
+pub mod clocks;
 pub mod commands;
 pub mod contacts;
 pub mod crm;
@@ -95,6 +98,26 @@ fn start_session<R: Runtime>(app: &AppHandle<R>, paths: &paths::Paths) {
     }
 }
 
+/// Applies the heartbeat timeout from the environment; a bad value is
+/// reported and the default kept.
+fn configure_health<R: Runtime>(app: &AppHandle<R>) {
+    match settings::heartbeat_timeout() {
+        Ok(Some(timeout)) => {
+            tracing::info!(
+                timeout_ms = timeout.get().as_millis() as u64,
+                "heartbeat timeout"
+            );
+            app.state::<Hub>()
+                .adjust(|coordinator| coordinator.set_heartbeat_timeout(timeout));
+        }
+        Ok(None) => {}
+        Err(error) => {
+            eprintln!("Axolop CRM: {error}; keeping the default heartbeat timeout");
+            tracing::error!(%error, "keeping the default heartbeat timeout");
+        }
+    }
+}
+
 /// Opens the CRM store. A store that cannot be opened at all is reported;
 /// the app still starts (windows, locks and the session work without it).
 fn open_store<R: Runtime>(app: &AppHandle<R>, paths: &paths::Paths) {
@@ -135,6 +158,7 @@ pub fn run() {
         let paths = paths::Paths::resolve(app)?;
         logging::init(&paths.logs)?;
         tracing::info!(data_dir = %paths.data.display(), "Axolop CRM starting");
+        configure_health(app);
         // The store first: a restored session brings its user's agency.
         open_store(app, &paths);
         start_session(app, &paths);

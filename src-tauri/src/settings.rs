@@ -9,6 +9,7 @@
 use std::path::Path;
 
 use axolop_auth::AuthConfig;
+use axolop_coordinator::health::HeartbeatTimeout;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
@@ -19,6 +20,9 @@ pub const URL_ENV: &str = "AXOLOP_SUPABASE_URL";
 pub const KEY_ENV: &str = "AXOLOP_SUPABASE_ANON_KEY";
 /// The secret store variable: `os` (default) or `memory` (tests only).
 pub const STORE_ENV: &str = "AXOLOP_SECRET_STORE";
+/// How long a window may be silent before it is unresponsive, in ms
+/// (default 5000, 2000 to 300000).
+pub const HEARTBEAT_TIMEOUT_ENV: &str = "AXOLOP_HEARTBEAT_TIMEOUT_MS";
 /// The settings file in the config directory.
 pub const FILE: &str = "settings.json";
 
@@ -79,6 +83,21 @@ fn half(source: &str, missing: &str, variable: &str, field: &str) -> Error {
              (set {variable}, or `{field}` in {FILE})"
         ),
     }
+}
+
+/// The heartbeat timeout set in the environment, if any.
+pub fn heartbeat_timeout() -> Result<Option<HeartbeatTimeout>> {
+    let Ok(text) = std::env::var(HEARTBEAT_TIMEOUT_ENV) else {
+        return Ok(None);
+    };
+    let millis: u64 = text.trim().parse().map_err(|_| Error::Settings {
+        reason: format!("{HEARTBEAT_TIMEOUT_ENV} must be a number of milliseconds, not {text:?}"),
+    })?;
+    HeartbeatTimeout::from_millis(millis)
+        .map(Some)
+        .map_err(|error| Error::Settings {
+            reason: format!("{HEARTBEAT_TIMEOUT_ENV}: {error}"),
+        })
 }
 
 #[cfg(test)]

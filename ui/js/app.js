@@ -151,6 +151,9 @@ function scheduleLockRender() {
   }
 }
 
+/** This window's state as last seen in the window list. @type {string | undefined} */
+let ownState;
+
 const store = new CoordinatorStore(
   commands.snapshot,
   (state, cause) => {
@@ -163,6 +166,12 @@ const store = new CoordinatorStore(
     // After a gap, the events saying a lease was lost may be the missed ones.
     if (cause === 'snapshot' && store.resyncs > 1) void locks.recheck();
     if (cause === 'snapshot' || cause === 'agency-changed') followAgency(cause === 'snapshot' && store.resyncs > 1);
+    // Back from being unresponsive (this page hung past the heartbeat
+    // timeout): start again from a fresh snapshot rather than trust what
+    // piled up meanwhile.
+    const own = state.windows.find((window) => window.label === state.self.label)?.state;
+    if (own === 'ready' && ownState === 'unresponsive') void store.resync();
+    if (own) ownState = own;
   },
   (error) => renderSyncProblem(`Reconnecting to the coordinator… (${describeError(error)})`),
 );

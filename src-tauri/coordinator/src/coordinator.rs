@@ -19,6 +19,7 @@ use crate::agency::AgencySelection;
 use crate::election::Election;
 use crate::error::Result;
 use crate::event::{Envelope, Event, EventLog};
+use crate::health::HeartbeatTimeout;
 use crate::lock::{EndReason, LockTable};
 use crate::modal::{ModalDraft, ModalKind, ModalPlan};
 use crate::registry::WindowRegistry;
@@ -42,6 +43,8 @@ pub struct Coordinator {
     log: EventLog,
     /// How many window labels were handed out; labels are never reused.
     labels_issued: u64,
+    /// How long a ready window may stay silent.
+    heartbeat_timeout: HeartbeatTimeout,
 }
 
 impl Coordinator {
@@ -133,21 +136,55 @@ impl Coordinator {
         Ok(events)
     }
 
-    /// Ends the leases and waits that are due at `now`. The shell runs it
-    /// before every other transition and when [`Self::next_deadline`] passes,
-    /// so no lease outlives its time and no wait its deadline.
+    /// Ends the leases and waits that are due at `now`, and declares
+    /// unresponsive every ready window silent for the heartbeat timeout. The
+    /// shell runs it before every other transition and when
+    /// [`Self::next_deadline`] passes, so no lease outlives its time, no wait
+    /// its deadline, and no hung window its timeout.
     pub fn tick(&mut self, now: Instant) -> Vec<Envelope> {
         let changes = self.locks.expire(now);
-        self.lock_events(changes)
+        let mut events = self.lock_events(changes);
+        if let Some(cutoff) = now.checked_sub(self.heartbeat_timeout.get()) {
+            for label in self.windows.silent_since(cutoff) {
+                // Every label was just listed as open; nothing can refuse.
+                if let Ok(more) = self.window_unresponsive(&label, now) {
+                    events.extend(more);
+                }
+            }
+        }
+        events
     }
 
     /// When [`Self::tick`] or [`Self::session_refresh_due`] next has
     /// something to do.
     pub fn next_deadline(&self) -> Option<Instant> {
-        match (self.locks.next_deadline(), self.session.next_deadline()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let silence = self
+            .windows
+            .oldest_ready_sign_of_life()
+            .map(|seen| seen + self.heartbeat_timeout.get());
+        [
+            self.locks.next_deadline(),
+            self.session.next_deadline(),
+            silence,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// Sets how long a ready window may stay silent before it counts as
+    /// unresponsive (default 5 s).
+    pub fn set_heartbeat_timeout(&mut self, timeout: HeartbeatTimeout) {
+        self.heartbeat_timeout = timeout;
+    }
+
+    /// The clocks jumped (sleep and resume, or the process was stopped): no
+    /// window could beat meanwhile, so each gets a whole timeout from `now`
+    /// to report in before any is declared unresponsive, and the session's
+    /// token is checked at once.
+    pub fn clock_jumped(&mut self, now: Instant) {
+        self.windows.grant_grace(now);
+        self.session.clock_jumped(now);
     }
 
     /// Sends the window list again, unchanged: a real event through the whole

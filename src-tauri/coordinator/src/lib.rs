@@ -13,6 +13,7 @@
 //! - [`modal`]: the mandatory modal, its presenter, and what was typed.
 //! - [`contacts`]: contact changes as every window learns of them.
 //! - [`window`]: window labels, states and the summaries shown to the UI.
+//! - [`health`]: how long a window may be silent before it is unresponsive.
 //! - [`registry`]: the open windows, in the order they were opened.
 //! - [`election`]: who is primary, and the epoch that fences old primaries.
 //! - [`lock`]: named locks with leases, FIFO waiting, fences and deadlock
@@ -31,6 +32,7 @@ pub mod coordinator;
 pub mod election;
 pub mod error;
 pub mod event;
+pub mod health;
 pub mod lock;
 pub mod modal;
 pub mod pending;

@@ -81,6 +81,40 @@ impl WindowRegistry {
         Ok(self.windows[self.index(label)?].last_seen)
     }
 
+    /// The ready windows silent since `cutoff` or longer, the longest silent
+    /// first.
+    pub fn silent_since(&self, cutoff: Instant) -> Vec<WindowLabel> {
+        let mut silent: Vec<_> = self
+            .windows
+            .iter()
+            .filter(|record| record.state == WindowState::Ready && record.last_seen <= cutoff)
+            .collect();
+        silent.sort_by_key(|record| record.last_seen);
+        silent
+            .into_iter()
+            .map(|record| record.label.clone())
+            .collect()
+    }
+
+    /// The oldest sign of life among the ready windows.
+    pub fn oldest_ready_sign_of_life(&self) -> Option<Instant> {
+        self.windows
+            .iter()
+            .filter(|record| record.state == WindowState::Ready)
+            .map(|record| record.last_seen)
+            .min()
+    }
+
+    /// Counts `now` as a sign of life of every window that is not
+    /// unresponsive: after a resume, each gets a whole timeout to report in.
+    pub fn grant_grace(&mut self, now: Instant) {
+        for record in &mut self.windows {
+            if record.state != WindowState::Unresponsive {
+                record.last_seen = record.last_seen.max(now);
+            }
+        }
+    }
+
     /// Whether a window with this label is open.
     pub fn contains(&self, label: &WindowLabel) -> bool {
         self.position(label).is_some()

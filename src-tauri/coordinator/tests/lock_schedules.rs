@@ -20,6 +20,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
+use axolop_coordinator::health::{HeartbeatTimeout, MAX_TIMEOUT};
 use axolop_coordinator::lock::PendingLease;
 use axolop_coordinator::{
     Acquisition, Coordinator, Envelope, Error, Event, Lease, LockMode, LockRequest, LockSummary,
@@ -118,8 +119,15 @@ struct Model {
 
 impl Model {
     fn new() -> Self {
+        // Pages beat every second in the app; here no window goes silent for
+        // the longest timeout (a schedule spans at most 200 s), so every
+        // departure is one the schedule chose.
+        let mut coordinator = Coordinator::new();
+        coordinator.set_heartbeat_timeout(
+            HeartbeatTimeout::from_millis(MAX_TIMEOUT.as_millis() as u64).unwrap(),
+        );
         Self {
-            coordinator: Coordinator::new(),
+            coordinator,
             now: Instant::now(),
             requests: Vec::new(),
             fences: HashMap::new(),

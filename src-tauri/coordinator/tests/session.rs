@@ -167,7 +167,7 @@ fn a_token_is_refreshed_a_fifth_of_its_lifetime_before_it_expires() {
     assert!(coordinator
         .session_refresh_due(now + Duration::from_secs(10))
         .is_none());
-    assert_eq!(coordinator.next_deadline(), None);
+    assert_eq!(coordinator.session().next_deadline(), None);
 }
 
 #[test]

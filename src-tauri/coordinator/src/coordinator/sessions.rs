@@ -115,11 +115,6 @@ impl Coordinator {
         self.session_events(Some(change))
     }
 
-    /// The wall clock jumped (sleep and resume): check the token now.
-    pub fn clock_jumped(&mut self, now: Instant) {
-        self.session.clock_jumped(now);
-    }
-
     fn session_events(&mut self, change: Option<SessionChange>) -> Vec<Envelope> {
         let Some(change) = change else {
             return Vec::new();

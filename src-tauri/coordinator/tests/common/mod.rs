@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use axolop_coordinator::health::{HeartbeatTimeout, MAX_TIMEOUT};
 use axolop_coordinator::lock::PendingLease;
 use axolop_coordinator::{
     Acquisition, Coordinator, Envelope, ErrorCode, Event, Lease, LockChange, LockMode, LockRequest,
@@ -16,6 +17,15 @@ pub fn w(n: u64) -> WindowLabel {
     WindowLabel::numbered(n)
 }
 
+/// `coordinator` with the longest heartbeat timeout: tests that advance the
+/// clock without beating are not about hung windows (tests/health.rs is).
+pub fn patient(mut coordinator: Coordinator) -> Coordinator {
+    coordinator.set_heartbeat_timeout(
+        HeartbeatTimeout::from_millis(MAX_TIMEOUT.as_millis() as u64).unwrap(),
+    );
+    coordinator
+}
+
 /// A coordinator with `session` and `n` ready windows, and the time they
 /// opened.
 pub fn ready_windows(
@@ -23,7 +33,7 @@ pub fn ready_windows(
     session: axolop_coordinator::session::Session,
 ) -> (Coordinator, Instant) {
     let now = Instant::now();
-    let mut coordinator = Coordinator::with_session(session);
+    let mut coordinator = patient(Coordinator::with_session(session));
     for _ in 0..n {
         let label = coordinator.next_label();
         coordinator.window_opened(label.clone(), now).unwrap();
@@ -42,7 +52,7 @@ pub struct Desk {
 impl Desk {
     pub fn with_windows(n: u64) -> Self {
         let start = Instant::now();
-        let mut coordinator = Coordinator::new();
+        let mut coordinator = patient(Coordinator::new());
         for _ in 0..n {
             let label = coordinator.next_label();
             coordinator.window_opened(label.clone(), start).unwrap();

@@ -1,0 +1,95 @@
+//! Window health on real windows: a primary whose page runs a 12-second
+//! busy loop stops beating, loses primacy and its locks within the
+//! heartbeat timeout plus a second, and comes back as a secondary.
+
+use std::time::Duration;
+
+use axolop_e2e::{wait_for, App, PATIENCE};
+use serde_json::json;
+
+/// The default heartbeat timeout.
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The state window `label` lists `of` in, e.g. `unresponsive`.
+fn listed_state(app: &App, label: &str, of: &str) -> String {
+    app.execute(
+        label,
+        "const li = document.querySelector(`[data-testid=window-list] li[data-window-label=\"${arguments[0]}\"]`);
+         return li ? li.dataset.state : '';",
+        json!([of]),
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+#[test]
+fn a_hung_primary_loses_primacy_and_locks_then_returns_as_a_secondary() {
+    let app = App::launch("health-hang");
+    app.open_window_from("crm-1");
+    let lease = app
+        .invoke(
+            "crm-1",
+            "lock_acquire",
+            json!({ "name": "report", "ttlMs": 600_000 }),
+        )
+        .unwrap();
+
+    // crm-2 notes (on the page clock, the machine's wall clock) when it
+    // becomes primary.
+    app.execute(
+        "crm-2",
+        "const role = document.querySelector('[data-testid=window-role]');
+         window.__primaryAt = null;
+         new MutationObserver(() => {
+           if (role.textContent === 'primary' && window.__primaryAt === null) window.__primaryAt = Date.now();
+         }).observe(role, { childList: true, characterData: true, subtree: true });
+         return true;",
+        json!([]),
+    );
+    // Then crm-1's main thread is busy for 12 s: no heartbeat, no events.
+    // Started from a timer, as WebDriver waits for a script's own turn.
+    app.execute(
+        "crm-1",
+        "setTimeout(() => {
+           window.__hungAt = Date.now();
+           const end = Date.now() + 12000;
+           while (Date.now() < end) {}
+         }, 300);
+         return true;",
+        json!([]),
+    );
+    wait_for("crm-2 to become primary", PATIENCE, || {
+        Ok((app.role("crm-2") == "primary").then_some(()))
+    })
+    .unwrap();
+    assert_eq!(listed_state(&app, "crm-2", "crm-1"), "unresponsive");
+    // Its lock was released: another window takes it at once.
+    let taken = app
+        .invoke(
+            "crm-2",
+            "lock_acquire",
+            json!({ "name": "report", "waitMs": 0 }),
+        )
+        .unwrap();
+    assert!(taken["fence"].as_u64() > lease["fence"].as_u64());
+
+    // The loop ends; the next beat brings crm-1 back, as a secondary.
+    wait_for("crm-1 to come back", PATIENCE, || {
+        Ok((listed_state(&app, "crm-2", "crm-1") == "ready").then_some(()))
+    })
+    .unwrap();
+    app.wait_role("crm-1", "secondary");
+    assert_eq!(app.role("crm-2"), "primary");
+    let hung_at = app.execute("crm-1", "return window.__hungAt;", json!([]));
+    let primary_at = app.execute("crm-2", "return window.__primaryAt;", json!([]));
+    let took = Duration::from_millis(primary_at.as_u64().unwrap() - hung_at.as_u64().unwrap());
+    assert!(
+        took <= TIMEOUT + Duration::from_secs(1),
+        "primacy moved {took:?} after the page hung"
+    );
+    let check = app
+        .invoke("crm-1", "lock_check", json!({ "token": lease["token"] }))
+        .unwrap();
+    assert_eq!(check["held"], false, "the lease it held is gone");
+}
