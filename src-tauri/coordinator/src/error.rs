@@ -96,6 +96,15 @@ pub enum Error {
         /// What happened to the window.
         reason: EndReason,
     },
+    /// A window declared unresponsive asked for a lock (a request it sent
+    /// before it hung, handled after): it holds nothing until it beats again.
+    #[error(
+        "{window} stopped responding and gave up its locks; it can take locks again once it responds"
+    )]
+    WindowUnresponsive {
+        /// The window that asked.
+        window: WindowLabel,
+    },
     /// The agency selection moved on since the caller looked.
     #[error(
         "the agency selection changed meanwhile (version {current}, not {expected}); look again"
@@ -170,9 +179,9 @@ impl Error {
             | Error::NoAgencySelected
             | Error::AgencyNotSelected { .. } => ErrorCode::Conflict,
             Error::InvalidArgument { .. } => ErrorCode::InvalidArgument,
-            Error::LockUnavailable { .. } | Error::WaitCancelled { .. } => {
-                ErrorCode::LockUnavailable
-            }
+            Error::LockUnavailable { .. }
+            | Error::WaitCancelled { .. }
+            | Error::WindowUnresponsive { .. } => ErrorCode::LockUnavailable,
             Error::LockTimeout { .. } => ErrorCode::LockTimeout,
             Error::LockNotHeld { .. } => ErrorCode::LockNotHeld,
             Error::Deadlock { .. } | Error::AlreadyRequested { .. } => ErrorCode::Deadlock,

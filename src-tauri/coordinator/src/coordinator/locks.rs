@@ -4,10 +4,10 @@
 use std::time::Instant;
 
 use super::Coordinator;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::event::{Envelope, Event};
 use crate::lock::{Acquisition, EndReason, Lease, LockChange, LockRequest, LockTable, LockToken};
-use crate::window::WindowLabel;
+use crate::window::{WindowLabel, WindowState};
 
 impl Coordinator {
     /// `window` asks for a lock: granted now, queued, or refused unchanged.
@@ -17,7 +17,11 @@ impl Coordinator {
         request: LockRequest,
         now: Instant,
     ) -> Result<(Acquisition, Vec<Envelope>)> {
-        self.windows.state(window)?;
+        if self.windows.state(window)? == WindowState::Unresponsive {
+            return Err(Error::WindowUnresponsive {
+                window: window.clone(),
+            });
+        }
         let (acquisition, change) = self.locks.acquire(window, request, now)?;
         Ok((acquisition, self.lock_events([change])))
     }
