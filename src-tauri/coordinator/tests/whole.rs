@@ -261,17 +261,22 @@ impl Sim {
         let wait = [0, 500, 3_000][self.rng.usize(..3)];
         let ttl = [300, 2_000, 30_000][self.rng.usize(..3)];
         let request = LockRequest::new(name, Some(mode), Some(ttl), Some(wait)).unwrap();
-        match self.coordinator.lock_acquire(&label, request, self.now) {
-            Ok((acquisition, events)) => {
-                match acquisition {
-                    Acquisition::Granted(lease) => self.held.push((label.clone(), lease)),
-                    Acquisition::Queued(pending) => self.waiting.push((label.clone(), pending)),
-                }
-                self.deliver(&events);
+        let seq = self.coordinator.last_seq();
+        if let Ok((acquisition, events)) = self.coordinator.lock_acquire(&label, request, self.now)
+        {
+            match acquisition {
+                Acquisition::Granted(lease) => self.held.push((label.clone(), lease)),
+                Acquisition::Queued(pending) => self.waiting.push((label.clone(), pending)),
             }
-            // Refusals (deadlock, try-lock taken, a hung window's own
-            // repeat) change nothing, and are checked elsewhere.
-            Err(_) => {}
+            self.deliver(&events);
+        } else {
+            // Refusals (a deadlock, a taken try-lock, an unresponsive
+            // window) change nothing.
+            assert_eq!(
+                self.coordinator.last_seq(),
+                seq,
+                "a refused request sent events"
+            );
         }
         format!("acquire {name} by {label}")
     }
