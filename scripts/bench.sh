@@ -16,3 +16,4 @@ cargo bench -p axolop-e2e --bench latency
 cargo bench -p axolop-e2e --bench locks
 cargo bench -p axolop-e2e --bench session
 cargo bench -p axolop-e2e --bench crm
+cargo bench -p axolop-e2e --bench health

@@ -3,7 +3,7 @@
 use std::sync::mpsc;
 use std::time::Instant;
 
-use axolop_coordinator::{Coordinator, Envelope, Lease, LeaseInfo, WallClock};
+use axolop_coordinator::{Coordinator, Envelope, Event, Lease, LeaseInfo, WallClock, WindowState};
 use parking_lot::Mutex;
 use tokio::sync::Notify;
 
@@ -68,6 +68,7 @@ impl Hub {
             coordinator.clock_jumped(now);
         }
         let ticked = coordinator.tick(now);
+        log_silenced(&ticked);
         self.queue(ticked, now);
         let outcome = change(&mut coordinator, now);
         let deadline_after = coordinator.next_deadline();
@@ -134,6 +135,21 @@ impl Hub {
             // A send fails only once delivery has stopped, at exit; then no
             // window is left to tell.
             let _ = self.outbox.send(event);
+        }
+    }
+}
+
+/// Logs the windows a tick found silent past the heartbeat timeout (a tick
+/// changes the window list for nothing else).
+fn log_silenced(ticked: &[Envelope]) {
+    for envelope in ticked {
+        if let Event::WindowsChanged { windows } = &envelope.event {
+            for window in windows
+                .iter()
+                .filter(|w| w.state == WindowState::Unresponsive)
+            {
+                tracing::info!(window = %window.label, "window not responding (no heartbeat)");
+            }
         }
     }
 }

@@ -11,6 +11,7 @@
 //! - [`deadlines`]: wakes the coordinator when a lease expires, a wait runs out
 //!   or a heartbeat is overdue.
 //! - [`clocks`]: notices time jumping under the app (sleep, a stopped process).
+//! - [`web_process`]: a window's crashed web process: marked, reloaded, told.
 //! - [`windows`]: opens, numbers, closes and focuses CRM windows.
 //! - [`menu`]: the window menu and its keyboard shortcuts.
 //! - [`commands`]: the IPC commands, each a line or two that delegates.
@@ -44,6 +45,7 @@ pub mod paths;
 pub mod session;
 pub mod settings;
 pub mod timing;
+pub mod web_process;
 pub mod windows;
 
 use tauri::{AppHandle, Manager, RunEvent, Runtime};

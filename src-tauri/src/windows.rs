@@ -18,6 +18,7 @@ use tauri::{
 use crate::error::{Error, Result};
 use crate::hub::Hub;
 use crate::menu;
+use crate::web_process;
 
 /// Default size of a new window, in logical pixels.
 const SIZE: (f64, f64) = (1100.0, 720.0);
@@ -111,6 +112,7 @@ fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<
     });
     let builder = menu::attach(manager, label.as_str(), builder)?;
     let window = builder.build()?;
+    web_process::watch(&window);
     let label = label.clone();
     let app = manager.app_handle().clone();
     window.on_window_event(move |event| match event {

@@ -98,13 +98,18 @@ function switchAgency() {
  * Diagnostics, read by the tests and benchmarks. With `echo` set, the page
  * reports every applied event at once (a heartbeat with its sequence number),
  * so latency is measured on the coordinator's clock. `withLock` lets
- * end-to-end tests hold locks the way page code does.
+ * end-to-end tests hold locks the way page code does; `beating` and
+ * `lastBeatAt` let the health benchmark silence a page and time it.
  */
 const diagnostics = {
   store: /** @type {CoordinatorStore | null} */ (null),
   echo: false,
   withLock: locks.withLock,
   contacts,
+  /** Whether the page beats (the heartbeat benchmark turns it off). */
+  beating: true,
+  /** When the page last sent a heartbeat (wall clock, ms). */
+  lastBeatAt: 0,
 };
 Object.defineProperty(window, '__axolop', { value: diagnostics, enumerable: false });
 
@@ -210,6 +215,8 @@ commands
 
 // Beats come from the page's main thread, so a hung page stops beating.
 setInterval(() => {
+  if (!diagnostics.beating) return;
+  diagnostics.lastBeatAt = Date.now();
   commands.heartbeat(store.state?.seq).catch(() => {});
 }, HEARTBEAT_MS);
 

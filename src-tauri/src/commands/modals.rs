@@ -1,4 +1,4 @@
-//! Commands about the mandatory modal's draft, and start-up notices.
+//! Commands about the mandatory modal's draft, and notices for the user.
 
 use axolop_coordinator::modal::ModalDraft;
 use tauri::{AppHandle, Manager, Runtime, Webview};
@@ -32,8 +32,9 @@ pub fn modal_draft<R: Runtime>(app: AppHandle<R>, _args: Args<NoArgs>) -> Option
         .read(|coordinator| coordinator.modal_draft().cloned())
 }
 
-/// Start-up notices for the user (a database moved aside, say).
+/// Notices for the user: from start-up (a database moved aside, say), and
+/// for the calling window (its page crashed and was reloaded).
 #[tauri::command]
-pub fn app_notices<R: Runtime>(app: AppHandle<R>, _args: Args<NoArgs>) -> Vec<String> {
-    notices::all(&app)
+pub fn app_notices<R: Runtime>(webview: Webview<R>, _args: Args<NoArgs>) -> Vec<String> {
+    notices::take_for(webview.app_handle(), webview.label())
 }

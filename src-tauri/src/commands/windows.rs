@@ -1,7 +1,7 @@
 //! Commands about windows: the snapshot, heartbeats, and opening, closing
 //! and focusing windows.
 
-use axolop_coordinator::{Snapshot, WindowRef};
+use axolop_coordinator::{Snapshot, WindowRef, WindowState};
 use tauri::{AppHandle, Runtime, State, Webview};
 
 use super::caller;
@@ -19,7 +19,13 @@ pub async fn coordinator_snapshot<R: Runtime>(
     hub: State<'_, Hub>,
     _args: Args<NoArgs>,
 ) -> Result<Snapshot> {
-    hub.transact(|coordinator, now| coordinator.window_attached(&caller(&webview), now))
+    let label = caller(&webview);
+    hub.transact(|coordinator, now| {
+        if coordinator.windows().state(&label)? == WindowState::Unresponsive {
+            tracing::info!(window = %label, "window responding again (its page reloaded)");
+        }
+        coordinator.window_attached(&label, now)
+    })
 }
 
 /// Opens a new CRM window.
@@ -66,7 +72,13 @@ pub async fn heartbeat<R: Runtime>(
             "event applied"
         );
     }
-    hub.apply(|coordinator, now| coordinator.heartbeat(&caller(&webview), now))
+    let label = caller(&webview);
+    hub.apply(|coordinator, now| {
+        if coordinator.windows().state(&label)? == WindowState::Unresponsive {
+            tracing::info!(window = %label, "window responding again");
+        }
+        coordinator.heartbeat(&label, now)
+    })
 }
 
 /// Benchmark builds only: re-sends the window list as a fresh event.

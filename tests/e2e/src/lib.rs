@@ -455,6 +455,61 @@ impl App {
         serde_json::from_value(value).unwrap_or_default()
     }
 
+    /// CPU time used so far by every process of the app under test (the
+    /// app, its web processes, and the idle WebDriver pair), in seconds.
+    pub fn cpu_seconds(&self) -> f64 {
+        let group = self.driver_process.id().to_string();
+        // Linux counts these in clock ticks of 1/100 s (USER_HZ).
+        let ticks_per_second = 100.0;
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return 0.0;
+        };
+        entries
+            .flatten()
+            .filter_map(|entry| std::fs::read_to_string(entry.path().join("stat")).ok())
+            .filter_map(|stat| {
+                let rest = stat.rsplit_once(')')?.1;
+                let fields: Vec<_> = rest.split_whitespace().collect();
+                // state ppid pgrp ... utime (14th field overall) stime (15th)
+                (fields.len() > 12 && fields[2] == group).then(|| {
+                    let utime: f64 = fields[11].parse().unwrap_or(0.0);
+                    let stime: f64 = fields[12].parse().unwrap_or(0.0);
+                    (utime + stime) / ticks_per_second
+                })
+            })
+            .sum()
+    }
+
+    /// Kills (SIGKILL) the newest web content process of the app: the page
+    /// of the window opened last, as WebKitGTK gives each window its own.
+    /// Returns its pid.
+    pub fn kill_newest_web_process(&self) -> u32 {
+        let group = self.driver_process.id().to_string();
+        let newest = std::fs::read_dir("/proc")
+            .expect("/proc")
+            .flatten()
+            .filter_map(|entry| {
+                let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+                let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+                let (head, rest) = stat.rsplit_once(')')?;
+                let command = head.split_once('(')?.1;
+                let fields: Vec<_> = rest.split_whitespace().collect();
+                // state ppid pgrp ... starttime (the 22nd field overall)
+                let ours = fields.len() > 19 && fields[2] == group && fields[0] != "Z";
+                let started: u64 = fields.get(19)?.parse().ok()?;
+                (ours && command.starts_with("WebKitWebProces")).then_some((started, pid))
+            })
+            .max()
+            .map(|(_, pid)| pid)
+            .expect("a web process of the app");
+        let status = Command::new("kill")
+            .args(["-KILL", &newest.to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success(), "kill {newest}");
+        newest
+    }
+
     /// The app's log file contents.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.data_dir.join("logs").join("axolop-desktop.log"))

@@ -1,8 +1,10 @@
 //! Window health on real windows: a primary whose page runs a 12-second
 //! busy loop stops beating, loses primacy and its locks within the
-//! heartbeat timeout plus a second, and comes back as a secondary.
+//! heartbeat timeout plus a second, and comes back as a secondary; a window
+//! whose web process is killed loses its locks at once and is reloaded
+//! with a notice.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axolop_e2e::{wait_for, App, PATIENCE};
 use serde_json::json;
@@ -92,4 +94,32 @@ fn a_hung_primary_loses_primacy_and_locks_then_returns_as_a_secondary() {
         .invoke("crm-1", "lock_check", json!({ "token": lease["token"] }))
         .unwrap();
     assert_eq!(check["held"], false, "the lease it held is gone");
+}
+
+#[test]
+fn a_crashed_web_process_is_marked_at_once_and_its_page_comes_back_with_a_notice() {
+    let app = App::launch("health-crash");
+    app.open_window_from("crm-1");
+    app.focus_driver_on("crm-1");
+    let killed = Instant::now();
+    app.kill_newest_web_process();
+    // WebKitWebDriver's session does not survive a page's web process
+    // dying, so the app's log tells the story from here.
+    let lines = [
+        "the window's page died; reloading it window=crm-2",
+        "window responding again (its page reloaded) window=crm-2",
+        "notices given to the window's page window=crm-2",
+    ];
+    let log = wait_for("crm-2 to be marked, reloaded and told", PATIENCE, || {
+        let log = app.log();
+        Ok(lines.iter().all(|line| log.contains(line)).then_some(log))
+    })
+    .unwrap_or_else(|e| panic!("{e}\n{}", app.log()));
+    // Marked when it died, not a heartbeat timeout later.
+    assert!(killed.elapsed() < Duration::from_secs(10));
+    assert!(
+        !log.contains("window not responding (no heartbeat) window=crm-2"),
+        "crm-2 was only caught by the heartbeat timeout"
+    );
+    assert!(!log.contains("window not responding (no heartbeat) window=crm-1"));
 }
