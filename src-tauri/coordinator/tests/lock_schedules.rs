@@ -24,7 +24,7 @@ use axolop_coordinator::health::{HeartbeatTimeout, MAX_TIMEOUT};
 use axolop_coordinator::lock::PendingLease;
 use axolop_coordinator::{
     Acquisition, Coordinator, Envelope, Error, Event, Lease, LockMode, LockRequest, LockSummary,
-    WindowLabel,
+    WindowLabel, WindowState,
 };
 use proptest::prelude::*;
 
@@ -245,6 +245,14 @@ impl Model {
                             WAITS_MS[*wait],
                             0,
                             "only a try-lock is refused as unavailable"
+                        );
+                        Vec::new()
+                    }
+                    Err(Error::WindowUnresponsive { .. }) => {
+                        prop_assert_eq!(
+                            self.coordinator.windows().state(&label).unwrap(),
+                            WindowState::Unresponsive,
+                            "a responsive window was refused as unresponsive"
                         );
                         Vec::new()
                     }
