@@ -14,15 +14,9 @@ use common::w;
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 
+/// `n` ready windows under the default heartbeat timeout.
 fn desk(n: u64) -> (Coordinator, Instant) {
-    let now = Instant::now();
-    let mut coordinator = Coordinator::with_session(Session::local());
-    for _ in 0..n {
-        let label = coordinator.next_label();
-        coordinator.window_opened(label.clone(), now).unwrap();
-        coordinator.window_attached(&label, now).unwrap();
-    }
-    (coordinator, now)
+    common::open_ready(Coordinator::with_session(Session::local()), n)
 }
 
 fn kinds(events: &[Envelope]) -> Vec<&'static str> {

@@ -32,8 +32,12 @@ pub fn ready_windows(
     n: u64,
     session: axolop_coordinator::session::Session,
 ) -> (Coordinator, Instant) {
+    open_ready(patient(Coordinator::with_session(session)), n)
+}
+
+/// `coordinator` with `n` more windows opened and attached now.
+pub fn open_ready(mut coordinator: Coordinator, n: u64) -> (Coordinator, Instant) {
     let now = Instant::now();
-    let mut coordinator = patient(Coordinator::with_session(session));
     for _ in 0..n {
         let label = coordinator.next_label();
         coordinator.window_opened(label.clone(), now).unwrap();
