@@ -43,6 +43,12 @@ pub async fn select<R: Runtime>(
 ) -> Result<AgencySummary> {
     let owner = crm::owner(app)?;
     let hub = app.state::<Hub>();
+    // What can be refused without the lock is refused first, so a refused
+    // selection sends no event at all (not even the lock's); `record`
+    // checks again under the lock.
+    let (store_owner, id) = (owner.clone(), agency_id.clone());
+    crm::with_store(app, move |store| store.agency(&store_owner, &id)).await?;
+    check_version(&hub, expected_version)?;
     let request = LockRequest::new(LOCK, Some(LockMode::Exclusive), None, None)?;
     let lease =
         match hub.transact(|coordinator, now| coordinator.lock_acquire(&window, request, now))? {
@@ -69,10 +75,7 @@ async fn record<R: Runtime>(
     let hub = app.state::<Hub>();
     let store_owner = owner.clone();
     let agency = crm::with_store(app, move |store| store.agency(&store_owner, &agency_id)).await?;
-    let current = hub.read(|coordinator| coordinator.agency().summary().version);
-    if let Some(expected) = expected_version.filter(|&expected| expected != current) {
-        return Err(axolop_coordinator::Error::StaleSelection { expected, current }.into());
-    }
+    let current = check_version(&hub, expected_version)?;
     let stored = StoredSelection {
         agency_id: Some(agency.id.clone()),
         version: current + 1,
@@ -88,6 +91,18 @@ async fn record<R: Runtime>(
         let events = coordinator.agency_select(window, chosen, Some(current))?;
         Ok((coordinator.agency().summary().clone(), events))
     })
+}
+
+/// The selection's version now, if it is `expected` (or nothing was
+/// expected); a stale expectation is `conflict`.
+fn check_version(hub: &Hub, expected: Option<u64>) -> Result<u64> {
+    let current = hub.read(|coordinator| coordinator.agency().summary().version);
+    match expected {
+        Some(expected) if expected != current => {
+            Err(axolop_coordinator::Error::StaleSelection { expected, current }.into())
+        }
+        _ => Ok(current),
+    }
 }
 
 /// The selection `owner` made last, as stored: none if they never chose,

@@ -53,9 +53,10 @@ pub fn snapshot(window: &WebviewWindow<MockRuntime>) -> Value {
     invoke(window, "coordinator_snapshot", json!({})).expect("snapshot")
 }
 
-/// Waits (bounded) until `check` holds; events are delivered on their own thread.
+/// Waits until `check` holds, up to 10 s: events are delivered on their own
+/// thread, which a loaded 2-core machine can stall for a while.
 pub fn eventually(what: &str, check: impl Fn() -> bool) {
-    for _ in 0..200 {
+    for _ in 0..1_000 {
         if check() {
             return;
         }
