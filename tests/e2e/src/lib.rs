@@ -480,6 +480,41 @@ impl App {
             .sum()
     }
 
+    /// Kills the app process itself with SIGKILL, as a power cut or the
+    /// OOM killer would, and waits until it is gone.
+    pub fn kill_app(&self) {
+        let group = self.driver_process.id().to_string();
+        let app = std::fs::read_dir("/proc")
+            .expect("/proc")
+            .flatten()
+            .find_map(|entry| {
+                let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+                let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+                let (head, rest) = stat.rsplit_once(')')?;
+                let command = head.split_once('(')?.1;
+                let fields: Vec<_> = rest.split_whitespace().collect();
+                (fields.len() > 2
+                    && fields[2] == group
+                    && fields[0] != "Z"
+                    && command.starts_with("axolop-desktop"))
+                .then_some(pid)
+            })
+            .expect("the app process");
+        let status = Command::new("kill")
+            .args(["-KILL", &app.to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success(), "kill {app}");
+        let gone = wait_for("the app to die", PATIENCE, || {
+            let stat = std::fs::read_to_string(format!("/proc/{app}/stat")).unwrap_or_default();
+            let state = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().next());
+            Ok(matches!(state, None | Some("Z")).then_some(()))
+        });
+        gone.unwrap();
+    }
+
     /// Kills (SIGKILL) the newest web content process of the app: the page
     /// of the window opened last, as WebKitGTK gives each window its own.
     /// Returns its pid.

@@ -1,0 +1,84 @@
+//! The whole app killed with SIGKILL at random moments while a page writes
+//! contacts as fast as it can, 100 times over one data directory: every
+//! restart opens the database as it is, and every save the page saw
+//! answered before the kill is there.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use axolop_e2e::{fresh_data_dir, App};
+use serde_json::{json, Value};
+
+const KILLS: usize = 100;
+
+/// Starts the page's write loop: contact after contact, each id recorded
+/// once its save has answered.
+const WRITE_LOOP: &str = "window.__acked = [];
+    (async () => {
+      for (let n = 0; ; n++) {
+        const saved = await window.__TAURI__.core.invoke('contact_save', { contact: { name: 'Crash ' + n } });
+        window.__acked.push(saved.id);
+      }
+    })();
+    return true;";
+
+#[test]
+fn every_answered_save_survives_the_app_being_killed_at_any_moment() {
+    let dir = fresh_data_dir("crash-kill");
+    let seed = fastrand::u64(..);
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut acked: BTreeSet<String> = BTreeSet::new();
+    for kill in 0..KILLS {
+        let app = App::launch_in(&dir, &[]);
+        if kill == 0 {
+            let agency = app
+                .invoke("crm-1", "agency_create", json!({ "name": "Acme" }))
+                .unwrap();
+            app.invoke(
+                "crm-1",
+                "agency_select",
+                json!({ "agencyId": agency["id"] }),
+            )
+            .unwrap();
+        } else {
+            // What every earlier run acknowledged is here.
+            let page = app.invoke("crm-1", "contacts_list", json!({})).unwrap();
+            let stored: BTreeSet<String> = page["contacts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_owned())
+                .collect();
+            let lost: Vec<_> = acked.difference(&stored).collect();
+            assert!(lost.is_empty(), "seed {seed}, kill {kill}: lost {lost:?}");
+        }
+        app.execute("crm-1", WRITE_LOOP, json!([]));
+        std::thread::sleep(Duration::from_millis(rng.u64(20..250)));
+        let answered = app.execute("crm-1", "return window.__acked;", json!([]));
+        app.kill_app();
+        acked.extend(
+            answered
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_owned),
+        );
+        drop(app);
+    }
+    let log = std::fs::read_to_string(dir.join("logs").join("axolop-desktop.log")).unwrap();
+    assert!(
+        !log.contains("was corrupt"),
+        "a restart found the database corrupt"
+    );
+    assert!(
+        acked.len() > KILLS,
+        "the page hardly wrote: {} saves",
+        acked.len()
+    );
+    println!(
+        "{KILLS} kills, {} answered saves all kept (seed {seed})",
+        acked.len()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
