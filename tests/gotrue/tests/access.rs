@@ -75,10 +75,7 @@ fn an_access_token_stops_working_once_expires_in_has_passed() {
 fn a_refreshed_session_gets_the_lifetime_set_since() {
     let server = server_with_user();
     let client = Client::new(&server);
-    let refresh = client.session()["refresh_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let refresh = client.session_field("refresh_token");
 
     server.set_expires_in(Duration::from_secs(90));
 

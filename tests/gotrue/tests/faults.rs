@@ -12,10 +12,7 @@ use support::{eventually, server_with_user, Client};
 fn a_delay_answers_late_but_normally() {
     let server = server_with_user();
     let client = Client::new(&server);
-    let refresh = client.session()["refresh_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let refresh = client.session_field("refresh_token");
     server.inject(
         Endpoint::Refresh,
         Fault::Delay(Duration::from_millis(300)),
@@ -34,10 +31,7 @@ fn a_delay_answers_late_but_normally() {
 fn a_delayed_call_does_not_hold_up_the_others() {
     let server = server_with_user();
     let client = Client::new(&server);
-    let access = client.session()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let access = client.session_field("access_token");
     server.inject(Endpoint::Refresh, Fault::Delay(Duration::from_secs(1)), 1);
 
     std::thread::scope(|scope| {
@@ -130,10 +124,7 @@ fn a_fault_lasts_for_the_given_number_of_calls() {
 fn a_faulted_refresh_leaves_the_token_unused() {
     let server = server_with_user();
     let client = Client::new(&server);
-    let refresh = client.session()["refresh_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let refresh = client.session_field("refresh_token");
     server.inject(Endpoint::Refresh, Fault::Status500, 1);
 
     let faulted = client.refresh(&refresh);

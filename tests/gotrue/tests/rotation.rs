@@ -34,10 +34,7 @@ fn a_refresh_returns_a_new_pair_that_works() {
 fn reusing_a_refresh_token_is_refused_and_revokes_the_newest_token_too() {
     let server = server_with_user();
     let client = Client::new(&server);
-    let old = client.session()["refresh_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let old = client.session_field("refresh_token");
     let newest = client.refresh(&old).field("refresh_token");
 
     let reuse = client.refresh(&old);
@@ -54,10 +51,7 @@ fn reusing_a_refresh_token_is_refused_and_revokes_the_newest_token_too() {
 fn reuse_ends_the_sessions_access_tokens() {
     let server = server_with_user();
     let client = Client::new(&server);
-    let old = client.session()["refresh_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let old = client.session_field("refresh_token");
     let access = client.refresh(&old).field("access_token");
 
     client.refresh(&old);
@@ -71,10 +65,7 @@ fn reuse_ends_the_sessions_access_tokens() {
 fn reuse_is_counted_and_shows_in_the_use_counts() {
     let server = server_with_user();
     let client = Client::new(&server);
-    let old = client.session()["refresh_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let old = client.session_field("refresh_token");
     client.refresh(&old);
 
     client.refresh(&old);
@@ -90,10 +81,7 @@ fn reuse_is_counted_and_shows_in_the_use_counts() {
 fn a_well_behaved_client_uses_every_refresh_token_exactly_once() {
     let server = server_with_user();
     let client = Client::new(&server);
-    let mut refresh = client.session()["refresh_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let mut refresh = client.session_field("refresh_token");
 
     for _ in 0..5 {
         refresh = client.refresh(&refresh).field("refresh_token");
@@ -119,10 +107,7 @@ fn an_unknown_refresh_token_is_not_found() {
 fn racing_refreshes_of_one_token_rotate_it_exactly_once() {
     const RACERS: usize = 8;
     let server = server_with_user();
-    let token = Client::new(&server).session()["refresh_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = Client::new(&server).session_field("refresh_token");
     let start = Barrier::new(RACERS);
 
     let statuses: Vec<(u16, String)> = std::thread::scope(|scope| {

@@ -109,6 +109,20 @@ impl Client {
         answer.json()
     }
 
+    /// Signs in as [`EMAIL`] and returns one string field of the session
+    /// (`access_token`, `refresh_token`).
+    ///
+    /// # Panics
+    ///
+    /// If the sign-in fails or the field is not a string.
+    pub fn session_field(&self, name: &str) -> String {
+        let session = self.session();
+        session[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("no string {name} in {session}"))
+            .to_owned()
+    }
+
     /// `POST /token?grant_type=refresh_token`.
     pub fn refresh(&self, refresh_token: &str) -> Answer {
         self.try_refresh(refresh_token).expect("the server answers")
