@@ -458,90 +458,39 @@ impl App {
     /// CPU time used so far by every process of the app under test (the
     /// app, its web processes, and the idle WebDriver pair), in seconds.
     pub fn cpu_seconds(&self) -> f64 {
-        let group = self.driver_process.id().to_string();
         // Linux counts these in clock ticks of 1/100 s (USER_HZ).
-        let ticks_per_second = 100.0;
-        let Ok(entries) = std::fs::read_dir("/proc") else {
-            return 0.0;
-        };
-        entries
-            .flatten()
-            .filter_map(|entry| std::fs::read_to_string(entry.path().join("stat")).ok())
-            .filter_map(|stat| {
-                let rest = stat.rsplit_once(')')?.1;
-                let fields: Vec<_> = rest.split_whitespace().collect();
-                // state ppid pgrp ... utime (14th field overall) stime (15th)
-                (fields.len() > 12 && fields[2] == group).then(|| {
-                    let utime: f64 = fields[11].parse().unwrap_or(0.0);
-                    let stime: f64 = fields[12].parse().unwrap_or(0.0);
-                    (utime + stime) / ticks_per_second
-                })
-            })
-            .sum()
+        let ticks: u64 = processes_in(self.driver_process.id())
+            .map(|process| process.cpu_ticks)
+            .sum();
+        ticks as f64 / 100.0
     }
 
     /// Kills the app process itself with SIGKILL, as a power cut or the
     /// OOM killer would, and waits until it is gone.
     pub fn kill_app(&self) {
-        let group = self.driver_process.id().to_string();
-        let app = std::fs::read_dir("/proc")
-            .expect("/proc")
-            .flatten()
-            .find_map(|entry| {
-                let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
-                let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
-                let (head, rest) = stat.rsplit_once(')')?;
-                let command = head.split_once('(')?.1;
-                let fields: Vec<_> = rest.split_whitespace().collect();
-                (fields.len() > 2
-                    && fields[2] == group
-                    && fields[0] != "Z"
-                    && command.starts_with("axolop-desktop"))
-                .then_some(pid)
-            })
-            .expect("the app process");
-        let status = Command::new("kill")
-            .args(["-KILL", &app.to_string()])
-            .status()
-            .expect("kill");
-        assert!(status.success(), "kill {app}");
-        let gone = wait_for("the app to die", PATIENCE, || {
-            let stat = std::fs::read_to_string(format!("/proc/{app}/stat")).unwrap_or_default();
-            let state = stat
-                .rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().next());
-            Ok(matches!(state, None | Some("Z")).then_some(()))
-        });
-        gone.unwrap();
+        let app = processes_in(self.driver_process.id())
+            .find(|process| process.is_live() && process.command.starts_with("axolop-desktop"))
+            .expect("the app process")
+            .pid;
+        kill_now(app);
+        wait_for("the app to die", PATIENCE, || {
+            Ok(Process::read(app)
+                .is_none_or(|process| !process.is_live())
+                .then_some(()))
+        })
+        .unwrap();
     }
 
     /// Kills (SIGKILL) the newest web content process of the app: the page
     /// of the window opened last, as WebKitGTK gives each window its own.
     /// Returns its pid.
     pub fn kill_newest_web_process(&self) -> u32 {
-        let group = self.driver_process.id().to_string();
-        let newest = std::fs::read_dir("/proc")
-            .expect("/proc")
-            .flatten()
-            .filter_map(|entry| {
-                let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
-                let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
-                let (head, rest) = stat.rsplit_once(')')?;
-                let command = head.split_once('(')?.1;
-                let fields: Vec<_> = rest.split_whitespace().collect();
-                // state ppid pgrp ... starttime (the 22nd field overall)
-                let ours = fields.len() > 19 && fields[2] == group && fields[0] != "Z";
-                let started: u64 = fields.get(19)?.parse().ok()?;
-                (ours && command.starts_with("WebKitWebProces")).then_some((started, pid))
-            })
-            .max()
-            .map(|(_, pid)| pid)
-            .expect("a web process of the app");
-        let status = Command::new("kill")
-            .args(["-KILL", &newest.to_string()])
-            .status()
-            .expect("kill");
-        assert!(status.success(), "kill {newest}");
+        let newest = processes_in(self.driver_process.id())
+            .filter(|process| process.is_live() && process.command.starts_with("WebKitWebProces"))
+            .max_by_key(|process| process.started)
+            .expect("a web process of the app")
+            .pid;
+        kill_now(newest);
         newest
     }
 
@@ -597,23 +546,66 @@ fn stop_group(group: u32) {
     }
 }
 
-/// Processes of `group` that are not zombies, from `/proc/<pid>/stat`.
+/// How many processes of `group` are not zombies.
 fn live_members(group: u32) -> usize {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return 0;
-    };
-    entries
-        .flatten()
-        .filter_map(|entry| std::fs::read_to_string(entry.path().join("stat")).ok())
-        .filter(|stat| {
-            // Fields after the parenthesised command: state, ppid, pgrp, ...
-            let Some(rest) = stat.rsplit_once(')').map(|(_, rest)| rest) else {
-                return false;
-            };
-            let fields: Vec<_> = rest.split_whitespace().collect();
-            fields.len() > 2 && fields[0] != "Z" && fields[2] == group.to_string()
+    processes_in(group).filter(Process::is_live).count()
+}
+
+/// One process, as `/proc/<pid>/stat` describes it.
+struct Process {
+    pid: u32,
+    /// The command name, cut to 15 characters by the kernel.
+    command: String,
+    /// `R`, `S`, `Z`, …
+    state: String,
+    group: u32,
+    /// User and system time, in clock ticks.
+    cpu_ticks: u64,
+    /// When it started, in clock ticks after boot.
+    started: u64,
+}
+
+impl Process {
+    fn read(pid: u32) -> Option<Process> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // The command is in parentheses and may hold spaces; the fields
+        // after it start with the state (the 3rd field of the line).
+        let (head, rest) = stat.rsplit_once(')')?;
+        let fields: Vec<_> = rest.split_whitespace().collect();
+        let number = |index: usize| fields.get(index)?.parse::<u64>().ok();
+        Some(Process {
+            pid,
+            command: head.split_once('(')?.1.to_owned(),
+            state: fields.first()?.to_string(),
+            group: u32::try_from(number(2)?).ok()?,
+            cpu_ticks: number(11)? + number(12)?,
+            started: number(19)?,
         })
-        .count()
+    }
+
+    fn is_live(&self) -> bool {
+        self.state != "Z"
+    }
+}
+
+/// Every process of `group`, zombies included.
+fn processes_in(group: u32) -> impl Iterator<Item = Process> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse().ok())
+        .filter_map(Process::read)
+        .filter(move |process| process.group == group)
+}
+
+/// Sends SIGKILL to `pid`.
+fn kill_now(pid: u32) {
+    let status = Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success(), "kill {pid}");
 }
 
 /// Prints `what` with the median, 95th percentile, minimum and maximum of

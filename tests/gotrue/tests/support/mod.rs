@@ -116,11 +116,9 @@ impl Client {
     ///
     /// If the sign-in fails or the field is not a string.
     pub fn session_field(&self, name: &str) -> String {
-        let session = self.session();
-        session[name]
-            .as_str()
-            .unwrap_or_else(|| panic!("no string {name} in {session}"))
-            .to_owned()
+        let answer = self.sign_in_user();
+        assert_eq!(answer.status, 200, "sign-in: {}", answer.text);
+        answer.field(name)
     }
 
     /// `POST /token?grant_type=refresh_token`.
