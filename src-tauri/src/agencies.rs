@@ -83,12 +83,8 @@ async fn record<R: Runtime>(
         changed_at: Some(timing::unix_ms()),
     };
     crm::with_store(app, move |store| store.save_selection(&owner, &stored)).await?;
-    let chosen = AgencyRef {
-        id: agency.id,
-        name: agency.name,
-    };
     hub.transact(|coordinator, _| {
-        let events = coordinator.agency_select(window, chosen, Some(current))?;
+        let events = coordinator.agency_select(window, agency.into(), Some(current))?;
         Ok((coordinator.agency().summary().clone(), events))
     })
 }
@@ -113,10 +109,7 @@ pub fn stored_selection(store: &Store, owner: &str) -> axolop_store::Result<Agen
     };
     let agency = match &selection.agency_id {
         Some(id) => match store.agency(owner, id) {
-            Ok(agency) => Some(AgencyRef {
-                id: agency.id,
-                name: agency.name,
-            }),
+            Ok(agency) => Some(AgencyRef::from(agency)),
             Err(StoreError::NotFound { .. }) => None,
             Err(error) => return Err(error),
         },

@@ -21,6 +21,15 @@ pub struct AgencyRef {
     pub name: String,
 }
 
+impl From<axolop_store::Agency> for AgencyRef {
+    fn from(agency: axolop_store::Agency) -> Self {
+        Self {
+            id: agency.id,
+            name: agency.name,
+        }
+    }
+}
+
 /// The agency selection shared by every window.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
