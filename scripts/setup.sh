@@ -17,6 +17,8 @@ PACKAGES=(
   # Testing real windows: WebKitWebDriver, a virtual display, a D-Bus session,
   # a Secret Service, a real keyboard (xdotool) and screenshots (imagemagick)
   webkit2gtk-driver xvfb xauth dbus-x11 gnome-keyring libsecret-tools xdotool imagemagick
+  # Checking the Linux packages: reading the .rpm, validating the desktop entry
+  rpm desktop-file-utils
 )
 
 SUDO=""

@@ -10,7 +10,10 @@
 //!
 //! - [`webdriver`]: the W3C WebDriver client.
 //! - [`App`]: one launched app, its driver, data directory and windows.
+//! - [`package`]: the Linux packages `npx tauri build` makes, and an
+//!   unpacked copy to run.
 
+pub mod package;
 pub mod webdriver;
 
 use std::cell::RefCell;
@@ -101,11 +104,22 @@ impl App {
     /// previous run left there), with extra environment variables. The
     /// directory is the caller's: it outlives the app.
     pub fn launch_in(data_dir: &Path, env: &[(&str, &str)]) -> App {
+        Self::launch_binary_in(&app_binary(), data_dir, env)
+    }
+
+    /// Launches `binary` (an installed copy, say) with a fresh data
+    /// directory and waits until its first window is ready.
+    pub fn launch_binary(binary: &Path, test: &str) -> App {
+        let mut app = Self::launch_binary_in(binary, &fresh_data_dir(test), &[]);
+        app.owns_data_dir = true;
+        app
+    }
+
+    fn launch_binary_in(binary: &Path, data_dir: &Path, env: &[(&str, &str)]) -> App {
         require_environment();
         let alone = ONE_APP_AT_A_TIME
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let binary = app_binary();
         assert!(
             binary.exists(),
             "app binary {} is missing: build it first",
@@ -526,7 +540,7 @@ fn wait_until_listening(port: u16) {
 
 /// Stops every process of a group: politely, then for sure. Waits until no
 /// live process is left, so the next app starts alone in the D-Bus session.
-fn stop_group(group: u32) {
+pub fn stop_group(group: u32) {
     let signal = |name: &str| {
         let _ = Command::new("kill")
             .args([name, "--", &format!("-{group}")])
@@ -597,6 +611,45 @@ fn processes_in(group: u32) -> impl Iterator<Item = Process> {
         .filter_map(|entry| entry.file_name().to_str()?.parse().ok())
         .filter_map(Process::read)
         .filter(move |process| process.group == group)
+}
+
+/// Memory of a whole process group: the app and its WebKit processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Memory {
+    /// Live processes counted.
+    pub processes: usize,
+    /// Resident set sizes summed. Pages shared between processes (the
+    /// libraries every WebKit process maps) count once per process.
+    pub rss_kib: u64,
+    /// Proportional set sizes summed: shared pages split among their
+    /// sharers, so this is what the group costs the machine.
+    pub pss_kib: u64,
+}
+
+/// Reads [`Memory`] of every live process of `group` (`/proc/<pid>/smaps_rollup`).
+pub fn memory_of_group(group: u32) -> Memory {
+    let mut memory = Memory {
+        processes: 0,
+        rss_kib: 0,
+        pss_kib: 0,
+    };
+    for process in processes_in(group).filter(Process::is_live) {
+        let Ok(rollup) = std::fs::read_to_string(format!("/proc/{}/smaps_rollup", process.pid))
+        else {
+            continue; // it ended meanwhile
+        };
+        let kib = |field: &str| {
+            rollup
+                .lines()
+                .find_map(|line| line.strip_prefix(field)?.trim().strip_suffix("kB"))
+                .and_then(|value| value.trim().parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        memory.processes += 1;
+        memory.rss_kib += kib("Rss:");
+        memory.pss_kib += kib("Pss:");
+    }
+    memory
 }
 
 /// Sends SIGKILL to `pid`.
