@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prints the benchmark figures quoted in the README: coordinator election
-# and lock throughput, then failover, event and lock round-trip latency and
+# and lock throughput, the installed app's sizes, start-up and memory, then
+# failover, event and lock round-trip latency and
 # the session's refreshes and sign-in spread in the real app (release
 # build) under Xvfb.
 set -euo pipefail
@@ -9,6 +10,10 @@ source scripts/session.sh "$0" "$@"
 
 cargo bench -p axolop-coordinator --bench election
 cargo bench -p axolop-coordinator --bench locks
+# What users install: sizes, start-up and memory of the app from the .deb.
+# First, because the bench build below replaces target/release's binary.
+npx tauri build --bundles deb,rpm
+cargo bench -p axolop-e2e --bench package
 # The latency and CRM benchmarks drive the bench-only `bench_republish` and
 # `bench_seed_contacts` commands.
 cargo build --release --features bench --bin axolop-desktop

@@ -1,0 +1,210 @@
+//! What users install, measured on the app unpacked from the `.deb` (the
+//! release build `npx tauri build --bundles deb,rpm` made):
+//!
+//! (a) sizes: the release binary, the `.deb` and the `.rpm`;
+//! (b) start-up: from spawning the process to the shell answering the first
+//!     window's `coordinator_snapshot` (its page's first call), the median
+//!     of 10 launches. *Cold* drops the kernel's page cache before each
+//!     launch (root only), so WebKit's libraries come from disk, as at the
+//!     first start after boot; *warm* does not;
+//! (c) memory of the whole app (the app process and every WebKit process it
+//!     started) with 1 and with 4 windows: resident (RSS, shared pages
+//!     counted in each process) and proportional (PSS, shared pages split
+//!     among their sharers: what the app costs the machine).
+//!
+//! Launches go straight to the binary, without WebDriver, so nothing but
+//! the app runs. Each launch waits for the previous app to be gone, since a
+//! second launch in one D-Bus session only opens a window in the first.
+//!
+//! Run with `bash scripts/bench.sh` (it builds the packages and provides
+//! the display and the D-Bus session).
+
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axolop_e2e::package::{self, Unpacked};
+use axolop_e2e::{fresh_data_dir, memory_of_group, report_ms, stop_group, wait_for, PATIENCE};
+
+const STARTS: usize = 10;
+/// Time for a new window's page to finish its first paint and settle
+/// before its memory is read.
+const SETTLE: Duration = Duration::from_secs(3);
+
+fn main() {
+    let deb = package::deb();
+    let rpm = package::rpm();
+    let unpacked = Unpacked::new(&deb, "bench");
+    let binary = unpacked.binary();
+
+    println!("(a) release binary: {}", size(&binary));
+    println!("(a) .deb: {}", size(&deb));
+    println!("(a) .rpm: {}", size(&rpm));
+
+    let data_dir = fresh_data_dir("bench-package");
+    // The first start creates the database; later ones, like a user's
+    // every-day start, open it.
+    App::start(&binary, &data_dir).stop();
+
+    match cold_starts(&binary, &data_dir) {
+        Ok(samples) => report_ms(
+            "(b) cold start (page cache dropped) -> first coordinator_snapshot answered",
+            &samples,
+            0,
+        ),
+        Err(why) => println!("(b) cold start not measured: {why}"),
+    }
+    let warm: Vec<f64> = (0..STARTS)
+        .map(|_| {
+            let app = App::start(&binary, &data_dir);
+            let ms = app.started_ms;
+            app.stop();
+            ms
+        })
+        .collect();
+    report_ms(
+        "(b) warm start -> first coordinator_snapshot answered",
+        &warm,
+        0,
+    );
+
+    let app = App::start(&binary, &data_dir);
+    sleep(SETTLE);
+    print_memory("(c) 1 window", app.group());
+    for _ in 0..3 {
+        app.open_window();
+    }
+    app.wait_for_windows(4);
+    sleep(SETTLE);
+    print_memory("(c) 4 windows", app.group());
+    app.stop();
+    let _ = std::fs::remove_dir_all(&data_dir);
+}
+
+fn size(path: &Path) -> String {
+    let bytes = std::fs::metadata(path).expect("file").len();
+    format!(
+        "{:.2} MiB ({bytes} bytes, {})",
+        bytes as f64 / 1024.0 / 1024.0,
+        path.file_name().unwrap_or_default().to_string_lossy()
+    )
+}
+
+fn print_memory(what: &str, group: u32) {
+    let memory = memory_of_group(group);
+    println!(
+        "{what}: RSS {:.1} MiB, PSS {:.1} MiB over {} processes",
+        memory.rss_kib as f64 / 1024.0,
+        memory.pss_kib as f64 / 1024.0,
+        memory.processes
+    );
+}
+
+fn cold_starts(binary: &Path, data_dir: &Path) -> Result<Vec<f64>, String> {
+    let mut samples = Vec::new();
+    for _ in 0..STARTS {
+        drop_page_cache()?;
+        let app = App::start(binary, data_dir);
+        samples.push(app.started_ms);
+        app.stop();
+    }
+    Ok(samples)
+}
+
+/// Writes dirty pages out, then asks the kernel to drop its page cache.
+fn drop_page_cache() -> Result<(), String> {
+    let _ = Command::new("sync").status();
+    std::fs::write("/proc/sys/vm/drop_caches", "3")
+        .map_err(|error| format!("cannot drop the page cache ({error}); run as root"))
+}
+
+fn wall_micros() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_micros() as u64)
+}
+
+/// One app launched straight from its binary.
+struct App {
+    binary: PathBuf,
+    data_dir: PathBuf,
+    process: Child,
+    /// From spawning to the first window's snapshot answered.
+    started_ms: f64,
+}
+
+impl App {
+    fn start(binary: &Path, data_dir: &Path) -> App {
+        // A fresh log, so the lines read are this launch's.
+        let _ = std::fs::remove_dir_all(data_dir.join("logs"));
+        let spawned_at = wall_micros();
+        let process = Self::command(binary, data_dir)
+            // Its own process group: the app and its WebKit processes.
+            .process_group(0)
+            .spawn()
+            .expect("start the app");
+        let mut app = App {
+            binary: binary.to_path_buf(),
+            data_dir: data_dir.to_path_buf(),
+            process,
+            started_ms: 0.0,
+        };
+        let ready = app.wait_for_windows(1);
+        app.started_ms = (ready[0] - spawned_at as f64) / 1000.0;
+        app
+    }
+
+    fn command(binary: &Path, data_dir: &Path) -> Command {
+        let mut command = Command::new(binary);
+        command
+            .env("AXOLOP_DATA_DIR", data_dir)
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        command
+    }
+
+    fn group(&self) -> u32 {
+        self.process.id()
+    }
+
+    /// Launches the binary again: the running app opens a window and the
+    /// second process exits.
+    fn open_window(&self) {
+        let status = Self::command(&self.binary, &self.data_dir)
+            .status()
+            .expect("second launch");
+        assert!(status.success(), "a second launch failed: {status}");
+    }
+
+    /// Waits until `count` windows have answered their first snapshot and
+    /// returns when each did (wall clock, microseconds).
+    fn wait_for_windows(&self, count: usize) -> Vec<f64> {
+        let log = self.data_dir.join("logs").join("axolop-desktop.log");
+        wait_for(&format!("{count} windows ready"), PATIENCE, || {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            let ready: Vec<f64> = text
+                .lines()
+                .filter(|line| line.contains("window ready"))
+                .filter_map(|line| {
+                    line.split("wall_us=")
+                        .nth(1)?
+                        .split_whitespace()
+                        .next()?
+                        .parse()
+                        .ok()
+                })
+                .collect();
+            Ok((ready.len() >= count).then_some(ready))
+        })
+        .expect("the app's windows to get ready")
+    }
+
+    fn stop(mut self) {
+        stop_group(self.group());
+        let _ = self.process.wait();
+    }
+}

@@ -1,0 +1,298 @@
+//! The release pipeline as committed: the two GitHub workflows, the bundle
+//! metadata every installer is built from, and the version every release
+//! is tagged with. GitHub Actions cannot run here, so these tests check
+//! what can go wrong before a tag is pushed: a matrix that lost a platform,
+//! a release that would publish without review, a secret the docs do not
+//! explain, an icon the bundler cannot find, a version that disagrees.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use axolop_e2e::package::{self, VERSION};
+use serde_json::Value;
+use yaml_rust2::{Yaml, YamlLoader};
+
+fn workflow(name: &str) -> Yaml {
+    let path = package::repository().join(".github/workflows").join(name);
+    let text = std::fs::read_to_string(&path).expect("workflow file");
+    let mut documents = YamlLoader::load_from_str(&text)
+        .unwrap_or_else(|error| panic!("{name} is not valid YAML: {error}"));
+    assert_eq!(documents.len(), 1, "{name}: one YAML document");
+    documents.remove(0)
+}
+
+fn text(value: &Yaml) -> &str {
+    value.as_str().unwrap_or_default()
+}
+
+/// Every step of every job, with the job's name.
+fn steps(workflow: &Yaml) -> Vec<(String, Yaml)> {
+    let jobs = workflow["jobs"].as_hash().expect("jobs");
+    jobs.iter()
+        .flat_map(|(name, job)| {
+            let name = text(name).to_owned();
+            job["steps"]
+                .as_vec()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |step| (name.clone(), step))
+        })
+        .collect()
+}
+
+fn tauri_config() -> Value {
+    let path = package::repository().join("tauri.conf.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("tauri.conf.json"))
+        .expect("tauri.conf.json is JSON")
+}
+
+#[test]
+fn ci_runs_the_test_suite_on_ubuntu() {
+    let ci = workflow("ci.yml");
+    let on = &ci["on"];
+    assert!(!on["push"].is_badvalue() && !on["pull_request"].is_badvalue());
+    let test = &ci["jobs"]["test"];
+    assert!(text(&test["runs-on"]).starts_with("ubuntu-"));
+    let minutes = test["timeout-minutes"].as_i64().expect("a timeout");
+    assert!((1..=90).contains(&minutes), "timeout {minutes} min");
+    let runs: Vec<String> = steps(&ci)
+        .iter()
+        .map(|(_, step)| text(&step["run"]).to_owned())
+        .collect();
+    assert!(
+        runs.iter().any(|run| run.trim() == "bash .ci/run"),
+        "{runs:?}"
+    );
+}
+
+#[test]
+fn release_builds_every_installer_into_a_draft_on_a_version_tag() {
+    let release = workflow("release.yml");
+    let tags: Vec<&str> = release["on"]["push"]["tags"]
+        .as_vec()
+        .expect("tag trigger")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(tags, ["v*"]);
+    assert!(release["on"]["push"]["branches"].is_badvalue(), "tags only");
+    assert_eq!(text(&release["permissions"]["contents"]), "write");
+
+    let installers = &release["jobs"]["installers"];
+    assert_eq!(
+        text(&installers["needs"]),
+        "version",
+        "the tag is checked first"
+    );
+    let matrix: BTreeSet<(String, String)> = installers["strategy"]["matrix"]["include"]
+        .as_vec()
+        .expect("matrix include")
+        .iter()
+        .map(|entry| {
+            (
+                text(&entry["platform"]).to_owned(),
+                text(&entry["args"]).to_owned(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, String)> = [
+        ("ubuntu-22.04", "--bundles deb,rpm,appimage"),
+        ("windows-latest", "--bundles msi,nsis"),
+        (
+            "macos-latest",
+            "--target aarch64-apple-darwin --bundles app,dmg",
+        ),
+        (
+            "macos-latest",
+            "--target x86_64-apple-darwin --bundles app,dmg",
+        ),
+    ]
+    .iter()
+    .map(|(platform, args)| (platform.to_string(), args.to_string()))
+    .collect();
+    assert_eq!(matrix, expected);
+
+    let steps = steps(&release);
+    let tauri: Vec<&Yaml> = steps
+        .iter()
+        .filter(|(_, step)| text(&step["uses"]).starts_with("tauri-apps/tauri-action@"))
+        .map(|(_, step)| step)
+        .collect();
+    assert_eq!(tauri.len(), 1, "one tauri-action step");
+    let with = &tauri[0]["with"];
+    assert_eq!(
+        with["releaseDraft"].as_bool(),
+        Some(true),
+        "a draft, never published directly"
+    );
+    assert_eq!(text(&with["tagName"]), "${{ github.ref_name }}");
+    assert!(text(&with["args"]).contains("${{ matrix.args }}"));
+    // The macOS targets are installed before they are built.
+    let toolchain = steps
+        .iter()
+        .find(|(_, step)| text(&step["uses"]).starts_with("dtolnay/rust-toolchain@"))
+        .map(|(_, step)| step)
+        .expect("a Rust toolchain step");
+    assert_eq!(text(&toolchain["with"]["targets"]), "${{ matrix.target }}");
+
+    let version_check: Vec<String> = steps
+        .iter()
+        .filter(|(job, _)| job == "version")
+        .map(|(_, step)| text(&step["run"]).to_owned())
+        .collect();
+    assert!(
+        version_check
+            .iter()
+            .any(|run| run.contains("scripts/version.sh check")),
+        "{version_check:?}"
+    );
+}
+
+#[test]
+fn every_secret_the_release_uses_is_documented_and_none_is_committed() {
+    let repository = package::repository();
+    let release =
+        std::fs::read_to_string(repository.join(".github/workflows/release.yml")).expect("release");
+    let docs = std::fs::read_to_string(repository.join("docs/RELEASING.md")).expect("docs");
+    let secrets: BTreeSet<&str> = release
+        .split("secrets.")
+        .skip(1)
+        .map(|rest| {
+            let end = rest
+                .find(|c: char| !(c.is_ascii_uppercase() || c == '_'))
+                .unwrap_or(rest.len());
+            &rest[..end]
+        })
+        .filter(|name| *name != "GITHUB_TOKEN")
+        .collect();
+    assert!(secrets.len() >= 8, "{secrets:?}");
+    for secret in &secrets {
+        assert!(
+            docs.contains(&format!("`{secret}`")),
+            "docs/RELEASING.md does not explain {secret}"
+        );
+    }
+    // Signing material never sits in the repository.
+    let config = tauri_config();
+    assert!(config["bundle"]["windows"]["certificateThumbprint"].is_null());
+    assert!(config["bundle"]["macOS"]["signingIdentity"].is_null());
+    for leaked in [
+        "BEGIN PRIVATE KEY",
+        "BEGIN ENCRYPTED PRIVATE KEY",
+        "untrusted comment:",
+    ] {
+        assert!(!release.contains(leaked));
+    }
+}
+
+#[test]
+fn bundle_metadata_is_complete_and_every_icon_exists() {
+    let config = tauri_config();
+    assert_eq!(config["productName"], "Axolop CRM");
+    assert_eq!(config["identifier"], "com.axolop.crm.desktop");
+    assert_eq!(config["mainBinaryName"], "axolop-desktop");
+    assert!(
+        config["version"].is_null(),
+        "the version comes from Cargo.toml alone"
+    );
+    let bundle = &config["bundle"];
+    for field in [
+        "publisher",
+        "copyright",
+        "license",
+        "homepage",
+        "category",
+        "shortDescription",
+        "longDescription",
+    ] {
+        let value = bundle[field].as_str().unwrap_or_default();
+        assert!(!value.trim().is_empty(), "bundle.{field} is missing");
+    }
+    assert_eq!(bundle["license"], env!("CARGO_PKG_LICENSE"));
+
+    let repository = package::repository();
+    let icons: Vec<&str> = bundle["icon"]
+        .as_array()
+        .expect("bundle.icon")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for icon in &icons {
+        assert!(
+            repository.join(icon).is_file(),
+            "{icon} is listed but missing"
+        );
+    }
+    for needed in [".ico", ".icns"] {
+        assert!(
+            icons.iter().any(|icon| icon.ends_with(needed)),
+            "no {needed} icon"
+        );
+    }
+    for file in [
+        bundle["licenseFile"].as_str().expect("licenseFile"),
+        bundle["linux"]["deb"]["desktopTemplate"]
+            .as_str()
+            .expect("deb desktop template"),
+        bundle["linux"]["rpm"]["desktopTemplate"]
+            .as_str()
+            .expect("rpm desktop template"),
+    ] {
+        assert!(repository.join(file).is_file(), "{file} is missing");
+    }
+
+    // A plain `npx tauri build` on Linux makes only what builds offline.
+    let linux: Value = serde_json::from_str(
+        &std::fs::read_to_string(repository.join("tauri.linux.conf.json")).expect("linux config"),
+    )
+    .expect("tauri.linux.conf.json is JSON");
+    assert_eq!(
+        linux["bundle"]["targets"],
+        serde_json::json!(["deb", "rpm"])
+    );
+    assert_eq!(bundle["targets"], "all", "every installer elsewhere");
+
+    // The MSI upgrade code: a GUID that must never change between releases.
+    let upgrade = bundle["windows"]["wix"]["upgradeCode"]
+        .as_str()
+        .expect("upgradeCode");
+    let groups: Vec<usize> = upgrade.split('-').map(str::len).collect();
+    assert_eq!(groups, [8, 4, 4, 4, 12], "{upgrade}");
+    assert!(upgrade.chars().all(|c| c == '-' || c.is_ascii_hexdigit()));
+}
+
+#[test]
+fn version_script_accepts_only_the_tag_of_the_cargo_version() {
+    let script = package::repository().join("scripts/version.sh");
+    let run = |args: &[&str]| {
+        Command::new("bash")
+            .arg(&script)
+            .args(args)
+            .output()
+            .expect("bash")
+    };
+    let printed = run(&[]);
+    assert_eq!(String::from_utf8_lossy(&printed.stdout).trim(), VERSION);
+
+    assert!(run(&["check", &format!("v{VERSION}")]).status.success());
+    for wrong in [
+        VERSION.to_owned(),
+        format!("v{VERSION}.1"),
+        "v0.0.0-0".to_owned(),
+    ] {
+        let refused = run(&["check", &wrong]);
+        assert!(!refused.status.success(), "{wrong} accepted");
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("does not match"));
+    }
+    // Versions an MSI cannot carry are refused before anything is written.
+    for bad in ["1.0.0-beta.1", "1.0", "01.2.3", "1.0.0-70000"] {
+        let refused = run(&["set", bad]);
+        assert_eq!(refused.status.code(), Some(2), "{bad} accepted");
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&run(&[]).stdout).trim(),
+        VERSION,
+        "unchanged"
+    );
+}
