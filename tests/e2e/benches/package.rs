@@ -46,7 +46,7 @@ fn main() {
     let data_dir = fresh_data_dir("bench-package");
     // The first start creates the database; later ones, like a user's
     // every-day start, open it.
-    App::start(&binary, &data_dir).stop();
+    Launched::start(&binary, &data_dir).stop();
 
     match cold_starts(&binary, &data_dir) {
         Ok(samples) => report_ms(
@@ -58,7 +58,7 @@ fn main() {
     }
     let warm: Vec<f64> = (0..STARTS)
         .map(|_| {
-            let app = App::start(&binary, &data_dir);
+            let app = Launched::start(&binary, &data_dir);
             let ms = app.started_ms;
             app.stop();
             ms
@@ -70,7 +70,7 @@ fn main() {
         0,
     );
 
-    let app = App::start(&binary, &data_dir);
+    let app = Launched::start(&binary, &data_dir);
     sleep(SETTLE);
     print_memory("(c) 1 window", app.group());
     for _ in 0..3 {
@@ -106,7 +106,7 @@ fn cold_starts(binary: &Path, data_dir: &Path) -> Result<Vec<f64>, String> {
     let mut samples = Vec::new();
     for _ in 0..STARTS {
         drop_page_cache()?;
-        let app = App::start(binary, data_dir);
+        let app = Launched::start(binary, data_dir);
         samples.push(app.started_ms);
         app.stop();
     }
@@ -127,7 +127,7 @@ fn wall_micros() -> u64 {
 }
 
 /// One app launched straight from its binary.
-struct App {
+struct Launched {
     binary: PathBuf,
     data_dir: PathBuf,
     process: Child,
@@ -135,8 +135,8 @@ struct App {
     started_ms: f64,
 }
 
-impl App {
-    fn start(binary: &Path, data_dir: &Path) -> App {
+impl Launched {
+    fn start(binary: &Path, data_dir: &Path) -> Launched {
         // A fresh log, so the lines read are this launch's.
         let _ = std::fs::remove_dir_all(data_dir.join("logs"));
         let spawned_at = wall_micros();
@@ -145,7 +145,7 @@ impl App {
             .process_group(0)
             .spawn()
             .expect("start the app");
-        let mut app = App {
+        let mut app = Launched {
             binary: binary.to_path_buf(),
             data_dir: data_dir.to_path_buf(),
             process,

@@ -21,6 +21,9 @@ const DEB_MAX_BYTES: u64 = 15 * 1024 * 1024;
 /// The icon sizes the freedesktop hicolor theme should get.
 const HICOLOR_SIZES: [u32; 8] = [16, 24, 32, 48, 64, 128, 256, 512];
 const DESKTOP_ENTRY: &str = "/usr/share/applications/Axolop CRM.desktop";
+/// Where each kind of package keeps the license, by its distribution's rules.
+const DEB_COPYRIGHT: &str = "/usr/share/doc/axolop-crm/copyright";
+const RPM_LICENSE: &str = "/usr/share/licenses/axolop-crm/LICENSE";
 
 #[test]
 fn deb_declares_name_version_dependencies_and_size() {
@@ -113,8 +116,12 @@ fn deb_installs_the_binary_desktop_entry_and_hicolor_icons() {
     sizes.sort_unstable();
     assert_eq!(sizes, HICOLOR_SIZES);
 
+    // Debian policy: every package says under which terms it comes.
+    let copyright = std::fs::read_to_string(unpacked.path(DEB_COPYRIGHT)).expect("copyright file");
+    assert!(copyright.contains("License: MIT"), "{copyright}");
+
     // Nothing else: no stray files in the user's system.
-    let expected = 1 + 1 + HICOLOR_SIZES.len();
+    let expected = 1 + 1 + HICOLOR_SIZES.len() + 1;
     assert_eq!(files.len(), expected, "{files:?}");
 }
 
@@ -235,7 +242,15 @@ fn rpm_carries_the_same_files_and_metadata_as_the_deb() {
             .map(str::to_owned)
             .collect();
     rpm_files.sort();
-    assert_eq!(rpm_files, package::deb_files(&package::deb()));
+    let mut deb_files = package::deb_files(&package::deb());
+    // The same files, but for where each distribution wants the license.
+    assert!(
+        rpm_files.iter().any(|file| file == RPM_LICENSE),
+        "{rpm_files:?}"
+    );
+    rpm_files.retain(|file| file != RPM_LICENSE);
+    deb_files.retain(|file| file != DEB_COPYRIGHT);
+    assert_eq!(rpm_files, deb_files);
 }
 
 #[test]

@@ -224,6 +224,19 @@ fn bundle_metadata_is_complete_and_every_icon_exists() {
             "{icon} is listed but missing"
         );
     }
+    // Tauri embeds the first PNG as every window's icon on Linux (as raw
+    // pixels): big enough for docks and task switchers, small enough to
+    // carry in the binary.
+    let window_icon = icons
+        .iter()
+        .find(|icon| icon.ends_with(".png"))
+        .expect("a PNG icon");
+    let png = std::fs::read(repository.join(window_icon)).expect("window icon");
+    assert_eq!(
+        package::png_size(&png),
+        Some((128, 128)),
+        "window icon {window_icon}"
+    );
     for needed in [".ico", ".icns"] {
         assert!(
             icons.iter().any(|icon| icon.ends_with(needed)),
