@@ -19,10 +19,13 @@ case "${1:-}" in
     ;;
   set)
     version="${2:?usage: scripts/version.sh set X.Y.Z}"
-    # MSI (WiX) accepts only a numeric pre-release, at most 65535: 1.2.0-3.
-    if ! [[ "$version" =~ ^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-([0-9]+))?$ ]] ||
-      [ "${BASH_REMATCH[5]:-0}" -gt 65535 ]; then
-      echo "version: '$version' is not X.Y.Z or X.Y.Z-N (N at most 65535, for the Windows MSI)" >&2
+    # What the Windows MSI (WiX) can carry: X at most 255, Y at most 255,
+    # Z at most 65535, and a pre-release only as a number up to 65535.
+    if ! [[ "$version" =~ ^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,4})(-(0|[1-9][0-9]{0,4}))?$ ]] ||
+      [ "${BASH_REMATCH[1]}" -gt 255 ] || [ "${BASH_REMATCH[2]}" -gt 255 ] ||
+      [ "${BASH_REMATCH[3]}" -gt 65535 ] || [ "${BASH_REMATCH[5]:-0}" -gt 65535 ]; then
+      echo "version: '$version' is not X.Y.Z or X.Y.Z-N as the Windows MSI needs it" \
+        "(X and Y at most 255, Z and N at most 65535)" >&2
       exit 2
     fi
     sed -i '/^\[workspace.package\]/,/^\[/ s/^version = ".*"$/version = "'"$version"'"/' Cargo.toml

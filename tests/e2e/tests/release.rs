@@ -82,8 +82,8 @@ fn release_builds_every_installer_into_a_draft_on_a_version_tag() {
     let installers = &release["jobs"]["installers"];
     assert_eq!(
         text(&installers["needs"]),
-        "version",
-        "the tag is checked first"
+        "draft",
+        "the tag is checked and one draft made before any build"
     );
     let matrix: BTreeSet<(String, String)> = installers["strategy"]["matrix"]["include"]
         .as_vec()
@@ -126,7 +126,22 @@ fn release_builds_every_installer_into_a_draft_on_a_version_tag() {
         Some(true),
         "a draft, never published directly"
     );
+    assert_eq!(
+        text(&with["releaseId"]),
+        "${{ needs.draft.outputs.id }}",
+        "the one draft"
+    );
     assert_eq!(text(&with["tagName"]), "${{ github.ref_name }}");
+    let draft_job = &release["jobs"]["draft"];
+    assert_eq!(
+        text(&draft_job["outputs"]["id"]),
+        "${{ steps.draft.outputs.id }}"
+    );
+    let creates_draft = steps
+        .iter()
+        .filter(|(job, _)| job == "draft")
+        .any(|(_, step)| text(&step["run"]).contains("-F draft=true"));
+    assert!(creates_draft, "the draft job creates a draft release");
     assert!(text(&with["args"]).contains("${{ matrix.args }}"));
     // The macOS targets are installed before they are built.
     let toolchain = steps
@@ -138,7 +153,7 @@ fn release_builds_every_installer_into_a_draft_on_a_version_tag() {
 
     let version_check: Vec<String> = steps
         .iter()
-        .filter(|(job, _)| job == "version")
+        .filter(|(job, _)| job == "draft")
         .map(|(_, step)| text(&step["run"]).to_owned())
         .collect();
     assert!(
@@ -147,6 +162,41 @@ fn release_builds_every_installer_into_a_draft_on_a_version_tag() {
             .any(|run| run.contains("scripts/version.sh check")),
         "{version_check:?}"
     );
+}
+
+#[test]
+fn secrets_reach_only_the_steps_that_use_them_and_never_as_empty_variables() {
+    let release = workflow("release.yml");
+    // Job-wide environments reach every step (npm's install scripts too):
+    // there a secret may only be tested for being set.
+    for (name, job) in release["jobs"].as_hash().expect("jobs") {
+        for (key, value) in job["env"].as_hash().into_iter().flatten() {
+            let value = text(value);
+            assert!(
+                !value.contains("secrets.") || value.ends_with("!= '' }}"),
+                "job {} puts a secret in its environment: {} = {value}",
+                text(name),
+                text(key)
+            );
+        }
+    }
+    // The Tauri bundler acts on APPLE_* and TAURI_SIGNING_* as soon as they
+    // exist, even empty, so unset secrets must not reach it as "".
+    for (_, step) in steps(&release) {
+        let uses_tauri = text(&step["uses"]).starts_with("tauri-apps/tauri-action@");
+        for (key, _) in step["env"].as_hash().into_iter().flatten() {
+            let key = text(key);
+            if uses_tauri {
+                assert_eq!(key, "GITHUB_TOKEN", "tauri-action gets {key} directly");
+            }
+            if key.starts_with("APPLE_") || key.starts_with("TAURI_SIGNING_") {
+                assert!(
+                    text(&step["run"]).contains("export_if_set"),
+                    "{key} reaches a step that does not drop it when empty"
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -160,7 +210,7 @@ fn every_secret_the_release_uses_is_documented_and_none_is_committed() {
         .skip(1)
         .map(|rest| {
             let end = rest
-                .find(|c: char| !(c.is_ascii_uppercase() || c == '_'))
+                .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
                 .unwrap_or(rest.len());
             &rest[..end]
         })
@@ -177,6 +227,12 @@ fn every_secret_the_release_uses_is_documented_and_none_is_committed() {
     let config = tauri_config();
     assert!(config["bundle"]["windows"]["certificateThumbprint"].is_null());
     assert!(config["bundle"]["macOS"]["signingIdentity"].is_null());
+    // Without a certificate, macOS builds are signed ad hoc.
+    let macos: Value = serde_json::from_str(
+        &std::fs::read_to_string(repository.join("tauri.macos.conf.json")).expect("macOS config"),
+    )
+    .expect("tauri.macos.conf.json is JSON");
+    assert_eq!(macos["bundle"]["macOS"]["signingIdentity"], "-");
     for leaked in [
         "BEGIN PRIVATE KEY",
         "BEGIN ENCRYPTED PRIVATE KEY",
@@ -277,10 +333,18 @@ fn bundle_metadata_is_complete_and_every_icon_exists() {
 
 #[test]
 fn version_script_accepts_only_the_tag_of_the_cargo_version() {
-    let script = package::repository().join("scripts/version.sh");
+    // A copy of what the script reads and writes, so that even a broken
+    // script cannot touch the working tree.
+    let repository = package::repository();
+    let copy = std::env::temp_dir().join(format!("axolop-version-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&copy);
+    std::fs::create_dir_all(copy.join("scripts")).expect("copy");
+    for file in ["scripts/version.sh", "Cargo.toml", "package.json"] {
+        std::fs::copy(repository.join(file), copy.join(file)).expect("copy");
+    }
     let run = |args: &[&str]| {
         Command::new("bash")
-            .arg(&script)
+            .arg(copy.join("scripts/version.sh"))
             .args(args)
             .output()
             .expect("bash")
@@ -299,13 +363,22 @@ fn version_script_accepts_only_the_tag_of_the_cargo_version() {
         assert!(String::from_utf8_lossy(&refused.stderr).contains("does not match"));
     }
     // Versions an MSI cannot carry are refused before anything is written.
-    for bad in ["1.0.0-beta.1", "1.0", "01.2.3", "1.0.0-70000"] {
+    for bad in [
+        "1.0.0-beta.1",
+        "1.0",
+        "01.2.3",
+        "1.0.0-70000",
+        "256.0.0",
+        "1.256.0",
+        "1.0.65536",
+    ] {
         let refused = run(&["set", bad]);
         assert_eq!(refused.status.code(), Some(2), "{bad} accepted");
     }
+    let cargo = std::fs::read(copy.join("Cargo.toml")).expect("Cargo.toml");
     assert_eq!(
-        String::from_utf8_lossy(&run(&[]).stdout).trim(),
-        VERSION,
-        "unchanged"
+        cargo,
+        std::fs::read(repository.join("Cargo.toml")).expect("Cargo.toml")
     );
+    let _ = std::fs::remove_dir_all(&copy);
 }
