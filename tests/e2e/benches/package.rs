@@ -26,7 +26,9 @@ use std::thread::sleep;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axolop_e2e::package::{self, Unpacked};
-use axolop_e2e::{fresh_data_dir, memory_of_group, report_ms, stop_group, wait_for, PATIENCE};
+use axolop_e2e::{
+    fresh_data_dir, log_file, memory_of_group, report_ms, stop_group, wait_for, PATIENCE,
+};
 
 const STARTS: usize = 10;
 /// Time for a new window's page to finish its first paint and settle
@@ -183,7 +185,7 @@ impl Launched {
     /// Waits until `count` windows have answered their first snapshot and
     /// returns when each did (wall clock, microseconds).
     fn wait_for_windows(&self, count: usize) -> Vec<f64> {
-        let log = self.data_dir.join("logs").join("axolop-desktop.log");
+        let log = log_file(&self.data_dir);
         wait_for(&format!("{count} windows ready"), PATIENCE, || {
             let text = std::fs::read_to_string(&log).unwrap_or_default();
             let ready: Vec<f64> = text

@@ -65,6 +65,11 @@ fn require_environment() {
     }
 }
 
+/// The app's log file in `data_dir` (the app logs to `logs/` there).
+pub fn log_file(data_dir: &Path) -> PathBuf {
+    data_dir.join("logs").join("axolop-desktop.log")
+}
+
 /// An empty data directory for `test`.
 pub fn fresh_data_dir(test: &str) -> PathBuf {
     let data_dir = std::env::temp_dir().join(format!("axolop-e2e-{}-{test}", std::process::id()));
@@ -510,8 +515,17 @@ impl App {
 
     /// The app's log file contents.
     pub fn log(&self) -> String {
-        std::fs::read_to_string(self.data_dir.join("logs").join("axolop-desktop.log"))
-            .unwrap_or_default()
+        std::fs::read_to_string(log_file(&self.data_dir)).unwrap_or_default()
+    }
+
+    /// Creates agency `name` and selects it from window `label`, over IPC.
+    pub fn select_new_agency(&self, label: &str, name: &str) -> Value {
+        let agency = self
+            .invoke(label, "agency_create", json!({ "name": name }))
+            .expect("agency_create");
+        self.invoke(label, "agency_select", json!({ "agencyId": agency["id"] }))
+            .expect("agency_select");
+        agency
     }
 }
 

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use axolop_e2e::{wait_for, App, PATIENCE};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const WINDOWS: [&str; 3] = ["crm-1", "crm-2", "crm-3"];
 
@@ -28,16 +28,6 @@ fn wait_text(app: &App, label: &str, testid: &str, wanted: &str) {
         || Ok((app.text(label, testid).as_deref() == Some(wanted)).then_some(())),
     )
     .unwrap_or_else(|e| panic!("{e}; it shows {:?}", app.text(label, testid)));
-}
-
-/// Creates agency `name` and selects it from window `label`, over IPC.
-fn select_new(app: &App, label: &str, name: &str) -> Value {
-    let agency = app
-        .invoke(label, "agency_create", json!({ "name": name }))
-        .unwrap();
-    app.invoke(label, "agency_select", json!({ "agencyId": agency["id"] }))
-        .unwrap();
-    agency
 }
 
 #[test]
@@ -94,7 +84,7 @@ fn selecting_an_agency_switches_every_window_and_its_contacts() {
     let app = App::launch("agency-switch");
     app.open_window_from("crm-1");
     app.open_window_from("crm-1");
-    let acme = select_new(&app, "crm-1", "Acme");
+    let acme = app.select_new_agency("crm-1", "Acme");
     for label in WINDOWS {
         wait_text(&app, label, "current-agency", "Acme");
     }
@@ -179,7 +169,7 @@ fn selecting_an_agency_switches_every_window_and_its_contacts() {
 fn two_windows_editing_one_contact_meet_exactly_one_conflict_and_lose_nothing() {
     let app = App::launch("agency-conflict");
     app.open_window_from("crm-1");
-    select_new(&app, "crm-1", "Acme");
+    app.select_new_agency("crm-1", "Acme");
     let grace = app
         .invoke(
             "crm-1",

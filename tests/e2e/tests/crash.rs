@@ -31,15 +31,7 @@ fn every_answered_save_survives_the_app_being_killed_at_any_moment() {
     for kill in 0..KILLS {
         let app = App::launch_in(&dir, &[]);
         if kill == 0 {
-            let agency = app
-                .invoke("crm-1", "agency_create", json!({ "name": "Acme" }))
-                .unwrap();
-            app.invoke(
-                "crm-1",
-                "agency_select",
-                json!({ "agencyId": agency["id"] }),
-            )
-            .unwrap();
+            app.select_new_agency("crm-1", "Acme");
         } else {
             // What every earlier run acknowledged is here.
             let page = app.invoke("crm-1", "contacts_list", json!({})).unwrap();
@@ -66,7 +58,7 @@ fn every_answered_save_survives_the_app_being_killed_at_any_moment() {
         );
         drop(app);
     }
-    let log = std::fs::read_to_string(dir.join("logs").join("axolop-desktop.log")).unwrap();
+    let log = std::fs::read_to_string(axolop_e2e::log_file(&dir)).unwrap();
     assert!(
         !log.contains("was corrupt"),
         "a restart found the database corrupt"
