@@ -6,7 +6,7 @@
 //! (`scripts/setup.sh` installs it).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, ExitStatus};
 
 /// The version every package must carry: the workspace's.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -82,6 +82,17 @@ pub fn output_of(program: &str, args: &[&str]) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// Runs `command` for a tool's verdict: how it ended, and everything it
+/// said (standard output, then standard error).
+pub fn verdict_of(command: &mut Command) -> (ExitStatus, String) {
+    let output = command
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"));
+    let said = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status, said)
 }
 
 /// One control field of `deb` (`Package`, `Depends`, …).

@@ -67,16 +67,14 @@ fn deb_would_install_here_with_its_dependencies_met() {
     // Simulated: resolves Depends the way `apt install ./the.deb` would,
     // packages that provide a dependency included (Ubuntu 24.04's
     // libgtk-3-0t64 provides libgtk-3-0), and changes nothing.
-    let simulation = Command::new("apt-get")
-        .args(["install", "--simulate", "--no-install-recommends"])
-        .arg(&plain)
-        .output()
-        .expect("apt-get");
+    let (status, report) = package::verdict_of(
+        Command::new("apt-get")
+            .args(["install", "--simulate", "--no-install-recommends"])
+            .arg(&plain),
+    );
     let _ = std::fs::remove_file(&plain);
-    let report = String::from_utf8_lossy(&simulation.stdout).into_owned()
-        + &String::from_utf8_lossy(&simulation.stderr);
     assert!(
-        simulation.status.success(),
+        status.success(),
         "the .deb would not install here: {report}"
     );
     // Only the app itself: every dependency is already on this machine.
@@ -148,19 +146,13 @@ fn desktop_entry_is_valid_and_names_what_the_package_installs() {
     let unpacked = Unpacked::new(&deb, "desktop-entry");
     let entry_path = unpacked.path(DESKTOP_ENTRY);
 
-    let validation = Command::new("desktop-file-validate")
-        .arg(&entry_path)
-        .output()
-        .expect("desktop-file-validate (desktop-file-utils) must be installed");
-    let complaints = String::from_utf8_lossy(&validation.stdout).into_owned()
-        + &String::from_utf8_lossy(&validation.stderr);
-    assert!(
-        validation.status.success(),
-        "invalid desktop entry: {complaints}"
-    );
+    // desktop-file-validate comes with desktop-file-utils.
+    let (status, complaints) =
+        package::verdict_of(Command::new("desktop-file-validate").arg(&entry_path));
+    assert!(status.success(), "invalid desktop entry: {complaints}");
     assert_eq!(complaints.trim(), "", "desktop-file-validate has remarks");
 
-    let entry = desktop_entry(&std::fs::read_to_string(&entry_path).expect("entry"));
+    let entry = desktop_entry(&unpacked);
     let main = &entry["Desktop Entry"];
     assert_eq!(main["Name"], "Axolop CRM");
     assert_eq!(main["Type"], "Application");
@@ -200,8 +192,7 @@ fn installed_binary_starts_to_a_ready_window_its_launcher_matches() {
 
     // Docks group a window under the launcher whose StartupWMClass is the
     // window's WM_CLASS.
-    let entry =
-        desktop_entry(&std::fs::read_to_string(unpacked.path(DESKTOP_ENTRY)).expect("entry"));
+    let entry = desktop_entry(&unpacked);
     let class = &entry["Desktop Entry"]["StartupWMClass"];
     let titles = wait_for("a window of the desktop entry's class", PATIENCE, || {
         let ids = Command::new("xdotool")
@@ -327,8 +318,9 @@ fn icons_are_what_tauri_icon_makes_from_the_source_image() {
     assert!(compared >= 20, "only {compared} icons generated");
 }
 
-/// The groups of a desktop entry, each a map of its keys.
-fn desktop_entry(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+/// The groups of the package's desktop entry, each a map of its keys.
+fn desktop_entry(unpacked: &Unpacked) -> BTreeMap<String, BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(unpacked.path(DESKTOP_ENTRY)).expect("desktop entry");
     let mut groups: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut group = String::new();
     for line in text.lines().map(str::trim) {
