@@ -1,9 +1,10 @@
 //! The state machine that ties windows, election and events together.
 //!
 //! Every transition takes `now` from the caller, validates before it changes
-//! anything (a refused call leaves the state exactly as it was), and returns
-//! the events it produced, already numbered, in the order windows must apply
-//! them. Windows, the election and the lock table move together: a window
+//! anything (a refused call leaves the state exactly as it was), and stamps
+//! the events it produced into the event log, numbered in the order windows
+//! must apply them; the owner takes them with [`Coordinator::take_events`]
+//! after each transition. Windows, the election and the lock table move together: a window
 //! that closes, reloads or hangs gives up its primacy and its locks in the
 //! same transition.
 
@@ -72,57 +73,48 @@ impl Coordinator {
     }
 
     /// A window was created; it is `loading` until its page attaches.
-    pub fn window_opened(&mut self, label: WindowLabel, now: Instant) -> Result<Vec<Envelope>> {
+    pub fn window_opened(&mut self, label: WindowLabel, now: Instant) -> Result<()> {
         self.windows.open(label, now)?;
-        Ok(self.windows_changed())
+        self.windows_changed();
+        Ok(())
     }
 
     /// A window's page started and asks for its snapshot. A loading or
     /// unresponsive window becomes ready (and may be elected); a reloaded page
-    /// of a ready window changes nothing. The snapshot reflects the returned
-    /// events, so the page applies only events after them.
-    pub fn window_attached(
-        &mut self,
-        label: &WindowLabel,
-        now: Instant,
-    ) -> Result<(Snapshot, Vec<Envelope>)> {
-        let events = self.set_state(label, WindowState::Ready, now)?;
-        Ok((self.snapshot(label)?, events))
+    /// of a ready window changes nothing. The snapshot reflects the events
+    /// this stamps, so the page applies only events after them.
+    pub fn window_attached(&mut self, label: &WindowLabel, now: Instant) -> Result<Snapshot> {
+        self.set_state(label, WindowState::Ready, now)?;
+        self.snapshot(label)
     }
 
     /// A window's page reports it is alive. An unresponsive window comes back
     /// as a ready secondary.
-    pub fn heartbeat(&mut self, label: &WindowLabel, now: Instant) -> Result<Vec<Envelope>> {
+    pub fn heartbeat(&mut self, label: &WindowLabel, now: Instant) -> Result<()> {
         match self.windows.state(label)? {
             WindowState::Unresponsive => self.set_state(label, WindowState::Ready, now),
-            WindowState::Loading | WindowState::Ready => {
-                self.windows.touch(label, now)?;
-                Ok(Vec::new())
-            }
+            WindowState::Loading | WindowState::Ready => self.windows.touch(label, now),
         }
     }
 
     /// A window stopped answering: it loses primacy until it beats again,
     /// and every lock it holds or awaits, now.
-    pub fn window_unresponsive(
-        &mut self,
-        label: &WindowLabel,
-        now: Instant,
-    ) -> Result<Vec<Envelope>> {
-        let mut events = self.set_state(label, WindowState::Unresponsive, now)?;
-        events.extend(self.release_window(label, EndReason::WindowUnresponsive, now));
-        Ok(events)
+    pub fn window_unresponsive(&mut self, label: &WindowLabel, now: Instant) -> Result<()> {
+        self.set_state(label, WindowState::Unresponsive, now)?;
+        self.release_window(label, EndReason::WindowUnresponsive, now);
+        Ok(())
     }
 
     /// A window's page started loading again. The new page is a new holder:
     /// everything the old one held or awaited is released.
-    pub fn window_reloaded(&mut self, label: &WindowLabel, now: Instant) -> Result<Vec<Envelope>> {
+    pub fn window_reloaded(&mut self, label: &WindowLabel, now: Instant) -> Result<()> {
         self.windows.state(label)?;
-        Ok(self.release_window(label, EndReason::WindowReloaded, now))
+        self.release_window(label, EndReason::WindowReloaded, now);
+        Ok(())
     }
 
     /// A window was destroyed: it leaves, and so do its locks.
-    pub fn window_closed(&mut self, label: &WindowLabel, now: Instant) -> Result<Vec<Envelope>> {
+    pub fn window_closed(&mut self, label: &WindowLabel, now: Instant) -> Result<()> {
         self.windows.close(label)?;
         if self
             .modal_draft
@@ -131,9 +123,9 @@ impl Coordinator {
         {
             self.modal_draft = None;
         }
-        let mut events = self.windows_changed();
-        events.extend(self.release_window(label, EndReason::WindowClosed, now));
-        Ok(events)
+        self.windows_changed();
+        self.release_window(label, EndReason::WindowClosed, now);
+        Ok(())
     }
 
     /// Ends the leases and waits that are due at `now`, and declares
@@ -141,18 +133,21 @@ impl Coordinator {
     /// shell runs it before every other transition and when
     /// [`Self::next_deadline`] passes, so no lease outlives its time, no wait
     /// its deadline, and no hung window its timeout.
-    pub fn tick(&mut self, now: Instant) -> Vec<Envelope> {
+    pub fn tick(&mut self, now: Instant) {
         let changes = self.locks.expire(now);
-        let mut events = self.lock_events(changes);
+        self.lock_events(changes);
         if let Some(cutoff) = now.checked_sub(self.heartbeat_timeout.get()) {
             for label in self.windows.silent_since(cutoff) {
                 // Every label was just listed as open; nothing can refuse.
-                if let Ok(more) = self.window_unresponsive(&label, now) {
-                    events.extend(more);
-                }
+                let _ = self.window_unresponsive(&label, now);
             }
         }
-        events
+    }
+
+    /// The events stamped since the last call, in sequence order: what the
+    /// owner delivers after each transition, refused or not.
+    pub fn take_events(&mut self) -> Vec<Envelope> {
+        self.log.drain()
     }
 
     /// When [`Self::tick`] or [`Self::session_refresh_due`] next has
@@ -190,10 +185,10 @@ impl Coordinator {
     /// Sends the window list again, unchanged: a real event through the whole
     /// delivery path that changes nothing. The latency benchmark uses it to
     /// measure delivery without a window being created or destroyed.
-    pub fn republish_windows(&mut self) -> Vec<Envelope> {
-        vec![self.log.stamp(Event::WindowsChanged {
+    pub fn republish_windows(&mut self) {
+        self.log.stamp(Event::WindowsChanged {
             windows: self.windows.summaries(),
-        })]
+        });
     }
 
     /// The state as `label` sees it.
@@ -230,30 +225,23 @@ impl Coordinator {
         self.log.last_seq()
     }
 
-    fn set_state(
-        &mut self,
-        label: &WindowLabel,
-        state: WindowState,
-        now: Instant,
-    ) -> Result<Vec<Envelope>> {
+    fn set_state(&mut self, label: &WindowLabel, state: WindowState, now: Instant) -> Result<()> {
         if self.windows.set_state(label, state, now)? {
-            Ok(self.windows_changed())
-        } else {
-            Ok(Vec::new())
+            self.windows_changed();
         }
+        Ok(())
     }
 
     /// The events that follow any change of the window list: the list itself,
     /// then the primary if the election moved it.
-    fn windows_changed(&mut self) -> Vec<Envelope> {
-        let mut events = vec![self.log.stamp(Event::WindowsChanged {
+    fn windows_changed(&mut self) {
+        self.log.stamp(Event::WindowsChanged {
             windows: self.windows.summaries(),
-        })];
+        });
         if let Some(change) = self.election.elect(&self.windows) {
-            events.push(self.log.stamp(Event::PrimaryChanged(change)));
-            events.extend(self.replan_modal());
+            self.log.stamp(Event::PrimaryChanged(change));
+            self.replan_modal();
         }
-        events
     }
 
     /// Which modal is required now, and which window presents it: the
@@ -277,16 +265,16 @@ impl Coordinator {
     }
 
     /// Tells windows of a new modal plan, if it changed.
-    fn replan_modal(&mut self) -> Option<Envelope> {
+    fn replan_modal(&mut self) {
         let plan = self.modal_plan();
         if plan == self.modal {
-            return None;
+            return;
         }
         if plan.required != self.modal.required {
             // A draft belongs to one modal: the next one starts empty.
             self.modal_draft = None;
         }
         self.modal = plan.clone();
-        Some(self.log.stamp(Event::ModalChanged(plan)))
+        self.log.stamp(Event::ModalChanged(plan));
     }
 }

@@ -4,6 +4,11 @@
 //! Every state change produces events stamped with consecutive sequence
 //! numbers, starting at 1. A window that has applied event `n` expects `n + 1`
 //! next; anything else means it missed one and must take a fresh snapshot.
+//!
+//! The log keeps what it stamped until the owner drains it: a transition
+//! never hands its events back by hand, so none can be forgotten on the way
+//! to the windows, and a refused transition that already stamped something
+//! (a tick before it) still delivers it, leaving no gap.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -69,10 +74,12 @@ pub struct Envelope {
     pub event: Event,
 }
 
-/// Hands out sequence numbers.
+/// Hands out sequence numbers, and keeps the stamped events until they are
+/// drained for delivery.
 #[derive(Debug, Default, Clone)]
 pub struct EventLog {
     last: u64,
+    undelivered: Vec<Envelope>,
 }
 
 impl EventLog {
@@ -81,13 +88,19 @@ impl EventLog {
         self.last
     }
 
-    /// Stamps `event` with the next sequence number.
-    pub fn stamp(&mut self, event: Event) -> Envelope {
+    /// Stamps `event` with the next sequence number and keeps it for
+    /// [`Self::drain`].
+    pub fn stamp(&mut self, event: Event) {
         self.last += 1;
-        Envelope {
+        self.undelivered.push(Envelope {
             seq: self.last,
             event,
-        }
+        });
+    }
+
+    /// The events stamped since the last drain, in sequence order.
+    pub fn drain(&mut self) -> Vec<Envelope> {
+        std::mem::take(&mut self.undelivered)
     }
 }
 
@@ -105,10 +118,25 @@ mod tests {
             label: None,
             epoch: 1,
         };
-        let first = log.stamp(Event::PrimaryChanged(change.clone()));
-        let second = log.stamp(Event::PrimaryChanged(change));
-        assert_eq!((first.seq, second.seq), (1, 2));
+        log.stamp(Event::PrimaryChanged(change.clone()));
+        log.stamp(Event::PrimaryChanged(change));
+        let seqs: Vec<u64> = log.drain().iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, [1, 2]);
         assert_eq!(log.last_seq(), 2);
+    }
+
+    #[test]
+    fn a_drain_hands_each_event_out_once_and_numbering_goes_on() {
+        let mut log = EventLog::default();
+        let change = PrimaryChange {
+            label: None,
+            epoch: 1,
+        };
+        log.stamp(Event::PrimaryChanged(change.clone()));
+        assert_eq!(log.drain().len(), 1);
+        assert!(log.drain().is_empty());
+        log.stamp(Event::PrimaryChanged(change));
+        assert_eq!(log.drain()[0].seq, 2);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use super::Coordinator;
 use crate::agency::{AgencyRef, AgencySelection};
 use crate::error::{Error, Result};
-use crate::event::{Envelope, Event};
+use crate::event::Event;
 use crate::window::WindowLabel;
 
 impl Coordinator {
@@ -17,11 +17,10 @@ impl Coordinator {
     /// The selection stored at the end of the last run, or for the user who
     /// just signed in. The version only grows (see
     /// [`AgencySelection::replace`]).
-    pub fn agency_restore(&mut self, selection: AgencySelection) -> Vec<Envelope> {
-        if !self.agency.replace(selection) {
-            return Vec::new();
+    pub fn agency_restore(&mut self, selection: AgencySelection) {
+        if self.agency.replace(selection) {
+            self.agency_events();
         }
-        self.agency_events()
     }
 
     /// Window `window` selects `agency`, if the selection is still at
@@ -31,10 +30,11 @@ impl Coordinator {
         window: &WindowLabel,
         agency: AgencyRef,
         expected_version: Option<u64>,
-    ) -> Result<Vec<Envelope>> {
+    ) -> Result<()> {
         self.windows.state(window)?;
         self.agency.select(agency, expected_version, window)?;
-        Ok(self.agency_events())
+        self.agency_events();
+        Ok(())
     }
 
     /// The selected agency, for a call that works in it: a call naming
@@ -58,11 +58,9 @@ impl Coordinator {
 
     /// The selection changed: every window learns it, and the agency modal
     /// opens or closes.
-    pub(super) fn agency_events(&mut self) -> Vec<Envelope> {
-        let mut events = vec![self
-            .log
-            .stamp(Event::AgencyChanged(self.agency.summary().clone()))];
-        events.extend(self.replan_modal());
-        events
+    pub(super) fn agency_events(&mut self) {
+        self.log
+            .stamp(Event::AgencyChanged(self.agency.summary().clone()));
+        self.replan_modal();
     }
 }

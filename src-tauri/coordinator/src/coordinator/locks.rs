@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use super::Coordinator;
 use crate::error::{Error, Result};
-use crate::event::{Envelope, Event};
+use crate::event::Event;
 use crate::lock::{Acquisition, EndReason, Lease, LockChange, LockRequest, LockTable, LockToken};
 use crate::window::{WindowLabel, WindowState};
 
@@ -16,14 +16,15 @@ impl Coordinator {
         window: &WindowLabel,
         request: LockRequest,
         now: Instant,
-    ) -> Result<(Acquisition, Vec<Envelope>)> {
+    ) -> Result<Acquisition> {
         if self.windows.state(window)? == WindowState::Unresponsive {
             return Err(Error::WindowUnresponsive {
                 window: window.clone(),
             });
         }
         let (acquisition, change) = self.locks.acquire(window, request, now)?;
-        Ok((acquisition, self.lock_events([change])))
+        self.lock_events([change]);
+        Ok(acquisition)
     }
 
     /// `window` releases its lease `token`; the next waiters are granted.
@@ -32,9 +33,10 @@ impl Coordinator {
         window: &WindowLabel,
         token: LockToken,
         now: Instant,
-    ) -> Result<Vec<Envelope>> {
+    ) -> Result<()> {
         let change = self.locks.release(window, token, now)?;
-        Ok(self.lock_events([change]))
+        self.lock_events([change]);
+        Ok(())
     }
 
     /// `window` extends its lease `token` to end `ttl_ms` (100 ms to 10 min)
@@ -64,23 +66,14 @@ impl Coordinator {
         &self.locks
     }
 
-    pub(super) fn release_window(
-        &mut self,
-        label: &WindowLabel,
-        reason: EndReason,
-        now: Instant,
-    ) -> Vec<Envelope> {
+    pub(super) fn release_window(&mut self, label: &WindowLabel, reason: EndReason, now: Instant) {
         let changes = self.locks.release_window(label, reason, now);
-        self.lock_events(changes)
+        self.lock_events(changes);
     }
 
-    pub(super) fn lock_events(
-        &mut self,
-        changes: impl IntoIterator<Item = LockChange>,
-    ) -> Vec<Envelope> {
-        changes
-            .into_iter()
-            .map(|change| self.log.stamp(Event::LockChanged(change)))
-            .collect()
+    pub(super) fn lock_events(&mut self, changes: impl IntoIterator<Item = LockChange>) {
+        for change in changes {
+            self.log.stamp(Event::LockChanged(change));
+        }
     }
 }
