@@ -29,7 +29,7 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 npm run --silent typecheck
-node --test ui/tests/ 2>&1 | tee -a "$log"
+node --test ui/tests/*.test.js 2>&1 | tee -a "$log"
 cargo fmt --all -- --check
 build_packages
 cargo test --workspace 2>&1 | tee -a "$log"

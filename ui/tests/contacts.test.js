@@ -1,5 +1,5 @@
 // @ts-check
-// The contacts list model and the editor's pure parts: `node --test ui/tests/`.
+// The contacts list model and the editor's pure parts: `npm run test:ui`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 

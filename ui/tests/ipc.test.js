@@ -1,6 +1,6 @@
 // @ts-check
 // The lock commands' wire arguments, over a stand-in for Tauri's invoke:
-// `node --test ui/tests/`. Each test file runs in its own process, so the
+// `npm run test:ui`. Each test file runs in its own process, so the
 // global stand-in touches no other test.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

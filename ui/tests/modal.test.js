@@ -1,5 +1,5 @@
 // @ts-check
-// Which window shows which modal, on Node's test runner: `node --test ui/tests/`.
+// Which window shows which modal, on Node's test runner: `npm run test:ui`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 

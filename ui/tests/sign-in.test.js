@@ -1,6 +1,6 @@
 // @ts-check
 // Sign-in attempts over a stand-in form, on Node's test runner:
-// `node --test ui/tests/`.
+// `npm run test:ui`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 

@@ -1,5 +1,5 @@
 // @ts-check
-// The page's event store, on Node's test runner: `node --test ui/tests/`.
+// The page's event store, on Node's test runner: `npm run test:ui`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
