@@ -19,7 +19,7 @@
  */
 
 import { make } from './dom.js';
-import { describeError } from './ipc.js';
+import { describeError, errorCode } from './errors.js';
 
 /** @typedef {import('../bindings/Agency').Agency} Agency */
 
@@ -131,9 +131,8 @@ export function createAgencyPicker(actions, { mandatory, onClose }) {
       await call();
       if (!mandatory) onClose?.();
     } catch (failure) {
-      const stale = typeof failure === 'object' && failure !== null && 'code' in failure && failure.code === 'conflict';
       setError(
-        stale
+        errorCode(failure) === 'conflict'
           ? 'Another window changed the agency meanwhile. Here is the list again; choose once more.'
           : describeError(failure),
       );

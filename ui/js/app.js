@@ -7,7 +7,8 @@
 import { createAgencyPicker } from './agency-picker.js';
 import { ContactList } from './contacts.js';
 import { createContactsView } from './contacts-view.js';
-import { commands, describeError, onCoordinatorEvent, ownLabel } from './ipc.js';
+import { describeError } from './errors.js';
+import { commands, onCoordinatorEvent, ownLabel } from './ipc.js';
 import { createLocks, describeLoss, ownLosses } from './locks.js';
 import { createModals } from './modal.js';
 import { sessionNotice } from './session.js';

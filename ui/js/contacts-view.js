@@ -20,7 +20,7 @@
  */
 
 import { make } from './dom.js';
-import { describeError } from './ipc.js';
+import { describeError, errorCode } from './errors.js';
 import { windowNumber } from './view.js';
 
 /** @typedef {import('../bindings/Contact').Contact} Contact */
@@ -401,7 +401,7 @@ function createEditor(actions, onChange) {
     try {
       await call();
     } catch (failure) {
-      const code = typeof failure === 'object' && failure !== null && 'code' in failure ? failure.code : '';
+      const code = errorCode(failure);
       // A stale version is this contact's conflict; a switched agency is not
       // (the coordinator's message says so, and reloading cannot help).
       // An update of a contact deleted meanwhile is `not_found`: the same

@@ -6,7 +6,6 @@
 
 /** @typedef {import('../bindings/Snapshot').Snapshot} Snapshot */
 /** @typedef {import('../bindings/Envelope').Envelope} Envelope */
-/** @typedef {import('../bindings/WireError').WireError} WireError */
 /** @typedef {import('../bindings/WindowRef').WindowRef} WindowRef */
 /** @typedef {import('../bindings/LeaseInfo').LeaseInfo} LeaseInfo */
 /** @typedef {import('../bindings/LockCheck').LockCheck} LockCheck */
@@ -186,16 +185,4 @@ export function onCoordinatorEvent(handler) {
 /** This window's label, as Tauri knows it. */
 export function ownLabel() {
   return tauri().webviewWindow.getCurrentWebviewWindow().label;
-}
-
-/**
- * A person-readable message for a failed command.
- * @param {unknown} error
- * @returns {string}
- */
-export function describeError(error) {
-  if (error && typeof error === 'object' && 'message' in error) {
-    return String(/** @type {WireError} */ (error).message);
-  }
-  return String(error);
 }

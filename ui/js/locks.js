@@ -20,6 +20,8 @@
  * Node's test runner. app.js wires the real ones.
  */
 
+import { errorCode } from './errors.js';
+
 /** @typedef {import('../bindings/LeaseInfo').LeaseInfo} LeaseInfo */
 /** @typedef {import('../bindings/LeaseEnd').LeaseEnd} LeaseEnd */
 /** @typedef {import('../bindings/LockChange').LockChange} LockChange */
@@ -124,14 +126,6 @@ export class LockLostError extends Error {
   }
 }
 
-/**
- * @param {unknown} error
- * @param {string} code
- */
-function hasCode(error, code) {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
-}
-
 /** Timers of the page (or of Node), called unbound as the hosts require. */
 const hostTimers = {
   /** @type {Timers['setTimeout']} */
@@ -197,7 +191,7 @@ export function createLocks({ commands, label, timers = hostTimers, warn = conso
     try {
       await commands.lockRelease(lease.token);
     } catch (error) {
-      if (!hasCode(error, 'lock_not_held')) {
+      if (errorCode(error) !== 'lock_not_held') {
         warn(`Could not release lock "${lease.name}"; it lapses when its lease runs out`, error);
       }
     }
@@ -267,7 +261,7 @@ export function createLocks({ commands, label, timers = hostTimers, warn = conso
         lease.expiresAt = renewed.expiresAt;
       } catch (error) {
         if (finished || controller.signal.aborted) return;
-        if (hasCode(error, 'lock_not_held')) {
+        if (errorCode(error) === 'lock_not_held') {
           lose('not-held');
           return;
         }

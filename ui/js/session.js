@@ -12,11 +12,12 @@
  * Nothing here touches the DOM or Tauri, so it runs under Node's test runner.
  */
 
+import { describeError, errorCode } from './errors.js';
+
 /** @typedef {import('../bindings/SessionSummary').SessionSummary} SessionSummary */
 /** @typedef {import('../bindings/SessionStatus').SessionStatus} SessionStatus */
 /** @typedef {import('../bindings/SessionChange').SessionChange} SessionChange */
 /** @typedef {import('../bindings/SignOutReason').SignOutReason} SignOutReason */
-/** @typedef {import('../bindings/WireError').WireError} WireError */
 
 /**
  * What the status bar says for a session.
@@ -99,8 +100,8 @@ function isUnremembered(session) {
  * @returns {string}
  */
 export function signInFailureText(error) {
-  const { code, message } = wireError(error);
-  switch (code) {
+  const message = error === undefined ? '' : describeError(error);
+  switch (errorCode(error)) {
     case 'invalid_credentials':
       return 'Wrong email or password.';
     case 'network': {
@@ -110,22 +111,6 @@ export function signInFailureText(error) {
     default:
       return message || 'Signing in failed.';
   }
-}
-
-/**
- * The code and message of a rejection, whatever shape it came in.
- * @param {unknown} error
- * @returns {{ code: string | undefined, message: string }}
- */
-function wireError(error) {
-  if (error && typeof error === 'object') {
-    const wire = /** @type {Partial<WireError>} */ (error);
-    return {
-      code: typeof wire.code === 'string' ? wire.code : undefined,
-      message: typeof wire.message === 'string' ? wire.message : String(error),
-    };
-  }
-  return { code: undefined, message: error === undefined ? '' : String(error) };
 }
 
 /**
