@@ -7,20 +7,23 @@ import { test } from 'node:test';
 
 /** @type {{ command: string, args: Record<string, unknown> | undefined }[]} */
 const invoked = [];
-/** @type {any} */ (globalThis).window = {
-  __TAURI__: {
-    core: {
-      /**
-       * @param {string} command
-       * @param {Record<string, unknown>} [args]
-       */
-      invoke: async (command, args) => {
-        invoked.push({ command, args });
-        return null;
+// Only `core.invoke` is stood in: the commands tested use nothing else.
+Object.assign(globalThis, {
+  window: {
+    __TAURI__: {
+      core: {
+        /**
+         * @param {string} command
+         * @param {Record<string, unknown>} [args]
+         */
+        invoke: async (command, args) => {
+          invoked.push({ command, args });
+          return null;
+        },
       },
     },
   },
-};
+});
 const { commands } = await import('../js/ipc.js');
 
 /** Runs `call` and answers what it sent. */

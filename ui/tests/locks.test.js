@@ -105,11 +105,6 @@ function fakeCommands(behaviour = {}) {
     },
     /**
      * @param {string} token
-     * @param {number} ttlMs
-     * @returns {Promise<LeaseInfo>}
-     */
-    /**
-     * @param {string} token
      * @returns {Promise<import('../bindings/LockCheck').LockCheck>}
      */
     async lockCheck(token) {
@@ -118,6 +113,11 @@ function fakeCommands(behaviour = {}) {
       const held = lease !== undefined && !behaviour.lost?.(token);
       return { held, lease: held ? { ...lease } : null };
     },
+    /**
+     * @param {string} token
+     * @param {number} ttlMs
+     * @returns {Promise<LeaseInfo>}
+     */
     async lockExtend(token, ttlMs) {
       calls.push({ command: 'extend', args: [token, ttlMs] });
       const answer = behaviour.extend?.(token, ttlMs);
