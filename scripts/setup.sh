@@ -54,3 +54,8 @@ if [ ! -x node_modules/.bin/tauri ] || [ ! -x node_modules/.bin/tsc ] || [ packa
   echo "setup: installing npm packages"
   npm ci --no-audit --no-fund
 fi
+# The page imports lit-html from ui/vendor (there is no bundler). npm ci
+# copies it there (package.json's postinstall); this also catches a
+# node_modules changed some other way. It writes only files that differ,
+# so Cargo does not rebuild the app for an unchanged copy.
+node scripts/vendor-ui.mjs
