@@ -237,8 +237,10 @@ fn app(dir: &DataDir) -> App<MockRuntime> {
         crm::open(app, &data)?;
         agencies::restore_local(app)?;
         let patient = HeartbeatTimeout::from_millis(MAX_TIMEOUT.as_millis() as u64).unwrap();
-        app.state::<Hub>()
-            .adjust(|coordinator| coordinator.set_heartbeat_timeout(patient));
+        app.state::<Hub>().transact(|coordinator, _| {
+            coordinator.set_heartbeat_timeout(patient);
+            Ok(())
+        })?;
         Ok(())
     })
     .build(mock_context(noop_assets()))

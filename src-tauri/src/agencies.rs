@@ -57,7 +57,7 @@ pub async fn select<R: Runtime>(
         };
     let selected = record(app, &window, owner, agency_id, expected_version).await;
     if let Err(error) =
-        hub.apply(|coordinator, now| coordinator.lock_release(&window, lease.token, now))
+        hub.transact(|coordinator, now| coordinator.lock_release(&window, lease.token, now))
     {
         tracing::warn!(%error, "the agency lock could not be released; it lapses with its lease");
     }
@@ -84,8 +84,8 @@ async fn record<R: Runtime>(
     };
     crm::with_store(app, move |store| store.save_selection(&owner, &stored)).await?;
     hub.transact(|coordinator, _| {
-        let events = coordinator.agency_select(window, agency.into(), Some(current))?;
-        Ok((coordinator.agency().summary().clone(), events))
+        coordinator.agency_select(window, agency.into(), Some(current))?;
+        Ok(coordinator.agency().summary().clone())
     })
 }
 
@@ -135,6 +135,8 @@ pub async fn selection_of<R: Runtime>(app: &AppHandle<R>, owner: String) -> Agen
 /// window opens, so no window asks for an agency that is already chosen.
 pub fn restore_local<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
     let selection = crm::now(app, |store| Ok(stored_selection(store, LOCAL_OWNER)?))?;
-    app.state::<Hub>()
-        .apply(|coordinator, _| Ok(coordinator.agency_restore(selection)))
+    app.state::<Hub>().transact(|coordinator, _| {
+        coordinator.agency_restore(selection);
+        Ok(())
+    })
 }

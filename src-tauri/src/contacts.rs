@@ -133,10 +133,10 @@ fn announce<R: Runtime>(
         by,
         change,
     };
-    if let Err(error) = app
-        .state::<Hub>()
-        .apply(|coordinator, _| Ok(coordinator.contacts_changed(change)))
-    {
+    if let Err(error) = app.state::<Hub>().transact(|coordinator, _| {
+        coordinator.contacts_changed(change);
+        Ok(())
+    }) {
         tracing::warn!(%error, "a contact change could not be announced");
     }
 }

@@ -15,20 +15,32 @@ use crate::timing;
 pub type Outbox = mpsc::Receiver<Envelope>;
 
 /// The coordinator every window talks to, managed as Tauri state.
+///
+/// There is one way to change it, [`Hub::transact`], and one way to look
+/// at it, [`Hub::read`]. A change is a closure that returns a plain result:
+/// the events it caused are stamped into the coordinator's log and the hub
+/// drains and queues them before the lock is released, whether the change
+/// succeeded or not, so no caller can forget to hand them on and the outbox
+/// order is the sequence order.
 pub struct Hub {
     /// A `parking_lot::Mutex` rather than an async one: no `.await` ever
     /// happens while it is held (a queued lock request awaits its answer
     /// after the guard is gone), and each critical section is one state
-    /// transition of a few microseconds. Events are queued while it is held,
-    /// so the outbox order is the sequence order.
-    coordinator: Mutex<Coordinator>,
+    /// transition of a few microseconds.
+    guarded: Mutex<Guarded>,
     outbox: mpsc::Sender<Envelope>,
     /// Woken when a transition brings the next lease expiry or wait deadline
     /// forward, so the deadline task (`deadlines`) sleeps until the new one.
+    /// Notified after the lock is released, so the woken task never blocks
+    /// on it.
     deadline_moved: Notify,
-    /// The clocks at the last tick, to notice jumps. Locked only while the
-    /// coordinator is.
-    clocks: Mutex<Clocks>,
+}
+
+/// What the hub's mutex guards: the coordinator, and the clocks at the last
+/// transition (read together, to notice jumps before each transition).
+struct Guarded {
+    coordinator: Coordinator,
+    clocks: Clocks,
 }
 
 impl Hub {
@@ -36,16 +48,18 @@ impl Hub {
     pub fn new() -> (Self, Outbox) {
         let (outbox, events) = mpsc::channel();
         let hub = Self {
-            coordinator: Mutex::new(Coordinator::new()),
+            guarded: Mutex::new(Guarded {
+                coordinator: Coordinator::new(),
+                clocks: Clocks::new(Instant::now()),
+            }),
             outbox,
             deadline_moved: Notify::new(),
-            clocks: Mutex::new(Clocks::new(Instant::now())),
         };
         (hub, events)
     }
 
     /// Runs one transition at the current time, queues the events it
-    /// produced, and returns its result.
+    /// stamped, and returns its result.
     ///
     /// Leases and waits that are due are ended first, so every transition
     /// sees the table as of now, whether or not the deadline task has woken
@@ -55,53 +69,49 @@ impl Hub {
     /// does not make every window unresponsive at once.
     pub fn transact<T>(
         &self,
-        change: impl FnOnce(&mut Coordinator, Instant) -> axolop_coordinator::Result<(T, Vec<Envelope>)>,
+        change: impl FnOnce(&mut Coordinator, Instant) -> axolop_coordinator::Result<T>,
     ) -> Result<T> {
-        let mut coordinator = self.coordinator.lock();
-        let now = Instant::now();
-        let deadline_before = coordinator.next_deadline();
-        if self.clocks.lock().jumped(now) {
-            tracing::info!(
-                "time jumped (sleep and resume, or the app was stopped): windows get a \
-                 heartbeat timeout to report in, and the session is checked now"
-            );
-            coordinator.clock_jumped(now);
-        }
-        let ticked = coordinator.tick(now);
-        log_silenced(&ticked);
-        self.queue(ticked, now);
-        let outcome = change(&mut coordinator, now);
-        let deadline_after = coordinator.next_deadline();
-        if deadline_after.is_some_and(|after| deadline_before.is_none_or(|before| after < before)) {
+        let (outcome, deadline_moved) = {
+            let mut guarded = self.guarded.lock();
+            let Guarded {
+                coordinator,
+                clocks,
+            } = &mut *guarded;
+            let now = Instant::now();
+            let deadline_before = coordinator.next_deadline();
+            if clocks.jumped(now) {
+                tracing::info!(
+                    "time jumped (sleep and resume, or the app was stopped): windows get a \
+                     heartbeat timeout to report in, and the session is checked now"
+                );
+                coordinator.clock_jumped(now);
+            }
+            coordinator.tick(now);
+            let ticked = coordinator.take_events();
+            log_silenced(&ticked);
+            self.queue(ticked, now);
+            let outcome = change(coordinator, now);
+            let deadline_after = coordinator.next_deadline();
+            self.queue(coordinator.take_events(), now);
+            let moved = deadline_after
+                .is_some_and(|after| deadline_before.is_none_or(|before| after < before));
+            (outcome, moved)
+        };
+        if deadline_moved {
             self.deadline_moved.notify_one();
         }
-        let (result, events) = outcome?;
-        self.queue(events, now);
-        Ok(result)
-    }
-
-    /// Like [`Hub::transact`] for transitions that return only events.
-    pub fn apply(
-        &self,
-        change: impl FnOnce(&mut Coordinator, Instant) -> axolop_coordinator::Result<Vec<Envelope>>,
-    ) -> Result<()> {
-        self.transact(|coordinator, now| Ok(((), change(coordinator, now)?)))
+        Ok(outcome?)
     }
 
     /// Ends the leases and waits that are due now.
     pub fn tick(&self) {
-        // A transition that changes nothing else.
-        let _ = self.apply(|_, _| Ok(Vec::new()));
-    }
-
-    /// Adjusts a coordinator setting (no transition, no events).
-    pub fn adjust<T>(&self, change: impl FnOnce(&mut Coordinator) -> T) -> T {
-        change(&mut self.coordinator.lock())
+        // A transition that changes nothing else, and cannot be refused.
+        let _ = self.transact(|_, _| Ok(()));
     }
 
     /// Reads the coordinator state without changing it.
     pub fn read<T>(&self, query: impl FnOnce(&Coordinator) -> T) -> T {
-        query(&self.coordinator.lock())
+        query(&self.guarded.lock().coordinator)
     }
 
     /// When the next lease expires or wait runs out.

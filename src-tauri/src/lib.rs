@@ -109,8 +109,11 @@ fn configure_health<R: Runtime>(app: &AppHandle<R>) {
                 timeout_ms = timeout.get().as_millis() as u64,
                 "heartbeat timeout"
             );
-            app.state::<Hub>()
-                .adjust(|coordinator| coordinator.set_heartbeat_timeout(timeout));
+            // Before any window opens: nothing to refuse, nothing to tell.
+            let _ = app.state::<Hub>().transact(|coordinator, _| {
+                coordinator.set_heartbeat_timeout(timeout);
+                Ok(())
+            });
         }
         Ok(None) => {}
         Err(error) => {

@@ -60,8 +60,10 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, config: AuthConfig, store: SecretSt
         store,
         storing: tokio::sync::Mutex::new(()),
     });
-    app.state::<Hub>()
-        .apply(|coordinator, _| Ok(coordinator.use_supabase()))?;
+    app.state::<Hub>().transact(|coordinator, _| {
+        coordinator.use_supabase();
+        Ok(())
+    })?;
     let app = app.clone();
     tauri::async_runtime::spawn(async move { restore(&app).await });
     Ok(())
@@ -85,10 +87,10 @@ pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result
             // Refused before anything changes (the only refusal below).
             return Err(axolop_coordinator::Error::NotConfigured);
         }
-        let mut events = coordinator.agency_restore(selection);
-        events.extend(coordinator.session_signed_in(grant, sent)?);
+        coordinator.agency_restore(selection);
+        coordinator.session_signed_in(grant, sent)?;
         let session = coordinator.session();
-        Ok(((session.summary(), session.generation()), events))
+        Ok((session.summary(), session.generation()))
     })?;
     tracing::info!(user = %stored.user.id, "signed in");
     let app = app.clone();
@@ -101,8 +103,8 @@ pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result
 pub async fn sign_out<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
     let supabase = supabase(app)?;
     let (access, generation) = app.state::<Hub>().transact(|coordinator, _| {
-        let (access, events) = coordinator.session_sign_out();
-        Ok(((access, coordinator.session().generation()), events))
+        let access = coordinator.session_sign_out();
+        Ok((access, coordinator.session().generation()))
     })?;
     forget(app, generation).await;
     if let Some(access) = access {
@@ -120,7 +122,7 @@ pub async fn sign_out<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
 pub async fn access_token<R: Runtime>(app: &AppHandle<R>) -> Result<SecretString> {
     let (answer, job) = app
         .state::<Hub>()
-        .transact(|coordinator, now| Ok((coordinator.session_token(now)?, Vec::new())))?;
+        .transact(|coordinator, now| coordinator.session_token(now))?;
     if let Some(job) = job {
         spawn_refresh(app, job);
     }
@@ -138,7 +140,7 @@ pub fn refresh_if_due<R: Runtime>(app: &AppHandle<R>) {
     }
     let job = app
         .state::<Hub>()
-        .transact(|coordinator, now| Ok((coordinator.session_refresh_due(now), Vec::new())));
+        .transact(|coordinator, now| Ok(coordinator.session_refresh_due(now)));
     if let Ok(Some(job)) = job {
         spawn_refresh(app, job);
     }
@@ -161,8 +163,8 @@ async fn refresh<R: Runtime>(app: &AppHandle<R>, job: RefreshJob) {
             let stored = StoredSession::of(&grant);
             let access = grant.access_token.clone();
             let recorded = hub.transact(|coordinator, _| {
-                let (applied, events) = coordinator.session_refreshed(job.id, grant, sent);
-                Ok(((applied, coordinator.session().generation()), events))
+                let applied = coordinator.session_refreshed(job.id, grant, sent);
+                Ok((applied, coordinator.session().generation()))
             });
             match recorded {
                 Ok((true, generation)) => {
@@ -185,9 +187,9 @@ async fn refresh<R: Runtime>(app: &AppHandle<R>, job: RefreshJob) {
             let failure = error.refresh_failure();
             tracing::warn!(%error, "token refresh failed");
             let ended = hub.transact(|coordinator, now| {
-                let (ended, events) =
+                let ended =
                     coordinator.session_refresh_failed(job.id, failure, fastrand::f64(), now);
-                Ok(((ended, coordinator.session().generation()), events))
+                Ok((ended, coordinator.session().generation()))
             });
             if let Ok((true, generation)) = ended {
                 forget(app, generation).await;
@@ -212,23 +214,23 @@ async fn restore<R: Runtime>(app: &AppHandle<R>) {
         Ok(Some(stored)) => {
             tracing::info!("restoring the stored session");
             let selection = agencies::selection_of(app, stored.user.id.clone()).await;
-            hub.apply(|coordinator, now| {
+            hub.transact(|coordinator, now| {
                 if coordinator.session().is_signed_in() {
                     // Someone signed in while the keyring was read: theirs wins.
-                    return Ok(Vec::new());
+                    return Ok(());
                 }
-                let mut events = coordinator.agency_restore(selection);
-                events.extend(coordinator.session_restore(stored.user, stored.refresh_token, now));
-                Ok(events)
+                coordinator.agency_restore(selection);
+                coordinator.session_restore(stored.user, stored.refresh_token, now);
+                Ok(())
             })
         }
         Ok(None) => {
             tracing::info!("no stored session; waiting for a sign-in");
-            hub.apply(|coordinator, _| Ok(coordinator.session_nothing_stored()))
+            hub.transact(|coordinator, _| Ok(coordinator.session_nothing_stored()))
         }
         Err(error) => {
             tracing::warn!(%error, "the keyring could not be read; waiting for a sign-in");
-            hub.apply(|coordinator, _| Ok(coordinator.session_nothing_stored()))
+            hub.transact(|coordinator, _| Ok(coordinator.session_nothing_stored()))
         }
     };
     if let Err(error) = outcome {
@@ -258,7 +260,7 @@ async fn save<R: Runtime>(app: &AppHandle<R>, stored: StoredSession, generation:
         Err(error) => tracing::warn!(%error, "the session is kept for this run only"),
     }
     let remembered = saved.is_ok();
-    let _ = hub.apply(|coordinator, _| Ok(coordinator.session_remembered(remembered)));
+    let _ = hub.transact(|coordinator, _| Ok(coordinator.session_remembered(remembered)));
 }
 
 /// Forgets the stored session after the session ended in `generation`,

@@ -25,13 +25,13 @@ pub fn watch<R: Runtime>(window: &WebviewWindow<R>) {
 /// unresponsive now and leave the user a notice for the reloaded page.
 pub fn died<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel, why: &str) {
     tracing::warn!(window = %label, reason = why, "the window's page died; reloading it");
-    let marked = app.state::<Hub>().apply(|coordinator, now| {
+    let marked = app.state::<Hub>().transact(|coordinator, now| {
         match coordinator.windows().state(label) {
             Ok(WindowState::Ready | WindowState::Loading) => {
                 coordinator.window_unresponsive(label, now)
             }
             // Already unresponsive, or closed meanwhile.
-            _ => Ok(Vec::new()),
+            _ => Ok(()),
         }
     });
     if let Err(error) = marked {

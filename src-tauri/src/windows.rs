@@ -41,8 +41,8 @@ pub fn open<R: Runtime, M: Manager<R>>(manager: &M) -> Result<WindowRef> {
     let hub = manager.state::<Hub>();
     let label = hub.transact(|coordinator, now| {
         let label = coordinator.next_label();
-        let events = coordinator.window_opened(label.clone(), now)?;
-        Ok((label, events))
+        coordinator.window_opened(label.clone(), now)?;
+        Ok(label)
     })?;
     match build(manager, &label) {
         Ok(_) => {
@@ -52,7 +52,7 @@ pub fn open<R: Runtime, M: Manager<R>>(manager: &M) -> Result<WindowRef> {
         Err(error) => {
             tracing::error!(window = %label, %error, "window could not be created");
             // Undo the registration; the label stays unused.
-            hub.apply(|coordinator, now| coordinator.window_closed(&label, now))?;
+            hub.transact(|coordinator, now| coordinator.window_closed(&label, now))?;
             Err(error)
         }
     }
@@ -147,9 +147,9 @@ fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<
 /// with it every lock it held or awaited. The first load finds nothing to
 /// release.
 fn page_started<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) {
-    let released = app.state::<Hub>().apply(|coordinator, now| {
+    let released = app.state::<Hub>().transact(|coordinator, now| {
         if !coordinator.windows().contains(label) {
-            return Ok(Vec::new());
+            return Ok(());
         }
         coordinator.window_reloaded(label, now)
     });
@@ -163,9 +163,10 @@ fn page_started<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) {
 fn forget<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) {
     let forgotten = app.state::<Hub>().transact(|coordinator, now| {
         if !coordinator.windows().contains(label) {
-            return Ok((false, Vec::new()));
+            return Ok(false);
         }
-        Ok((true, coordinator.window_closed(label, now)?))
+        coordinator.window_closed(label, now)?;
+        Ok(true)
     });
     match forgotten {
         Ok(true) => tracing::info!(window = %label, "window closed"),

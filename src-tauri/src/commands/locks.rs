@@ -69,7 +69,7 @@ pub fn lock_release<R: Runtime>(
     args: Args<LockTokenArgs>,
 ) -> Result<()> {
     let token = args.0.lease_token()?;
-    hub.apply(|coordinator, now| coordinator.lock_release(&caller(&webview), token, now))
+    hub.transact(|coordinator, now| coordinator.lock_release(&caller(&webview), token, now))
 }
 
 /// Extends the calling window's lease to end `ttlMs` from now.
@@ -81,8 +81,7 @@ pub fn lock_extend<R: Runtime>(
 ) -> Result<LeaseInfo> {
     let token = args.0.lease_token()?;
     let lease = hub.transact(|coordinator, now| {
-        let lease = coordinator.lock_extend(&caller(&webview), token, args.0.ttl_ms, now)?;
-        Ok((lease, Vec::new()))
+        coordinator.lock_extend(&caller(&webview), token, args.0.ttl_ms, now)
     })?;
     Ok(hub.lease_info(&lease))
 }
@@ -97,8 +96,7 @@ pub fn lock_check<R: Runtime>(
 ) -> Result<LockCheck> {
     let token = args.0.token()?;
     let lease = hub.transact(|coordinator, now| {
-        let lease = token.and_then(|token| coordinator.lock_check(&caller(&webview), token, now));
-        Ok((lease, Vec::new()))
+        Ok(token.and_then(|token| coordinator.lock_check(&caller(&webview), token, now)))
     })?;
     Ok(LockCheck {
         held: lease.is_some(),

@@ -19,10 +19,10 @@ pub fn modal_draft_report<R: Runtime>(
 ) -> Result<()> {
     let window = caller(&webview);
     let ModalDraftArgs { kind, text } = args.0;
-    webview.app_handle().state::<Hub>().apply(|coordinator, _| {
-        coordinator.modal_draft_report(&window, kind, text)?;
-        Ok(Vec::new())
-    })
+    webview
+        .app_handle()
+        .state::<Hub>()
+        .transact(|coordinator, _| coordinator.modal_draft_report(&window, kind, text))
 }
 
 /// What was typed into the required modal so far, if its window lives.

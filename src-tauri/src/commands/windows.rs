@@ -83,7 +83,7 @@ pub async fn heartbeat<R: Runtime>(
         );
     }
     let label = caller(&webview);
-    hub.apply(|coordinator, now| {
+    hub.transact(|coordinator, now| {
         if coordinator.windows().state(&label)? == WindowState::Unresponsive {
             tracing::info!(window = %label, "window responding again");
         }
@@ -95,5 +95,8 @@ pub async fn heartbeat<R: Runtime>(
 #[cfg(feature = "bench")]
 #[tauri::command]
 pub async fn bench_republish(hub: State<'_, Hub>, _args: Args<NoArgs>) -> Result<()> {
-    hub.apply(|coordinator, _| Ok(coordinator.republish_windows()))
+    hub.transact(|coordinator, _| {
+        coordinator.republish_windows();
+        Ok(())
+    })
 }
