@@ -44,12 +44,16 @@ fn transitions_per_second(resident: usize) -> f64 {
         coordinator.window_attached(&label, now).unwrap();
         open.push_back(label);
     }
+    coordinator.take_events();
     let mut events = 0usize;
     let started = Instant::now();
     for cycle in 0..CYCLES_PER_ROUND {
         let label = coordinator.next_label();
-        events += coordinator.window_opened(label.clone(), now).unwrap().len();
-        events += coordinator.window_attached(&label, now).unwrap().1.len();
+        // As the shell does: each transition, then its events taken.
+        coordinator.window_opened(label.clone(), now).unwrap();
+        events += coordinator.take_events().len();
+        coordinator.window_attached(&label, now).unwrap();
+        events += coordinator.take_events().len();
         open.push_back(label);
         // Close the oldest (the primary) on even cycles, the newest otherwise.
         let closing = if cycle % 2 == 0 {
@@ -57,10 +61,8 @@ fn transitions_per_second(resident: usize) -> f64 {
         } else {
             open.pop_back()
         };
-        events += coordinator
-            .window_closed(&closing.unwrap(), now)
-            .unwrap()
-            .len();
+        coordinator.window_closed(&closing.unwrap(), now).unwrap();
+        events += coordinator.take_events().len();
     }
     let elapsed = started.elapsed().max(Duration::from_nanos(1));
     black_box(events);

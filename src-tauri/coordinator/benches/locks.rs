@@ -17,8 +17,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axolop_coordinator::{Acquisition, Coordinator, LockMode, LockRequest, WindowLabel};
+use axolop_coordinator::health::HeartbeatTimeout;
+use axolop_coordinator::session::Session;
+use axolop_coordinator::{Acquisition, LockMode, LockRequest};
 use parking_lot::Mutex;
+
+// The desk the integration tests share: windows opened and attached, their
+// events drained.
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 const ROUNDS: usize = 15;
 const PAIRS_PER_ROUND: usize = 200_000;
@@ -52,48 +59,37 @@ fn micros(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e6
 }
 
-fn desk(windows: u64) -> (Coordinator, Vec<WindowLabel>, Instant) {
-    let now = Instant::now();
-    let mut coordinator = Coordinator::new();
-    let labels = (0..windows)
-        .map(|_| {
-            let label = coordinator.next_label();
-            coordinator.window_opened(label.clone(), now).unwrap();
-            coordinator.window_attached(&label, now).unwrap();
-            label
-        })
-        .collect();
-    (coordinator, labels, now)
-}
-
 fn request(name: &str, wait_ms: u64) -> LockRequest {
     LockRequest::new(name, Some(LockMode::Exclusive), None, Some(wait_ms)).unwrap()
 }
 
 fn uncontended_pairs_per_second() -> f64 {
-    let (mut coordinator, windows, now) = desk(4);
+    let (mut coordinator, now) = common::desk(4, Session::local(), HeartbeatTimeout::default());
+    let windows = coordinator.windows().labels();
     for (i, window) in windows.iter().enumerate().skip(1) {
         coordinator
             .lock_acquire(window, request(&format!("held-{i}"), 0), now)
             .unwrap();
     }
+    coordinator.take_events();
     let started = Instant::now();
     let mut events = 0;
     for _ in 0..PAIRS_PER_ROUND {
-        // As the shell does: end what is due, then the transition.
-        events += coordinator.tick(now).len();
-        let (acquisition, acquired) = coordinator
+        // As the shell does: end what is due, then the transition, then
+        // take the events both stamped.
+        coordinator.tick(now);
+        let acquisition = coordinator
             .lock_acquire(&windows[0], request("contacts", 0), now)
             .unwrap();
+        events += coordinator.take_events().len();
         let Acquisition::Granted(lease) = acquisition else {
             panic!("an uncontended lock is granted at once");
         };
-        events += acquired.len();
-        events += coordinator.tick(now).len();
-        events += coordinator
+        coordinator.tick(now);
+        coordinator
             .lock_release(&windows[0], lease.token, now)
-            .unwrap()
-            .len();
+            .unwrap();
+        events += coordinator.take_events().len();
     }
     let elapsed = started.elapsed();
     assert_eq!(black_box(events), 2 * PAIRS_PER_ROUND);
@@ -103,7 +99,8 @@ fn uncontended_pairs_per_second() -> f64 {
 /// Two holders alternate on one lock. Returns each hand-off's latency and
 /// the hand-off rate.
 fn contended_handoffs() -> (Vec<Duration>, f64) {
-    let (coordinator, windows, _) = desk(2);
+    let (coordinator, _) = common::desk(2, Session::local(), HeartbeatTimeout::default());
+    let windows = coordinator.windows().labels();
     let shared = Arc::new(Mutex::new(coordinator));
     let released_at = Arc::new(Mutex::new(Instant::now()));
     let finished = Arc::new(AtomicUsize::new(0));
@@ -125,10 +122,11 @@ fn contended_handoffs() -> (Vec<Duration>, f64) {
                         let mut coordinator = shared.lock();
                         let now = Instant::now();
                         coordinator.tick(now);
-                        coordinator
+                        let acquisition = coordinator
                             .lock_acquire(&window, request("report", 10_000), now)
-                            .unwrap()
-                            .0
+                            .unwrap();
+                        coordinator.take_events();
+                        acquisition
                     };
                     let lease = match acquisition {
                         Acquisition::Granted(lease) => lease,
@@ -155,6 +153,7 @@ fn contended_handoffs() -> (Vec<Duration>, f64) {
                     coordinator
                         .lock_release(&window, lease.token, Instant::now())
                         .unwrap();
+                    coordinator.take_events();
                 }
                 finished.fetch_add(1, Ordering::Release);
                 latencies

@@ -6,16 +6,16 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axolop_coordinator::agency::{AgencyRef, AgencySelection};
 use axolop_coordinator::contacts::{ContactChange, ContactsChange};
 use axolop_coordinator::modal::ModalKind;
 use axolop_coordinator::session::{Grant, Session, SessionUser};
-use axolop_coordinator::{Coordinator, Envelope, ErrorCode, Event};
+use axolop_coordinator::{Envelope, ErrorCode, Event};
 use secrecy::SecretString;
 
-use common::w;
+use common::{patient, w};
 
 fn acme() -> AgencyRef {
     AgencyRef {
@@ -29,10 +29,6 @@ fn globex() -> AgencyRef {
         id: "a2".into(),
         name: "Globex".into(),
     }
-}
-
-fn desk(n: u64, session: Session) -> (Coordinator, Instant) {
-    common::ready_windows(n, session)
 }
 
 fn kinds(events: &[Envelope]) -> Vec<&'static str> {
@@ -54,7 +50,7 @@ fn grant(user: &str) -> Grant {
 
 #[test]
 fn with_no_agency_only_the_primary_presents_the_agency_modal() {
-    let (coordinator, _) = desk(3, Session::local());
+    let (coordinator, _) = common::desk(3, Session::local(), patient());
     for n in 1..=3 {
         let plan = coordinator.snapshot(&w(n)).unwrap().modal;
         assert_eq!(plan.required, Some(ModalKind::AgencySelection));
@@ -64,8 +60,9 @@ fn with_no_agency_only_the_primary_presents_the_agency_modal() {
 
 #[test]
 fn selecting_an_agency_tells_every_window_and_closes_the_modal() {
-    let (mut coordinator, _) = desk(2, Session::local());
-    let events = coordinator.agency_select(&w(2), acme(), Some(0)).unwrap();
+    let (mut coordinator, _) = common::desk(2, Session::local(), patient());
+    coordinator.agency_select(&w(2), acme(), Some(0)).unwrap();
+    let events = coordinator.take_events();
     assert_eq!(kinds(&events), ["agency-changed", "modal-changed"]);
     let snapshot = coordinator.snapshot(&w(1)).unwrap();
     assert_eq!(snapshot.agency.selected, Some(acme()));
@@ -77,7 +74,7 @@ fn selecting_an_agency_tells_every_window_and_closes_the_modal() {
 
 #[test]
 fn a_stale_selection_is_a_conflict_and_announces_nothing() {
-    let (mut coordinator, _) = desk(2, Session::local());
+    let (mut coordinator, _) = common::desk(2, Session::local(), patient());
     coordinator.agency_select(&w(1), acme(), Some(0)).unwrap();
     let seq = coordinator.last_seq();
     let error = coordinator
@@ -90,11 +87,13 @@ fn a_stale_selection_is_a_conflict_and_announces_nothing() {
 
 #[test]
 fn closing_the_primary_moves_the_modal_and_drops_the_text_typed_there() {
-    let (mut coordinator, now) = desk(3, Session::local());
+    let (mut coordinator, now) = common::desk(3, Session::local(), patient());
     coordinator
         .modal_draft_report(&w(1), ModalKind::AgencySelection, "Acme Ltd".into())
         .unwrap();
-    let events = coordinator.window_closed(&w(1), now).unwrap();
+    coordinator.take_events();
+    coordinator.window_closed(&w(1), now).unwrap();
+    let events = coordinator.take_events();
     assert_eq!(
         kinds(&events),
         ["windows-changed", "primary-changed", "modal-changed"]
@@ -105,7 +104,7 @@ fn closing_the_primary_moves_the_modal_and_drops_the_text_typed_there() {
 
 #[test]
 fn a_hung_primary_hands_the_modal_over_with_what_was_typed() {
-    let (mut coordinator, now) = desk(2, Session::local());
+    let (mut coordinator, now) = common::desk(2, Session::local(), patient());
     coordinator
         .modal_draft_report(&w(1), ModalKind::AgencySelection, "Acme Ltd".into())
         .unwrap();
@@ -122,7 +121,7 @@ fn a_hung_primary_hands_the_modal_over_with_what_was_typed() {
 
 #[test]
 fn only_the_presenter_reports_a_draft() {
-    let (mut coordinator, _) = desk(2, Session::local());
+    let (mut coordinator, _) = common::desk(2, Session::local(), patient());
     let error = coordinator
         .modal_draft_report(&w(2), ModalKind::AgencySelection, "x".into())
         .unwrap_err();
@@ -136,7 +135,7 @@ fn only_the_presenter_reports_a_draft() {
 
 #[test]
 fn the_draft_ends_with_its_modal() {
-    let (mut coordinator, _) = desk(1, Session::local());
+    let (mut coordinator, _) = common::desk(1, Session::local(), patient());
     coordinator
         .modal_draft_report(&w(1), ModalKind::AgencySelection, "Acme".into())
         .unwrap();
@@ -146,9 +145,10 @@ fn the_draft_ends_with_its_modal() {
 
 #[test]
 fn sign_in_comes_first_then_the_agency_modal() {
-    let (mut coordinator, now) = desk(2, Session::supabase());
+    let (mut coordinator, now) = common::desk(2, Session::supabase(), patient());
     assert_eq!(coordinator.modal().required, Some(ModalKind::SignIn));
-    let events = coordinator.session_signed_in(grant("u1"), now).unwrap();
+    coordinator.session_signed_in(grant("u1"), now).unwrap();
+    let events = coordinator.take_events();
     assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
     assert_eq!(
         coordinator.modal().required,
@@ -159,15 +159,16 @@ fn sign_in_comes_first_then_the_agency_modal() {
 
 #[test]
 fn no_agency_modal_while_the_stored_session_is_read() {
-    let (coordinator, _) = desk(1, Session::supabase_loading());
+    let (coordinator, _) = common::desk(1, Session::supabase_loading(), patient());
     assert_eq!(coordinator.modal().required, None);
 }
 
 #[test]
 fn restoring_the_users_selection_with_the_sign_in_asks_for_nothing() {
-    let (mut coordinator, now) = desk(1, Session::supabase());
-    let mut events = coordinator.agency_restore(AgencySelection::restored(Some(acme()), 4));
-    events.extend(coordinator.session_signed_in(grant("u1"), now).unwrap());
+    let (mut coordinator, now) = common::desk(1, Session::supabase(), patient());
+    coordinator.agency_restore(AgencySelection::restored(Some(acme()), 4));
+    coordinator.session_signed_in(grant("u1"), now).unwrap();
+    let events = coordinator.take_events();
     assert_eq!(coordinator.modal().required, None);
     assert_eq!(coordinator.agency().summary().version, 4);
     assert!(events.iter().all(|e| match &e.event {
@@ -178,10 +179,12 @@ fn restoring_the_users_selection_with_the_sign_in_asks_for_nothing() {
 
 #[test]
 fn signing_out_clears_the_selection_without_moving_its_version_back() {
-    let (mut coordinator, now) = desk(2, Session::supabase());
+    let (mut coordinator, now) = common::desk(2, Session::supabase(), patient());
     coordinator.session_signed_in(grant("u1"), now).unwrap();
     coordinator.agency_select(&w(1), acme(), None).unwrap();
-    let (_, events) = coordinator.session_sign_out();
+    coordinator.take_events();
+    coordinator.session_sign_out();
+    let events = coordinator.take_events();
     assert_eq!(
         kinds(&events),
         ["session-changed", "agency-changed", "modal-changed"]
@@ -196,7 +199,7 @@ fn signing_out_clears_the_selection_without_moving_its_version_back() {
 
 #[test]
 fn a_save_aimed_at_an_agency_no_longer_selected_is_refused() {
-    let (mut coordinator, _) = desk(2, Session::local());
+    let (mut coordinator, _) = common::desk(2, Session::local(), patient());
     assert_eq!(
         coordinator.agency_in_use(None).unwrap_err().code(),
         ErrorCode::Conflict
@@ -212,10 +215,11 @@ fn a_save_aimed_at_an_agency_no_longer_selected_is_refused() {
 
 #[test]
 fn contact_changes_are_numbered_even_after_their_window_closed() {
-    let (mut coordinator, now) = desk(2, Session::local());
+    let (mut coordinator, now) = common::desk(2, Session::local(), patient());
     coordinator.window_closed(&w(2), now).unwrap();
     let seq = coordinator.last_seq();
-    let events = coordinator.contacts_changed(ContactsChange {
+    coordinator.take_events();
+    coordinator.contacts_changed(ContactsChange {
         agency_id: "a1".into(),
         by: w(2),
         change: ContactChange::Deleted {
@@ -223,6 +227,7 @@ fn contact_changes_are_numbered_even_after_their_window_closed() {
             version: 3,
         },
     });
+    let events = coordinator.take_events();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].seq, seq + 1);
     let wire = serde_json::to_value(&events[0]).unwrap();

@@ -14,11 +14,6 @@ use common::w;
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 
-/// `n` ready windows under the default heartbeat timeout.
-fn desk(n: u64) -> (Coordinator, Instant) {
-    common::open_ready(Coordinator::with_session(Session::local()), n)
-}
-
 fn kinds(events: &[Envelope]) -> Vec<&'static str> {
     events.iter().map(|e| e.event.kind()).collect()
 }
@@ -36,7 +31,7 @@ fn primary(coordinator: &Coordinator) -> Option<String> {
 
 #[test]
 fn a_silent_primary_is_demoted_at_the_timeout_and_not_a_moment_before() {
-    let (mut coordinator, start) = desk(2);
+    let (mut coordinator, start) = common::desk(2, Session::local(), HeartbeatTimeout::default());
     // crm-2 keeps beating; crm-1 stops.
     for second in 1..=5 {
         coordinator
@@ -44,10 +39,11 @@ fn a_silent_primary_is_demoted_at_the_timeout_and_not_a_moment_before() {
             .unwrap();
     }
     assert_eq!(coordinator.next_deadline(), Some(start + TIMEOUT));
-    assert!(coordinator
-        .tick(start + TIMEOUT - Duration::from_millis(1))
-        .is_empty());
-    let events = coordinator.tick(start + TIMEOUT);
+    coordinator.take_events();
+    coordinator.tick(start + TIMEOUT - Duration::from_millis(1));
+    assert!(coordinator.take_events().is_empty());
+    coordinator.tick(start + TIMEOUT);
+    let events = coordinator.take_events();
     assert_eq!(
         kinds(&events),
         ["windows-changed", "primary-changed", "modal-changed"]
@@ -59,7 +55,7 @@ fn a_silent_primary_is_demoted_at_the_timeout_and_not_a_moment_before() {
 
 #[test]
 fn a_window_that_beats_every_second_stays_primary() {
-    let (mut coordinator, start) = desk(2);
+    let (mut coordinator, start) = common::desk(2, Session::local(), HeartbeatTimeout::default());
     for second in 1..=30 {
         let now = start + Duration::from_secs(second);
         coordinator.tick(now);
@@ -72,7 +68,7 @@ fn a_window_that_beats_every_second_stays_primary() {
 
 #[test]
 fn a_silent_window_loses_its_locks_and_the_next_waiter_gets_them() {
-    let (mut coordinator, start) = desk(2);
+    let (mut coordinator, start) = common::desk(2, Session::local(), HeartbeatTimeout::default());
     let request = |wait| {
         LockRequest::new(
             "agency",
@@ -82,10 +78,7 @@ fn a_silent_window_loses_its_locks_and_the_next_waiter_gets_them() {
         )
         .unwrap()
     };
-    let Acquisition::Granted(held) = coordinator
-        .lock_acquire(&w(1), request(0), start)
-        .unwrap()
-        .0
+    let Acquisition::Granted(held) = coordinator.lock_acquire(&w(1), request(0), start).unwrap()
     else {
         panic!("crm-1 should hold the lock");
     };
@@ -93,7 +86,6 @@ fn a_silent_window_loses_its_locks_and_the_next_waiter_gets_them() {
     let Acquisition::Queued(mut waiting) = coordinator
         .lock_acquire(&w(2), request(60_000), later)
         .unwrap()
-        .0
     else {
         panic!("crm-2 should wait");
     };
@@ -113,12 +105,14 @@ fn a_silent_window_loses_its_locks_and_the_next_waiter_gets_them() {
 
 #[test]
 fn the_next_beat_brings_a_silent_window_back_as_a_secondary() {
-    let (mut coordinator, start) = desk(2);
+    let (mut coordinator, start) = common::desk(2, Session::local(), HeartbeatTimeout::default());
     coordinator.heartbeat(&w(2), start + TIMEOUT).unwrap();
     coordinator.tick(start + TIMEOUT);
     assert_eq!(state(&coordinator, 1), WindowState::Unresponsive);
     let back = start + TIMEOUT + Duration::from_secs(7);
-    let events = coordinator.heartbeat(&w(1), back).unwrap();
+    coordinator.take_events();
+    coordinator.heartbeat(&w(1), back).unwrap();
+    let events = coordinator.take_events();
     assert_eq!(kinds(&events), ["windows-changed"]);
     assert_eq!(state(&coordinator, 1), WindowState::Ready);
     assert_eq!(primary(&coordinator).as_deref(), Some("crm-2"));
@@ -133,7 +127,9 @@ fn a_window_still_loading_its_page_is_not_judged() {
     let label = coordinator.next_label();
     coordinator.window_opened(label.clone(), now).unwrap();
     assert_eq!(coordinator.next_deadline(), None);
-    assert!(coordinator.tick(now + Duration::from_secs(60)).is_empty());
+    coordinator.take_events();
+    coordinator.tick(now + Duration::from_secs(60));
+    assert!(coordinator.take_events().is_empty());
     assert_eq!(
         coordinator.windows().state(&label).unwrap(),
         WindowState::Loading
@@ -142,12 +138,13 @@ fn a_window_still_loading_its_page_is_not_judged() {
 
 #[test]
 fn after_a_jump_of_the_clocks_every_window_gets_a_whole_timeout() {
-    let (mut coordinator, start) = desk(3);
+    let (mut coordinator, start) = common::desk(3, Session::local(), HeartbeatTimeout::default());
     // Nobody could beat for 40 s (the machine slept, or the app was stopped).
     let resumed = start + Duration::from_secs(40);
     coordinator.clock_jumped(resumed);
+    coordinator.tick(resumed);
     assert!(
-        coordinator.tick(resumed).is_empty(),
+        coordinator.take_events().is_empty(),
         "nobody is demoted at once"
     );
     for n in 1..=3 {
@@ -168,7 +165,7 @@ fn after_a_jump_of_the_clocks_every_window_gets_a_whole_timeout() {
 
 #[test]
 fn the_timeout_is_configurable() {
-    let (mut coordinator, start) = desk(2);
+    let (mut coordinator, start) = common::desk(2, Session::local(), HeartbeatTimeout::default());
     coordinator.set_heartbeat_timeout(HeartbeatTimeout::from_millis(2_000).unwrap());
     coordinator
         .heartbeat(&w(2), start + Duration::from_secs(2))

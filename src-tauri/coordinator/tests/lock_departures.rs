@@ -32,7 +32,8 @@ fn every_lock_of_a_closed_window_is_released_and_the_next_waiter_granted_at_once
     desk.grant(2, "b", Exclusive);
     let mut one_waits = desk.queue(1, "b", Exclusive);
     let mut three_waits = desk.queue(3, "a", Exclusive);
-    let events = desk.coordinator.window_closed(&w(1), desk.now).unwrap();
+    desk.coordinator.window_closed(&w(1), desk.now).unwrap();
+    let events = desk.coordinator.take_events();
     let changes = lock_changes(&events);
     assert_eq!(changes.len(), 2, "one event per lock touched");
     assert_eq!(
@@ -54,7 +55,8 @@ fn a_reloaded_page_is_a_new_holder_its_old_leases_are_released() {
     let mut desk = Desk::with_windows(2);
     let old = desk.grant(1, "a", Exclusive);
     let mut next = desk.queue(2, "a", Exclusive);
-    let events = desk.coordinator.window_reloaded(&w(1), desk.now).unwrap();
+    desk.coordinator.window_reloaded(&w(1), desk.now).unwrap();
+    let events = desk.coordinator.take_events();
     assert_eq!(
         lock_changes(&events)[0].ended[0].reason,
         EndReason::WindowReloaded
@@ -73,10 +75,10 @@ fn an_unresponsive_window_loses_its_locks_and_its_waits() {
     desk.grant(3, "b", Exclusive);
     let mut one_waits = desk.queue(1, "b", Exclusive);
     let mut two_waits = desk.queue(2, "a", Exclusive);
-    let events = desk
-        .coordinator
+    desk.coordinator
         .window_unresponsive(&w(1), desk.now)
         .unwrap();
+    let events = desk.coordinator.take_events();
     assert!(lock_changes(&events).iter().any(|c| c
         .ended
         .iter()

@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 use axolop_coordinator::health::{HeartbeatTimeout, MAX_TIMEOUT};
 use axolop_coordinator::lock::PendingLease;
 use axolop_coordinator::{
-    Acquisition, Coordinator, Envelope, Error, Event, Lease, LockMode, LockRequest, LockSummary,
-    WindowLabel, WindowState,
+    Acquisition, Coordinator, Error, Event, Lease, LockMode, LockRequest, LockSummary, WindowLabel,
+    WindowState,
 };
 use proptest::prelude::*;
 
@@ -147,8 +147,9 @@ impl Model {
             .collect()
     }
 
-    fn apply(&mut self, events: Vec<Envelope>) -> Result<(), TestCaseError> {
-        for envelope in events {
+    /// Takes the events of the last transition and applies them.
+    fn apply(&mut self) -> Result<(), TestCaseError> {
+        for envelope in self.coordinator.take_events() {
             prop_assert_eq!(envelope.seq, self.seq + 1, "gap in the event sequence");
             self.seq = envelope.seq;
             if let Event::LockChanged(change) = envelope.event {
@@ -175,16 +176,15 @@ impl Model {
 
     fn step(&mut self, step: &Step) -> Result<(), TestCaseError> {
         self.now += Duration::from_millis(10);
-        let ticked = self.coordinator.tick(self.now);
-        self.apply(ticked)?;
+        self.coordinator.tick(self.now);
+        self.apply()?;
         self.collect_answers()?;
         let now = self.now;
-        let events = match step {
+        match step {
             Step::Open => {
                 let label = self.coordinator.next_label();
-                let mut events = self.coordinator.window_opened(label.clone(), now).unwrap();
-                events.extend(self.coordinator.window_attached(&label, now).unwrap().1);
-                events
+                self.coordinator.window_opened(label.clone(), now).unwrap();
+                self.coordinator.window_attached(&label, now).unwrap();
             }
             Step::Close(i) | Step::Reload(i) | Step::Hang(i) => {
                 let Some(label) = self.pick(*i) else {
@@ -220,7 +220,7 @@ impl Model {
                 .unwrap();
                 let deadline = now + request.wait();
                 match self.coordinator.lock_acquire(&label, request, now) {
-                    Ok((acquisition, events)) => {
+                    Ok(acquisition) => {
                         let state = match acquisition {
                             Acquisition::Granted(lease) => {
                                 self.check_fence(LOCKS[*lock], &lease)?;
@@ -238,7 +238,6 @@ impl Model {
                             deadline,
                             state,
                         });
-                        events
                     }
                     Err(Error::LockUnavailable { .. }) => {
                         prop_assert_eq!(
@@ -246,7 +245,6 @@ impl Model {
                             0,
                             "only a try-lock is refused as unavailable"
                         );
-                        Vec::new()
                     }
                     Err(Error::WindowUnresponsive { .. }) => {
                         prop_assert_eq!(
@@ -254,14 +252,12 @@ impl Model {
                             WindowState::Unresponsive,
                             "a responsive window was refused as unresponsive"
                         );
-                        Vec::new()
                     }
                     Err(Error::Deadlock { .. }) => {
                         prop_assert!(
                             self.would_deadlock(&label, LOCKS[*lock], mode),
                             "refused as a deadlock without a cycle"
                         );
-                        Vec::new()
                     }
                     Err(Error::AlreadyRequested { .. }) => {
                         let asked = self.requests.iter().any(|r| {
@@ -270,7 +266,6 @@ impl Model {
                                 && !matches!(r.state, RequestState::Done)
                         });
                         prop_assert!(asked, "refused as asked twice, but it was not");
-                        Vec::new()
                     }
                     Err(other) => return Err(TestCaseError::fail(format!("unexpected {other}"))),
                 }
@@ -287,9 +282,8 @@ impl Model {
                 };
                 let (window, token) = (request.window.clone(), lease.token);
                 if let Step::Release(_) = step {
-                    let events = self.coordinator.lock_release(&window, token, now).unwrap();
+                    self.coordinator.lock_release(&window, token, now).unwrap();
                     self.requests[index].state = RequestState::Done;
-                    events
                 } else {
                     let extended = self
                         .coordinator
@@ -297,7 +291,6 @@ impl Model {
                         .unwrap();
                     prop_assert_eq!(extended.expires_at, now + Duration::from_millis(500));
                     self.requests[index].state = RequestState::Holding(extended);
-                    Vec::new()
                 }
             }
             Step::Advance(ms) => {
@@ -305,16 +298,16 @@ impl Model {
                 let until = self.now + Duration::from_millis(*ms);
                 while let Some(due) = self.coordinator.next_deadline().filter(|&due| due <= until) {
                     self.now = due;
-                    let events = self.coordinator.tick(due);
-                    self.apply(events)?;
+                    self.coordinator.tick(due);
+                    self.apply()?;
                     self.collect_answers()?;
                     self.check()?;
                 }
                 self.now = until;
-                self.coordinator.tick(until)
+                self.coordinator.tick(until);
             }
-        };
-        self.apply(events)?;
+        }
+        self.apply()?;
         self.collect_answers()?;
         self.check()?;
         // Finished requests matter no more; keeping the rest in order keeps
@@ -492,8 +485,8 @@ impl Model {
     /// Closes every window; afterwards nothing may be left.
     fn close_all(&mut self) -> Result<(), TestCaseError> {
         while let Some(label) = self.pick(0) {
-            let events = self.coordinator.window_closed(&label, self.now).unwrap();
-            self.apply(events)?;
+            self.coordinator.window_closed(&label, self.now).unwrap();
+            self.apply()?;
             self.collect_answers()?;
         }
         self.check()?;

@@ -86,13 +86,15 @@ fn run(schedule: &[Step]) -> Result<(), TestCaseError> {
     for (at, step) in schedule.iter().enumerate() {
         let now = start + Duration::from_millis(at as u64 * 100);
         let before = coordinator.election().primary();
-        let events = match step {
+        match step {
             Step::Open => {
                 let label = coordinator.next_label();
-                coordinator.window_opened(label, now).unwrap()
+                coordinator.window_opened(label, now).unwrap();
             }
             Step::Attach(i) => match pick(&coordinator, *i) {
-                Some(label) => coordinator.window_attached(&label, now).unwrap().1,
+                Some(label) => {
+                    coordinator.window_attached(&label, now).unwrap();
+                }
                 None => continue,
             },
             Step::Close(i) => match pick(&coordinator, *i) {
@@ -107,8 +109,8 @@ fn run(schedule: &[Step]) -> Result<(), TestCaseError> {
                 Some(label) => coordinator.heartbeat(&label, now).unwrap(),
                 None => continue,
             },
-        };
-        for envelope in &events {
+        }
+        for envelope in &coordinator.take_events() {
             replica.apply(envelope);
         }
 
@@ -162,10 +164,10 @@ fn epochs_strictly_increase(schedule: &[Step]) -> Result<(), TestCaseError> {
     let mut coordinator = Coordinator::new();
     let mut last = 0;
     for step in schedule {
-        let events = match step {
+        match step {
             Step::Open => {
                 let label = coordinator.next_label();
-                coordinator.window_opened(label, now).unwrap()
+                coordinator.window_opened(label, now).unwrap();
             }
             Step::Close(i) | Step::Attach(i) | Step::Hang(i) | Step::Beat(i) => {
                 let Some(label) = pick(&coordinator, *i) else {
@@ -173,13 +175,15 @@ fn epochs_strictly_increase(schedule: &[Step]) -> Result<(), TestCaseError> {
                 };
                 match step {
                     Step::Close(_) => coordinator.window_closed(&label, now).unwrap(),
-                    Step::Attach(_) => coordinator.window_attached(&label, now).unwrap().1,
+                    Step::Attach(_) => {
+                        coordinator.window_attached(&label, now).unwrap();
+                    }
                     Step::Hang(_) => coordinator.window_unresponsive(&label, now).unwrap(),
                     _ => coordinator.heartbeat(&label, now).unwrap(),
                 }
             }
-        };
-        for envelope in events {
+        }
+        for envelope in coordinator.take_events() {
             if let Event::PrimaryChanged(change) = envelope.event {
                 prop_assert!(change.epoch > last, "epoch {} after {}", change.epoch, last);
                 last = change.epoch;

@@ -17,7 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 const LIFETIME: Duration = Duration::from_secs(5);
 
-use common::w;
+use common::{patient, w};
 
 fn user() -> SessionUser {
     SessionUser {
@@ -36,23 +36,12 @@ fn grant(n: u32) -> Grant {
     }
 }
 
-/// A Supabase-mode coordinator with `n` ready windows.
-fn desk(n: u64) -> (Coordinator, Instant) {
-    desk_with(n, Session::supabase())
-}
-
-/// The same at start, while the keyring is being read.
-fn loading_desk(n: u64) -> (Coordinator, Instant) {
-    desk_with(n, Session::supabase_loading())
-}
-
-fn desk_with(n: u64, session: Session) -> (Coordinator, Instant) {
-    common::ready_windows(n, session)
-}
-
+/// A Supabase-mode coordinator with `n` ready windows and a user signed in,
+/// its events drained.
 fn signed_in(n: u64) -> (Coordinator, Instant) {
-    let (mut coordinator, now) = desk(n);
+    let (mut coordinator, now) = common::desk(n, Session::supabase(), patient());
     coordinator.session_signed_in(grant(1), now).unwrap();
+    coordinator.take_events();
     (coordinator, now)
 }
 
@@ -85,7 +74,7 @@ fn local_mode_has_no_tokens_and_no_sign_in_modal() {
     coordinator
         .window_opened(label.clone(), Instant::now())
         .unwrap();
-    let (snapshot, _) = coordinator.window_attached(&label, Instant::now()).unwrap();
+    let snapshot = coordinator.window_attached(&label, Instant::now()).unwrap();
     assert_eq!(snapshot.session.status, SessionStatus::Local);
     // Nothing to sign in to: the first question is the agency.
     assert_eq!(snapshot.modal.required, Some(ModalKind::AgencySelection));
@@ -102,13 +91,14 @@ fn local_mode_has_no_tokens_and_no_sign_in_modal() {
 
 #[test]
 fn signed_out_the_primary_alone_presents_the_sign_in_modal_and_it_moves_with_the_primary() {
-    let (mut coordinator, now) = desk(3);
+    let (mut coordinator, now) = common::desk(3, Session::supabase(), patient());
     let plan = coordinator.snapshot(&w(2)).unwrap().modal;
     assert_eq!(
         serde_json::to_value(&plan).unwrap(),
         serde_json::json!({ "required": "sign-in", "presenter": "crm-1" })
     );
-    let events = coordinator.window_closed(&w(1), now).unwrap();
+    coordinator.window_closed(&w(1), now).unwrap();
+    let events = coordinator.take_events();
     assert_eq!(
         kinds(&events),
         ["windows-changed", "primary-changed", "modal-changed"]
@@ -121,8 +111,9 @@ fn signed_out_the_primary_alone_presents_the_sign_in_modal_and_it_moves_with_the
 
 #[test]
 fn signing_in_tells_every_window_without_a_token_and_ends_the_sign_in_modal() {
-    let (mut coordinator, now) = desk(2);
-    let events = coordinator.session_signed_in(grant(1), now).unwrap();
+    let (mut coordinator, now) = common::desk(2, Session::supabase(), patient());
+    coordinator.session_signed_in(grant(1), now).unwrap();
+    let events = coordinator.take_events();
     assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
     let wire = serde_json::to_string(&events).unwrap();
     assert!(
@@ -196,7 +187,8 @@ fn fifty_callers_after_expiry_share_exactly_one_refresh() {
         jobs.extend(job);
     }
     assert_eq!(jobs.len(), 1, "one refresh for fifty callers");
-    let (applied, events) = coordinator.session_refreshed(jobs[0].id, grant(2), expired);
+    let applied = coordinator.session_refreshed(jobs[0].id, grant(2), expired);
+    let events = coordinator.take_events();
     assert!(applied);
     assert_eq!(kinds(&events), ["session-changed"]);
     for mut pending in waiting {
@@ -216,8 +208,8 @@ fn a_transient_failure_keeps_the_session_offline_and_retries_with_backoff() {
         reason: "connection refused".into(),
         retry_after: None,
     };
-    let (ended, events) =
-        coordinator.session_refresh_failed(job.unwrap().id, failure, 0.0, expired);
+    let ended = coordinator.session_refresh_failed(job.unwrap().id, failure, 0.0, expired);
+    let events = coordinator.take_events();
     assert!(!ended);
     assert_eq!(kinds(&events), ["session-changed"]);
     assert_eq!(status(&coordinator), SessionStatus::Offline);
@@ -293,12 +285,13 @@ fn a_rejected_refresh_ends_the_session_everywhere_with_the_reason() {
     let (mut coordinator, now) = signed_in(2);
     let expired = now + Duration::from_secs(6);
     let (mut waiter, job) = pending(coordinator.session_token(expired).unwrap());
-    let (ended, events) = coordinator.session_refresh_failed(
+    let ended = coordinator.session_refresh_failed(
         job.unwrap().id,
         RefreshFailure::Rejected(SignOutReason::Reused),
         0.5,
         expired,
     );
+    let events = coordinator.take_events();
     assert!(ended);
     assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
     let summary = coordinator.session().summary();
@@ -322,15 +315,16 @@ fn a_refresh_answer_after_sign_out_is_discarded() {
     let job = coordinator
         .session_refresh_due(now + Duration::from_secs(4))
         .unwrap();
-    let (access, events) = coordinator.session_sign_out();
+    let access = coordinator.session_sign_out();
+    let events = coordinator.take_events();
     assert_eq!(
         access.unwrap().expose_secret(),
         "access-1",
         "for revoking the session on the server"
     );
     assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
-    let (applied, events) =
-        coordinator.session_refreshed(job.id, grant(2), now + Duration::from_secs(5));
+    let applied = coordinator.session_refreshed(job.id, grant(2), now + Duration::from_secs(5));
+    let events = coordinator.take_events();
     assert!(!applied && events.is_empty());
     assert_eq!(status(&coordinator), SessionStatus::SignedOut);
     assert_eq!(
@@ -348,8 +342,7 @@ fn a_refresh_answer_for_a_replaced_session_is_discarded() {
     coordinator
         .session_signed_in(grant(7), now + Duration::from_secs(4))
         .unwrap();
-    let (applied, _) =
-        coordinator.session_refreshed(old.id, grant(2), now + Duration::from_secs(5));
+    let applied = coordinator.session_refreshed(old.id, grant(2), now + Duration::from_secs(5));
     assert!(!applied);
     let (token, _) = ready(
         coordinator
@@ -358,10 +351,9 @@ fn a_refresh_answer_for_a_replaced_session_is_discarded() {
     );
     assert_eq!(token, "access-7");
     let failure = RefreshFailure::Rejected(SignOutReason::Revoked);
-    assert!(coordinator
-        .session_refresh_failed(old.id, failure, 0.0, now)
-        .1
-        .is_empty());
+    coordinator.take_events();
+    coordinator.session_refresh_failed(old.id, failure, 0.0, now);
+    assert!(coordinator.take_events().is_empty());
     assert_eq!(status(&coordinator), SessionStatus::SignedIn);
 }
 
@@ -369,15 +361,17 @@ fn a_refresh_answer_for_a_replaced_session_is_discarded() {
 fn signing_out_twice_changes_nothing_the_second_time() {
     let (mut coordinator, _) = signed_in(1);
     coordinator.session_sign_out();
+    coordinator.take_events();
     let before = coordinator.last_seq();
-    let (access, events) = coordinator.session_sign_out();
+    let access = coordinator.session_sign_out();
+    let events = coordinator.take_events();
     assert!(access.is_none() && events.is_empty());
     assert_eq!(coordinator.last_seq(), before);
 }
 
 #[test]
 fn a_stored_session_is_restored_by_a_refresh_due_at_once() {
-    let (mut coordinator, now) = loading_desk(1);
+    let (mut coordinator, now) = common::desk(1, Session::supabase_loading(), patient());
     assert_eq!(status(&coordinator), SessionStatus::Restoring);
     assert_eq!(
         coordinator.snapshot(&w(1)).unwrap().modal.required,
@@ -392,8 +386,9 @@ fn a_stored_session_is_restored_by_a_refresh_due_at_once() {
         }),
         1,
     ));
-    let events =
-        coordinator.session_restore(user(), SecretString::from("refresh-0".to_owned()), now);
+    coordinator.take_events();
+    coordinator.session_restore(user(), SecretString::from("refresh-0".to_owned()), now);
+    let events = coordinator.take_events();
     assert_eq!(kinds(&events), ["session-changed"]);
     assert_eq!(status(&coordinator), SessionStatus::Restoring);
     assert_eq!(
@@ -409,7 +404,7 @@ fn a_stored_session_is_restored_by_a_refresh_due_at_once() {
 
 #[test]
 fn a_stored_session_the_server_no_longer_knows_ends_in_the_sign_in_modal() {
-    let (mut coordinator, now) = loading_desk(1);
+    let (mut coordinator, now) = common::desk(1, Session::supabase_loading(), patient());
     coordinator.session_restore(user(), SecretString::from("stale".to_owned()), now);
     let job = coordinator.session_refresh_due(now).unwrap();
     coordinator.session_refresh_failed(
@@ -448,11 +443,8 @@ fn tokens_never_show_in_debug_output() {
         !printed.contains("access-1") && !printed.contains("refresh-1"),
         "{printed}"
     );
-    if let Some(Event::SessionChanged(change)) = coordinator
-        .session_signed_in(grant(3), now)
-        .unwrap()
-        .first()
-        .map(|e| &e.event)
+    coordinator.session_signed_in(grant(3), now).unwrap();
+    if let Some(Event::SessionChanged(change)) = coordinator.take_events().first().map(|e| &e.event)
     {
         assert!(!format!("{change:?}").contains("access-3"));
     }
@@ -461,10 +453,12 @@ fn tokens_never_show_in_debug_output() {
 #[test]
 fn a_session_the_keyring_cannot_keep_is_announced_once() {
     let (mut coordinator, _) = signed_in(1);
-    let events = coordinator.session_remembered(false);
+    coordinator.session_remembered(false);
+    let events = coordinator.take_events();
     assert_eq!(kinds(&events), ["session-changed"]);
     assert_eq!(coordinator.session().summary().remembered, Some(false));
-    assert!(coordinator.session_remembered(false).is_empty());
+    coordinator.session_remembered(false);
+    assert!(coordinator.take_events().is_empty());
 }
 
 #[test]
@@ -474,12 +468,16 @@ fn switching_to_supabase_mode_asks_the_primary_for_a_sign_in_once_the_keyring_is
     let now = Instant::now();
     coordinator.window_opened(label.clone(), now).unwrap();
     coordinator.window_attached(&label, now).unwrap();
-    let events = coordinator.use_supabase();
+    coordinator.take_events();
+    coordinator.use_supabase();
+    let events = coordinator.take_events();
     // The local agency question is withdrawn until someone signs in.
     assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
     assert_eq!(status(&coordinator), SessionStatus::Restoring);
-    assert!(coordinator.use_supabase().is_empty());
-    let events = coordinator.session_nothing_stored();
+    coordinator.use_supabase();
+    assert!(coordinator.take_events().is_empty());
+    coordinator.session_nothing_stored();
+    let events = coordinator.take_events();
     assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
     assert_eq!(
         coordinator.snapshot(&label).unwrap().modal.presenter,
@@ -489,11 +487,13 @@ fn switching_to_supabase_mode_asks_the_primary_for_a_sign_in_once_the_keyring_is
 
 #[test]
 fn a_stored_session_read_after_a_sign_in_is_ignored() {
-    let (mut coordinator, now) = loading_desk(1);
+    let (mut coordinator, now) = common::desk(1, Session::supabase_loading(), patient());
     coordinator.session_signed_in(grant(5), now).unwrap();
-    let events = coordinator.session_restore(user(), SecretString::from("older".to_owned()), now);
-    assert!(events.is_empty());
-    assert!(coordinator.session_nothing_stored().is_empty());
+    coordinator.take_events();
+    coordinator.session_restore(user(), SecretString::from("older".to_owned()), now);
+    assert!(coordinator.take_events().is_empty());
+    coordinator.session_nothing_stored();
+    assert!(coordinator.take_events().is_empty());
     let (token, _) = ready(coordinator.session_token(now).unwrap());
     assert_eq!(token, "access-5");
 }

@@ -104,7 +104,7 @@ impl Sim {
     fn step(&mut self) -> String {
         let roll = self.rng.u8(..100);
         let now = self.now;
-        let (what, events) = match roll {
+        let what = match roll {
             0..=5 if self.coordinator.windows().len() < MAX_WINDOWS => {
                 let label = self.coordinator.next_label();
                 self.pages.insert(
@@ -114,14 +114,14 @@ impl Sim {
                         hung: false,
                     },
                 );
-                let events = self.coordinator.window_opened(label.clone(), now).unwrap();
-                (format!("open {label}"), events)
+                self.coordinator.window_opened(label.clone(), now).unwrap();
+                format!("open {label}")
             }
             0..=11 => match self.pick() {
                 // A page (re)loads: it takes a snapshot.
                 Some(label) => {
-                    let (snapshot, events) = self.coordinator.window_attached(&label, now).unwrap();
-                    self.deliver(&events);
+                    let snapshot = self.coordinator.window_attached(&label, now).unwrap();
+                    self.deliver();
                     let page = self.pages.get_mut(label.as_str()).unwrap();
                     page.copy = Some(snapshot);
                     page.hung = false;
@@ -132,15 +132,15 @@ impl Sim {
             12..=15 => match self.pick() {
                 Some(label) => {
                     self.pages.remove(label.as_str());
-                    let events = self.coordinator.window_closed(&label, now).unwrap();
-                    (format!("close {label}"), events)
+                    self.coordinator.window_closed(&label, now).unwrap();
+                    format!("close {label}")
                 }
                 None => return "nothing".into(),
             },
             16..=19 => match self.pick() {
                 Some(label) => {
                     self.pages.get_mut(label.as_str()).unwrap().hung = true;
-                    (format!("hang {label}"), Vec::new())
+                    format!("hang {label}")
                 }
                 None => return "nothing".into(),
             },
@@ -153,8 +153,8 @@ impl Sim {
                     {
                         self.seen.recovered += 1;
                     }
-                    let events = self.coordinator.heartbeat(&label, now).unwrap();
-                    self.deliver(&events);
+                    self.coordinator.heartbeat(&label, now).unwrap();
+                    self.deliver();
                     if was_hung {
                         // Back from a hang: the page starts from a snapshot.
                         let snapshot = self.coordinator.snapshot(&label).unwrap();
@@ -170,14 +170,9 @@ impl Sim {
                 0 => return "nothing".into(),
                 n => {
                     let (window, lease) = self.held.swap_remove(self.rng.usize(..n));
-                    let events = self
-                        .coordinator
-                        .lock_release(&window, lease.token, now)
-                        .unwrap_or_default();
-                    (
-                        format!("release {} by {window}", lease.name.as_str()),
-                        events,
-                    )
+                    // The lease may have ended since; then this is refused.
+                    let _ = self.coordinator.lock_release(&window, lease.token, now);
+                    format!("release {} by {window}", lease.name.as_str())
                 }
             },
             72..=79 => match self.pick() {
@@ -193,26 +188,24 @@ impl Sim {
                         1 => Some(current),
                         _ => Some(current.saturating_sub(1)),
                     };
-                    let events = self
-                        .coordinator
-                        .agency_select(&label, agency, expected)
-                        .unwrap_or_default();
-                    (format!("select by {label} expecting {expected:?}"), events)
+                    // A stale expectation is refused as a conflict.
+                    let _ = self.coordinator.agency_select(&label, agency, expected);
+                    format!("select by {label} expecting {expected:?}")
                 }
                 None => return "nothing".into(),
             },
             80..=85 => {
                 let grant = self.grant();
-                let events = self.coordinator.session_signed_in(grant, now).unwrap();
-                ("sign in".into(), events)
+                self.coordinator.session_signed_in(grant, now).unwrap();
+                "sign in".into()
             }
             86..=89 => {
-                let (_, events) = self.coordinator.session_sign_out();
-                ("sign out".into(), events)
+                self.coordinator.session_sign_out();
+                "sign out".into()
             }
             _ => return self.refresh_if_due(),
         };
-        self.deliver(&events);
+        self.deliver();
         what
     }
 
@@ -223,28 +216,26 @@ impl Sim {
         let Some(job) = self.coordinator.session_refresh_due(now) else {
             return "nothing".into();
         };
-        let events = match self.rng.u8(..8) {
+        match self.rng.u8(..8) {
             0 | 1 => {
                 let failure = RefreshFailure::Transient {
                     reason: "offline".into(),
                     retry_after: None,
                 };
                 self.coordinator
-                    .session_refresh_failed(job.id, failure, self.rng.f64(), now)
-                    .1
+                    .session_refresh_failed(job.id, failure, self.rng.f64(), now);
             }
             2 => {
                 let failure = RefreshFailure::Rejected(SignOutReason::Revoked);
                 self.coordinator
-                    .session_refresh_failed(job.id, failure, self.rng.f64(), now)
-                    .1
+                    .session_refresh_failed(job.id, failure, self.rng.f64(), now);
             }
             _ => {
                 let grant = self.grant();
-                self.coordinator.session_refreshed(job.id, grant, now).1
+                self.coordinator.session_refreshed(job.id, grant, now);
             }
-        };
-        self.deliver(&events);
+        }
+        self.deliver();
         "refresh".into()
     }
 
@@ -262,13 +253,12 @@ impl Sim {
         let ttl = [300, 2_000, 30_000][self.rng.usize(..3)];
         let request = LockRequest::new(name, Some(mode), Some(ttl), Some(wait)).unwrap();
         let seq = self.coordinator.last_seq();
-        if let Ok((acquisition, events)) = self.coordinator.lock_acquire(&label, request, self.now)
-        {
+        if let Ok(acquisition) = self.coordinator.lock_acquire(&label, request, self.now) {
             match acquisition {
                 Acquisition::Granted(lease) => self.held.push((label.clone(), lease)),
                 Acquisition::Queued(pending) => self.waiting.push((label.clone(), pending)),
             }
-            self.deliver(&events);
+            self.deliver();
         } else {
             // Refusals (a deadlock, a taken try-lock, an unresponsive
             // window) change nothing.
@@ -296,8 +286,8 @@ impl Sim {
                 _ => break,
             };
             self.now = next;
-            let events = self.coordinator.tick(next);
-            self.deliver(&events);
+            self.coordinator.tick(next);
+            self.deliver();
             // As the shell's task does after every tick.
             self.refresh_if_due();
             if next == beat_at {
@@ -310,8 +300,8 @@ impl Sim {
                 for label in beating {
                     let was_unresponsive = self.coordinator.windows().state(&label).unwrap()
                         == WindowState::Unresponsive;
-                    let events = self.coordinator.heartbeat(&label, next).unwrap();
-                    self.deliver(&events);
+                    self.coordinator.heartbeat(&label, next).unwrap();
+                    self.deliver();
                     if was_unresponsive {
                         self.seen.recovered += 1;
                         let snapshot = self.coordinator.snapshot(&label).unwrap();
@@ -322,15 +312,16 @@ impl Sim {
             }
         }
         self.now = until;
-        let events = self.coordinator.tick(until);
-        self.deliver(&events);
+        self.coordinator.tick(until);
+        self.deliver();
         format!("advance {ms} ms")
     }
 
-    /// Every page that is not hung applies the events; a hung page misses
+    /// Takes the events of the last transition, as the shell does after
+    /// each one. Every page that is not hung applies them; a hung page misses
     /// them (and resyncs when it comes back).
-    fn deliver(&mut self, events: &[Envelope]) {
-        for envelope in events {
+    fn deliver(&mut self) {
+        for envelope in &self.coordinator.take_events() {
             assert_eq!(envelope.seq, self.seq + 1, "gap in the event sequence");
             self.seq = envelope.seq;
             match &envelope.event {

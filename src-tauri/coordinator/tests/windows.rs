@@ -11,7 +11,8 @@ fn label(n: u64) -> WindowLabel {
     WindowLabel::numbered(n)
 }
 
-/// Opens `count` windows and attaches each, in order.
+/// Opens `count` windows and attaches each, in order; their events are
+/// drained.
 fn with_ready_windows(count: usize) -> (Coordinator, Vec<WindowLabel>, Instant) {
     let now = Instant::now();
     let mut coordinator = Coordinator::new();
@@ -20,6 +21,7 @@ fn with_ready_windows(count: usize) -> (Coordinator, Vec<WindowLabel>, Instant) 
         coordinator.window_opened(label.clone(), now).unwrap();
         coordinator.window_attached(label, now).unwrap();
     }
+    coordinator.take_events();
     (coordinator, labels, now)
 }
 
@@ -70,9 +72,10 @@ fn labels_count_up_and_are_never_reused() {
 fn the_first_window_is_primary_as_soon_as_it_opens() {
     let mut coordinator = Coordinator::new();
     let first = coordinator.next_label();
-    let events = coordinator
+    coordinator
         .window_opened(first.clone(), Instant::now())
         .unwrap();
+    let events = coordinator.take_events();
     assert_eq!(
         primary_changes(&events),
         vec![PrimaryChange {
@@ -95,7 +98,8 @@ fn three_windows_have_exactly_one_primary_the_oldest() {
 #[test]
 fn closing_the_primary_elects_the_oldest_remaining_window_in_a_new_epoch() {
     let (mut coordinator, _, now) = with_ready_windows(3);
-    let events = coordinator.window_closed(&label(1), now).unwrap();
+    coordinator.window_closed(&label(1), now).unwrap();
+    let events = coordinator.take_events();
     assert_eq!(
         primary_changes(&events),
         vec![PrimaryChange {
@@ -112,7 +116,8 @@ fn closing_the_primary_elects_the_oldest_remaining_window_in_a_new_epoch() {
 #[test]
 fn closing_a_secondary_keeps_the_primary_and_the_epoch() {
     let (mut coordinator, _, now) = with_ready_windows(3);
-    let events = coordinator.window_closed(&label(2), now).unwrap();
+    coordinator.window_closed(&label(2), now).unwrap();
+    let events = coordinator.take_events();
     assert!(primary_changes(&events).is_empty());
     assert_eq!(coordinator.election().epoch(), 1);
     assert_eq!(primary_of(&coordinator), Some(label(1)));
@@ -126,7 +131,8 @@ fn every_close_order_of_five_windows_keeps_one_primary_until_the_last_closes() {
         let mut last_epoch = coordinator.election().epoch();
         for (closed, label) in order.iter().enumerate() {
             let was_primary = primary_of(&coordinator).as_ref() == Some(label);
-            let events = coordinator.window_closed(label, now).unwrap();
+            coordinator.window_closed(label, now).unwrap();
+            let events = coordinator.take_events();
             let changes = primary_changes(&events);
             assert_eq!(changes.len(), usize::from(was_primary), "{order:?}");
             for change in changes {
@@ -151,9 +157,10 @@ fn every_close_order_of_five_windows_keeps_one_primary_until_the_last_closes() {
 fn a_reloaded_page_attaching_again_changes_nothing() {
     let (mut coordinator, _, now) = with_ready_windows(2);
     let seq = coordinator.last_seq();
-    let (snapshot, events) = coordinator
+    let snapshot = coordinator
         .window_attached(&label(2), now + Duration::from_secs(5))
         .unwrap();
+    let events = coordinator.take_events();
     assert!(events.is_empty());
     assert_eq!(snapshot.seq, seq);
     assert_eq!(snapshot.self_.role, Role::Secondary);
@@ -162,11 +169,13 @@ fn a_reloaded_page_attaching_again_changes_nothing() {
 #[test]
 fn an_unresponsive_primary_hands_over_and_returns_as_a_secondary() {
     let (mut coordinator, _, now) = with_ready_windows(3);
-    let events = coordinator.window_unresponsive(&label(1), now).unwrap();
+    coordinator.window_unresponsive(&label(1), now).unwrap();
+    let events = coordinator.take_events();
     assert_eq!(primary_changes(&events)[0].label, Some(label(2)));
-    let events = coordinator
+    coordinator
         .heartbeat(&label(1), now + Duration::from_secs(1))
         .unwrap();
+    let events = coordinator.take_events();
     assert!(primary_changes(&events).is_empty());
     assert_eq!(
         coordinator.windows().state(&label(1)).unwrap(),
@@ -181,7 +190,9 @@ fn the_snapshot_reflects_the_events_returned_with_it() {
     let mut coordinator = Coordinator::new();
     let first = coordinator.next_label();
     coordinator.window_opened(first.clone(), now).unwrap();
-    let (snapshot, events) = coordinator.window_attached(&first, now).unwrap();
+    coordinator.take_events();
+    let snapshot = coordinator.window_attached(&first, now).unwrap();
+    let events = coordinator.take_events();
     assert_eq!(snapshot.seq, events.last().unwrap().seq);
     assert_eq!(snapshot.windows[0].state, WindowState::Ready);
 }
@@ -229,7 +240,8 @@ fn a_first_snapshot_in_local_mode_asks_the_primary_for_an_agency() {
 fn republishing_the_window_list_sends_one_numbered_event_and_changes_nothing_else() {
     let (mut coordinator, _, _) = with_ready_windows(2);
     let before = coordinator.snapshot(&label(1)).unwrap();
-    let events = coordinator.republish_windows();
+    coordinator.republish_windows();
+    let events = coordinator.take_events();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].seq, before.seq + 1);
     let after = coordinator.snapshot(&label(1)).unwrap();
@@ -247,9 +259,10 @@ fn selecting_an_agency_tells_every_window_and_a_stale_version_is_a_conflict() {
         id: "a1".into(),
         name: "Acme".into(),
     };
-    let events = coordinator
+    coordinator
         .agency_select(&label(2), acme.clone(), Some(0))
         .unwrap();
+    let events = coordinator.take_events();
     assert_eq!(
         serde_json::to_value(&events[0]).unwrap()["data"],
         serde_json::json!({ "selected": { "id": "a1", "name": "Acme" }, "version": 1, "changedBy": "crm-2" })

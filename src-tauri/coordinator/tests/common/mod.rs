@@ -1,6 +1,9 @@
-//! The test desk shared by the lock tests: a coordinator with ready
+//! The test desks shared by the integration tests: a coordinator with ready
 //! windows and an injected clock, driven the way the shell drives it
-//! (`tick(now)` before each operation).
+//! (`tick(now)` before each operation, `take_events()` after each one).
+//!
+//! Every helper here drains the events it caused, so a test that takes the
+//! events after its own transition sees that transition's and no others.
 
 #![allow(dead_code)]
 
@@ -8,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use axolop_coordinator::health::{HeartbeatTimeout, MAX_TIMEOUT};
 use axolop_coordinator::lock::PendingLease;
+use axolop_coordinator::session::Session;
 use axolop_coordinator::{
     Acquisition, Coordinator, Envelope, ErrorCode, Event, Lease, LockChange, LockMode, LockRequest,
     LockSummary, WindowLabel,
@@ -17,36 +21,29 @@ pub fn w(n: u64) -> WindowLabel {
     WindowLabel::numbered(n)
 }
 
-/// `coordinator` with the longest heartbeat timeout: tests that advance the
-/// clock without beating are not about hung windows (tests/health.rs is).
-pub fn patient(mut coordinator: Coordinator) -> Coordinator {
-    coordinator.set_heartbeat_timeout(
-        HeartbeatTimeout::from_millis(MAX_TIMEOUT.as_millis() as u64).unwrap(),
-    );
-    coordinator
+/// The longest heartbeat timeout: for tests that advance the clock without
+/// beating and are not about hung windows (tests/health.rs is).
+pub fn patient() -> HeartbeatTimeout {
+    HeartbeatTimeout::from_millis(MAX_TIMEOUT.as_millis() as u64).unwrap()
 }
 
-/// A coordinator with `session` and `n` ready windows, and the time they
-/// opened.
-pub fn ready_windows(
-    n: u64,
-    session: axolop_coordinator::session::Session,
-) -> (Coordinator, Instant) {
-    open_ready(patient(Coordinator::with_session(session)), n)
-}
-
-/// `coordinator` with `n` more windows opened and attached now.
-pub fn open_ready(mut coordinator: Coordinator, n: u64) -> (Coordinator, Instant) {
+/// A coordinator with `session`, heartbeat `timeout`, and `n` windows opened
+/// and attached now, their events drained; and that time.
+pub fn desk(n: u64, session: Session, timeout: HeartbeatTimeout) -> (Coordinator, Instant) {
     let now = Instant::now();
+    let mut coordinator = Coordinator::with_session(session);
+    coordinator.set_heartbeat_timeout(timeout);
     for _ in 0..n {
         let label = coordinator.next_label();
         coordinator.window_opened(label.clone(), now).unwrap();
         coordinator.window_attached(&label, now).unwrap();
     }
+    coordinator.take_events();
     (coordinator, now)
 }
 
-/// A coordinator with `n` ready windows, and a clock.
+/// A local-mode coordinator with `n` patient windows, and a clock. Each
+/// method drains the events it caused and returns those the test asks about.
 pub struct Desk {
     pub coordinator: Coordinator,
     pub start: Instant,
@@ -55,13 +52,7 @@ pub struct Desk {
 
 impl Desk {
     pub fn with_windows(n: u64) -> Self {
-        let start = Instant::now();
-        let mut coordinator = patient(Coordinator::new());
-        for _ in 0..n {
-            let label = coordinator.next_label();
-            coordinator.window_opened(label.clone(), start).unwrap();
-            coordinator.window_attached(&label, start).unwrap();
-        }
+        let (coordinator, start) = desk(n, Session::local(), patient());
         Self {
             coordinator,
             start,
@@ -69,9 +60,12 @@ impl Desk {
         }
     }
 
+    /// Moves the clock `ms` on and ticks; returns the tick's events.
     pub fn advance(&mut self, ms: u64) -> Vec<Envelope> {
+        self.coordinator.take_events();
         self.now += Duration::from_millis(ms);
-        self.coordinator.tick(self.now)
+        self.coordinator.tick(self.now);
+        self.coordinator.take_events()
     }
 
     pub fn request(
@@ -94,9 +88,9 @@ impl Desk {
     ) -> axolop_coordinator::Result<Acquisition> {
         let request = LockRequest::new(name, Some(mode), ttl_ms, Some(wait_ms)).unwrap();
         self.coordinator.tick(self.now);
-        self.coordinator
-            .lock_acquire(&w(window), request, self.now)
-            .map(|(acquisition, _)| acquisition)
+        let acquisition = self.coordinator.lock_acquire(&w(window), request, self.now);
+        self.coordinator.take_events();
+        acquisition
     }
 
     pub fn grant(&mut self, window: u64, name: &str, mode: LockMode) -> Lease {
@@ -113,11 +107,14 @@ impl Desk {
         }
     }
 
+    /// Ticks, then releases `lease`; returns the release's events.
     pub fn release(&mut self, window: u64, lease: &Lease) -> Vec<Envelope> {
         self.coordinator.tick(self.now);
+        self.coordinator.take_events();
         self.coordinator
             .lock_release(&w(window), lease.token, self.now)
-            .unwrap()
+            .unwrap();
+        self.coordinator.take_events()
     }
 
     pub fn lock(&self, name: &str) -> Option<LockSummary> {
