@@ -132,7 +132,9 @@ fn bad_sign_ins_get_clear_codes_and_store_nothing() {
     assert_error(call(EMAIL, "wrong"), "invalid_credentials", &["wrong"]);
     assert_eq!(status(&app), "signed-out");
     assert!(
-        app.state::<session::Supabase>().stored_session().is_none(),
+        app.state::<session::SessionDriver>()
+            .stored_session()
+            .is_none(),
         "nothing stored"
     );
     assert_eq!(
@@ -224,7 +226,7 @@ fn a_stored_session_is_restored_without_the_password() {
     assert_eq!(server.stats().refreshes, 1);
     // The rotated token replaced the spent one in the store.
     eventually("the rotated token to be stored", || {
-        app.state::<session::Supabase>()
+        app.state::<session::SessionDriver>()
             .stored_session()
             .is_some_and(|kept| kept.refresh_token.expose_secret() != original)
     });
@@ -236,7 +238,9 @@ fn signing_out_ends_the_session_everywhere_and_forgets_it() {
     let app = app_with(&server, SecretStore::memory());
     sign_in(&app).unwrap();
     eventually("the session to be stored", || {
-        app.state::<session::Supabase>().stored_session().is_some()
+        app.state::<session::SessionDriver>()
+            .stored_session()
+            .is_some()
     });
     invoke(&window(&app, "crm-1"), "session_sign_out", json!({})).unwrap();
     assert_eq!(status(&app), "signed-out");
@@ -244,7 +248,10 @@ fn signing_out_ends_the_session_everywhere_and_forgets_it() {
         snapshot(&window(&app, "crm-1"))["session"]["ended"],
         "signed-out"
     );
-    assert!(app.state::<session::Supabase>().stored_session().is_none());
+    assert!(app
+        .state::<session::SessionDriver>()
+        .stored_session()
+        .is_none());
     eventually("the server to be told", || server.stats().logout_calls == 1);
 }
 

@@ -1,53 +1,62 @@
-//! The shell's side of the Supabase session: the auth client and the OS
-//! keyring, driven by the coordinator's session state machine.
+//! The session driver: the shell's side of the Supabase session, which
+//! performs what the coordinator's session transitions decide.
 //!
 //! The coordinator decides (who is signed in, when to refresh, which answer
-//! counts); this module performs (HTTP calls, keyring reads and writes) and
-//! reports back in one transition each. The coordinator is never locked
+//! counts, what the keyring must hold); [`SessionDriver`] performs: HTTP
+//! calls to the auth server and reads and writes of the OS keyring. Each
+//! answer goes back in one transition, and the coordinator is never locked
 //! across a network or keyring call.
 //!
-//! Storage runs under one async mutex, and only for the session it was
-//! meant for (the coordinator's session generation): a sign-out or a new
-//! sign-in that lands between a refresh and its save can never leave a
-//! stale or foreign token in the keyring.
-//!
-//! Token lifetimes are dated from when the request was sent, not when the
-//! answer was recorded, so a slow server never makes a token look fresher
-//! than it is.
+//! The keyring is touched by one task only, the keyring writer: it reads
+//! the stored session at start, then performs the [`KeyringWrite`]s in the
+//! order the transitions decided them (they are queued inside the
+//! transition, under the hub's lock). Before each write it asks the
+//! coordinator whether the write still stands, so a sign-out or a new
+//! sign-in that lands while a slow keyring call is out can never leave a
+//! stale or foreign token stored, nor erase a newer session.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use axolop_auth::{AuthClient, AuthConfig, AuthError, SecretStore, StoreKind, StoredSession};
-use axolop_coordinator::session::{RefreshJob, SessionSummary, TokenAnswer};
+use axolop_coordinator::session::{
+    KeyringWrite, RefreshJob, RefreshRecorded, SessionSummary, TokenAnswer,
+};
 use secrecy::SecretString;
 use tauri::{AppHandle, Manager, Runtime};
+use tokio::sync::mpsc;
 
 use crate::agencies;
 use crate::args::SignInArgs;
 use crate::error::{Error, Result};
 use crate::hub::Hub;
 
-/// The Supabase project's auth server and the keyring, managed as Tauri
-/// state in Supabase mode only.
-pub struct Supabase {
+/// The auth client and the keyring writer, managed as Tauri state in
+/// Supabase mode only.
+pub struct SessionDriver {
     client: AuthClient,
-    store: SecretStore,
-    /// Serialises keyring access (see the module doc). An async mutex: it is
-    /// held across the blocking keyring call, which runs off the runtime's
-    /// worker threads.
-    storing: tokio::sync::Mutex<()>,
+    store: Arc<SecretStore>,
+    /// Feeds the keyring writer, in the order transitions decided.
+    keyring: mpsc::UnboundedSender<KeyringWrite>,
 }
 
-impl Supabase {
+impl SessionDriver {
     /// The session in the keyring now (blocking; for tests and diagnostics).
     pub fn stored_session(&self) -> Option<StoredSession> {
         self.store.load().ok().flatten()
     }
+
+    /// Queues `write` for the keyring writer. Called inside the transition
+    /// that decided it, so the queue order is the decision order.
+    fn queue(&self, write: KeyringWrite) {
+        // A send fails only once the writer has stopped, at exit.
+        let _ = self.keyring.send(write);
+    }
 }
 
 /// Switches the app to Supabase mode for `config`, keeping the session in
-/// `store`, and starts restoring a stored session. Call before any window
-/// opens.
+/// `store`, and starts the keyring writer, which first restores a stored
+/// session. Call before any window opens.
 pub fn start<R: Runtime>(app: &AppHandle<R>, config: AuthConfig, store: SecretStore) -> Result<()> {
     let client = AuthClient::new(config)?;
     if store.kind() == StoreKind::Memory {
@@ -55,17 +64,18 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, config: AuthConfig, store: SecretSt
             "the session is kept in memory only (AXOLOP_SECRET_STORE=memory): for tests"
         );
     }
-    app.manage(Supabase {
+    let store = Arc::new(store);
+    let (keyring, writes) = mpsc::unbounded_channel();
+    app.manage(SessionDriver {
         client,
-        store,
-        storing: tokio::sync::Mutex::new(()),
+        store: store.clone(),
+        keyring,
     });
     app.state::<Hub>().transact(|coordinator, _| {
         coordinator.use_supabase();
         Ok(())
     })?;
-    let app = app.clone();
-    tauri::async_runtime::spawn(async move { restore(&app).await });
+    tauri::async_runtime::spawn(keyring_writer(app.clone(), store, writes));
     Ok(())
 }
 
@@ -74,42 +84,32 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, config: AuthConfig, store: SecretSt
 /// not hold the dialog).
 pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result<SessionSummary> {
     let (email, password) = args.checked()?;
-    let supabase = supabase(app)?;
+    let driver = driver(app)?;
     let sent = Instant::now();
-    let grant = supabase.client.sign_in(&email, &password).await?;
+    let grant = driver.client.sign_in(&email, &password).await?;
     drop(password);
-    let stored = StoredSession::of(&grant);
-    // The user's own agency comes with their sign-in, in the same
-    // transition: no window asks for an agency they already chose.
-    let selection = agencies::selection_of(app, stored.user.id.clone()).await;
-    let (summary, generation) = app.state::<Hub>().transact(|coordinator, _| {
-        if !coordinator.session().is_configured() {
-            // Refused before anything changes (the only refusal below).
-            return Err(axolop_coordinator::Error::NotConfigured);
-        }
-        coordinator.agency_restore(selection);
-        coordinator.session_signed_in(grant, sent)?;
-        let session = coordinator.session();
-        Ok((session.summary(), session.generation()))
+    let user = grant.user.id.clone();
+    let selection = agencies::selection_of(app, user.clone()).await;
+    let summary = app.state::<Hub>().transact(|coordinator, _| {
+        driver.queue(coordinator.session_signed_in(selection, grant, sent)?);
+        Ok(coordinator.session().summary())
     })?;
-    tracing::info!(user = %stored.user.id, "signed in");
-    let app = app.clone();
-    tauri::async_runtime::spawn(async move { save(&app, stored, generation).await });
+    tracing::info!(%user, "signed in");
     Ok(summary)
 }
 
 /// Signs out every window, forgets the stored session and tells the server
 /// (best effort).
 pub async fn sign_out<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
-    let supabase = supabase(app)?;
-    let (access, generation) = app.state::<Hub>().transact(|coordinator, _| {
-        let access = coordinator.session_sign_out();
-        Ok((access, coordinator.session().generation()))
+    let driver = driver(app)?;
+    let revoke = app.state::<Hub>().transact(|coordinator, _| {
+        let signed_out = coordinator.session_sign_out();
+        driver.queue(signed_out.keyring);
+        Ok(signed_out.revoke)
     })?;
-    forget(app, generation).await;
-    if let Some(access) = access {
+    if let Some(access) = revoke {
         tracing::info!("signed out");
-        if let Err(error) = supabase.client.sign_out(&access).await {
+        if let Err(error) = driver.client.sign_out(&access).await {
             // The session is over here either way; the server's copy lapses.
             tracing::warn!(%error, "the server was not told of the sign-out");
         }
@@ -135,7 +135,7 @@ pub async fn access_token<R: Runtime>(app: &AppHandle<R>) -> Result<SecretString
 /// Starts the refresh that is due now, if any (the deadline task calls this
 /// at every deadline).
 pub fn refresh_if_due<R: Runtime>(app: &AppHandle<R>) {
-    if app.try_state::<Supabase>().is_none() {
+    if app.try_state::<SessionDriver>().is_none() {
         return;
     }
     let job = app
@@ -146,6 +146,8 @@ pub fn refresh_if_due<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
+/// Performs `job` off the caller's path: the coordinator hands out one job
+/// at a time (single flight), and the job itself reports its answer.
 fn spawn_refresh<R: Runtime>(app: &AppHandle<R>, job: RefreshJob) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move { refresh(&app, job).await });
@@ -153,30 +155,27 @@ fn spawn_refresh<R: Runtime>(app: &AppHandle<R>, job: RefreshJob) {
 
 /// Performs one refresh job and reports the answer.
 async fn refresh<R: Runtime>(app: &AppHandle<R>, job: RefreshJob) {
-    let Ok(supabase) = supabase(app) else {
+    let Ok(driver) = driver(app) else {
         return;
     };
     let hub = app.state::<Hub>();
     let sent = Instant::now();
-    match supabase.client.refresh(&job.refresh_token).await {
+    match driver.client.refresh(&job.refresh_token).await {
         Ok(grant) => {
-            let stored = StoredSession::of(&grant);
-            let access = grant.access_token.clone();
             let recorded = hub.transact(|coordinator, _| {
-                let applied = coordinator.session_refreshed(job.id, grant, sent);
-                Ok((applied, coordinator.session().generation()))
+                Ok(match coordinator.session_refreshed(job.id, grant, sent) {
+                    RefreshRecorded::Applied(write) => {
+                        driver.queue(write);
+                        None
+                    }
+                    RefreshRecorded::Discarded { revoke } => Some(revoke),
+                })
             });
             match recorded {
-                Ok((true, generation)) => {
-                    tracing::debug!("access token refreshed");
-                    save(app, stored, generation).await;
-                }
-                Ok((false, _)) => {
-                    // The session ended or was replaced while this refresh
-                    // was out: the server-side session it renewed must not
-                    // linger.
+                Ok(None) => tracing::debug!("access token refreshed"),
+                Ok(Some(revoke)) => {
                     tracing::debug!("a refresh answer for an ended session was discarded");
-                    if let Err(error) = supabase.client.sign_out(&access).await {
+                    if let Err(error) = driver.client.sign_out(&revoke).await {
                         tracing::debug!(%error, "the discarded session was not revoked");
                     }
                 }
@@ -186,51 +185,88 @@ async fn refresh<R: Runtime>(app: &AppHandle<R>, job: RefreshJob) {
         Err(error) => {
             let failure = error.refresh_failure();
             tracing::warn!(%error, "token refresh failed");
-            let ended = hub.transact(|coordinator, now| {
+            let _ = hub.transact(|coordinator, now| {
                 let ended =
                     coordinator.session_refresh_failed(job.id, failure, fastrand::f64(), now);
-                Ok((ended, coordinator.session().generation()))
+                if let Some(write) = ended {
+                    driver.queue(write);
+                }
+                Ok(())
             });
-            if let Ok((true, generation)) = ended {
-                forget(app, generation).await;
+        }
+    }
+}
+
+/// The one task that touches the keyring: restores the stored session at
+/// start (windows show "Restoring session…" and no sign-in prompt until
+/// it has answered), then performs every write that still stands, in
+/// order.
+async fn keyring_writer<R: Runtime>(
+    app: AppHandle<R>,
+    store: Arc<SecretStore>,
+    mut writes: mpsc::UnboundedReceiver<KeyringWrite>,
+) {
+    restore(&app, &store).await;
+    while let Some(write) = writes.recv().await {
+        let hub = app.state::<Hub>();
+        if !hub.read(|coordinator| coordinator.keyring_write_current(&write)) {
+            continue;
+        }
+        match write {
+            KeyringWrite::Save {
+                user,
+                refresh_token,
+                ..
+            } => {
+                let stored = StoredSession {
+                    user,
+                    refresh_token,
+                };
+                let saved = blocking(&store, move |store| store.save(&stored)).await;
+                match &saved {
+                    Ok(()) => tracing::info!("the session is kept in the OS keyring"),
+                    Err(error) => tracing::warn!(%error, "the session is kept for this run only"),
+                }
+                let _ = hub.transact(|coordinator, _| {
+                    coordinator.session_remembered(saved.is_ok());
+                    Ok(())
+                });
+            }
+            KeyringWrite::Clear { .. } => {
+                if let Err(error) = blocking(&store, |store| store.clear()).await {
+                    tracing::warn!(%error, "the stored session could not be removed");
+                }
             }
         }
     }
 }
 
-/// Restores the stored session, if any, at start. Until the keyring has
-/// answered, windows show "Restoring session…" and no sign-in prompt; a
-/// sign-in that happens meanwhile wins over the stored session.
-async fn restore<R: Runtime>(app: &AppHandle<R>) {
-    let Ok(supabase) = supabase(app) else {
-        return;
-    };
-    let loaded = {
-        let _storing = supabase.storing.lock().await;
-        blocking(app, |store| store.load()).await
-    };
+/// Restores the stored session, if any, with its user's agency.
+async fn restore<R: Runtime>(app: &AppHandle<R>, store: &Arc<SecretStore>) {
+    let loaded = blocking(store, |store| store.load()).await;
     let hub = app.state::<Hub>();
     let outcome = match loaded {
         Ok(Some(stored)) => {
             tracing::info!("restoring the stored session");
             let selection = agencies::selection_of(app, stored.user.id.clone()).await;
             hub.transact(|coordinator, now| {
-                if coordinator.session().is_signed_in() {
-                    // Someone signed in while the keyring was read: theirs wins.
-                    return Ok(());
-                }
-                coordinator.agency_restore(selection);
-                coordinator.session_restore(stored.user, stored.refresh_token, now);
+                coordinator.session_restore(selection, stored.user, stored.refresh_token, now);
                 Ok(())
             })
         }
         Ok(None) => {
             tracing::info!("no stored session; waiting for a sign-in");
-            hub.transact(|coordinator, _| Ok(coordinator.session_nothing_stored()))
+            hub.transact(|coordinator, _| {
+                coordinator.session_nothing_stored();
+                Ok(())
+            })
         }
         Err(error) => {
             tracing::warn!(%error, "the keyring could not be read; waiting for a sign-in");
-            hub.transact(|coordinator, _| Ok(coordinator.session_nothing_stored()))
+            hub.transact(|coordinator, _| {
+                coordinator.session_nothing_stored();
+                Ok(())
+            })
         }
     };
     if let Err(error) = outcome {
@@ -239,67 +275,22 @@ async fn restore<R: Runtime>(app: &AppHandle<R>) {
     refresh_if_due(app);
 }
 
-/// Keeps session `generation` in the keyring, if it is still the live one;
-/// says so to the windows when the keyring cannot.
-async fn save<R: Runtime>(app: &AppHandle<R>, stored: StoredSession, generation: u64) {
-    let Ok(supabase) = supabase(app) else {
-        return;
-    };
-    let _storing = supabase.storing.lock().await;
-    let hub = app.state::<Hub>();
-    let current = hub.read(|coordinator| {
-        let session = coordinator.session();
-        session.is_signed_in() && session.generation() == generation
-    });
-    if !current {
-        return;
-    }
-    let saved = blocking(app, move |store| store.save(&stored)).await;
-    match &saved {
-        Ok(()) => tracing::info!("the session is kept in the OS keyring"),
-        Err(error) => tracing::warn!(%error, "the session is kept for this run only"),
-    }
-    let remembered = saved.is_ok();
-    let _ = hub.transact(|coordinator, _| Ok(coordinator.session_remembered(remembered)));
-}
-
-/// Forgets the stored session after the session ended in `generation`,
-/// unless someone signed in again since.
-async fn forget<R: Runtime>(app: &AppHandle<R>, generation: u64) {
-    let Ok(supabase) = supabase(app) else {
-        return;
-    };
-    let _storing = supabase.storing.lock().await;
-    let current = app
-        .state::<Hub>()
-        .read(|coordinator| coordinator.session().generation());
-    if current != generation {
-        return;
-    }
-    if let Err(error) = blocking(app, |store| store.clear()).await {
-        tracing::warn!(%error, "the stored session could not be removed");
-    }
-}
-
 /// Runs a keyring call off the async runtime's worker threads.
-async fn blocking<R: Runtime, T: Send + 'static>(
-    app: &AppHandle<R>,
+async fn blocking<T: Send + 'static>(
+    store: &Arc<SecretStore>,
     call: impl FnOnce(&SecretStore) -> std::result::Result<T, AuthError> + Send + 'static,
 ) -> std::result::Result<T, AuthError> {
-    let app = app.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        let supabase = app.state::<Supabase>();
-        call(&supabase.store)
-    })
-    .await
-    .unwrap_or_else(|error| {
-        Err(AuthError::Keyring(format!(
-            "the keyring call failed: {error}"
-        )))
-    })
+    let store = store.clone();
+    tauri::async_runtime::spawn_blocking(move || call(&store))
+        .await
+        .unwrap_or_else(|error| {
+            Err(AuthError::Keyring(format!(
+                "the keyring call failed: {error}"
+            )))
+        })
 }
 
-fn supabase<R: Runtime>(app: &AppHandle<R>) -> Result<tauri::State<'_, Supabase>> {
-    app.try_state::<Supabase>()
+fn driver<R: Runtime>(app: &AppHandle<R>) -> Result<tauri::State<'_, SessionDriver>> {
+    app.try_state::<SessionDriver>()
         .ok_or(Error::Coordinator(axolop_coordinator::Error::NotConfigured))
 }

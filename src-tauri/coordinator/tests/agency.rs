@@ -147,7 +147,9 @@ fn the_draft_ends_with_its_modal() {
 fn sign_in_comes_first_then_the_agency_modal() {
     let (mut coordinator, now) = common::desk(2, Session::supabase(), patient());
     assert_eq!(coordinator.modal().required, Some(ModalKind::SignIn));
-    coordinator.session_signed_in(grant("u1"), now).unwrap();
+    coordinator
+        .session_signed_in(AgencySelection::default(), grant("u1"), now)
+        .unwrap();
     let events = coordinator.take_events();
     assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
     assert_eq!(
@@ -166,8 +168,9 @@ fn no_agency_modal_while_the_stored_session_is_read() {
 #[test]
 fn restoring_the_users_selection_with_the_sign_in_asks_for_nothing() {
     let (mut coordinator, now) = common::desk(1, Session::supabase(), patient());
-    coordinator.agency_restore(AgencySelection::restored(Some(acme()), 4));
-    coordinator.session_signed_in(grant("u1"), now).unwrap();
+    coordinator
+        .session_signed_in(AgencySelection::restored(Some(acme()), 4), grant("u1"), now)
+        .unwrap();
     let events = coordinator.take_events();
     assert_eq!(coordinator.modal().required, None);
     assert_eq!(coordinator.agency().summary().version, 4);
@@ -180,7 +183,9 @@ fn restoring_the_users_selection_with_the_sign_in_asks_for_nothing() {
 #[test]
 fn signing_out_clears_the_selection_without_moving_its_version_back() {
     let (mut coordinator, now) = common::desk(2, Session::supabase(), patient());
-    coordinator.session_signed_in(grant("u1"), now).unwrap();
+    coordinator
+        .session_signed_in(AgencySelection::default(), grant("u1"), now)
+        .unwrap();
     coordinator.agency_select(&w(1), acme(), None).unwrap();
     coordinator.take_events();
     coordinator.session_sign_out();

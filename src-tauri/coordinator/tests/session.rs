@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use axolop_coordinator::agency::{AgencyRef, AgencySelection};
 use axolop_coordinator::modal::ModalKind;
 use axolop_coordinator::session::{
-    Grant, PendingToken, RefreshFailure, RefreshJob, Session, SessionStatus, SessionUser,
-    SignOutReason, TokenAnswer,
+    Grant, KeyringWrite, PendingToken, RefreshFailure, RefreshJob, RefreshRecorded, Session,
+    SessionStatus, SessionUser, SignOutReason, TokenAnswer,
 };
 use axolop_coordinator::{Coordinator, Envelope, ErrorCode, Event};
 use secrecy::{ExposeSecret, SecretString};
@@ -40,7 +40,9 @@ fn grant(n: u32) -> Grant {
 /// its events drained.
 fn signed_in(n: u64) -> (Coordinator, Instant) {
     let (mut coordinator, now) = common::desk(n, Session::supabase(), patient());
-    coordinator.session_signed_in(grant(1), now).unwrap();
+    coordinator
+        .session_signed_in(AgencySelection::default(), grant(1), now)
+        .unwrap();
     coordinator.take_events();
     (coordinator, now)
 }
@@ -82,7 +84,7 @@ fn local_mode_has_no_tokens_and_no_sign_in_modal() {
     assert_eq!(error.code(), ErrorCode::NotConfigured);
     assert_eq!(
         coordinator
-            .session_signed_in(grant(1), Instant::now())
+            .session_signed_in(AgencySelection::default(), grant(1), Instant::now())
             .unwrap_err()
             .code(),
         ErrorCode::NotConfigured
@@ -112,7 +114,9 @@ fn signed_out_the_primary_alone_presents_the_sign_in_modal_and_it_moves_with_the
 #[test]
 fn signing_in_tells_every_window_without_a_token_and_ends_the_sign_in_modal() {
     let (mut coordinator, now) = common::desk(2, Session::supabase(), patient());
-    coordinator.session_signed_in(grant(1), now).unwrap();
+    coordinator
+        .session_signed_in(AgencySelection::default(), grant(1), now)
+        .unwrap();
     let events = coordinator.take_events();
     assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
     let wire = serde_json::to_string(&events).unwrap();
@@ -187,7 +191,10 @@ fn fifty_callers_after_expiry_share_exactly_one_refresh() {
         jobs.extend(job);
     }
     assert_eq!(jobs.len(), 1, "one refresh for fifty callers");
-    let applied = coordinator.session_refreshed(jobs[0].id, grant(2), expired);
+    let applied = matches!(
+        coordinator.session_refreshed(jobs[0].id, grant(2), expired),
+        RefreshRecorded::Applied(_)
+    );
     let events = coordinator.take_events();
     assert!(applied);
     assert_eq!(kinds(&events), ["session-changed"]);
@@ -208,7 +215,9 @@ fn a_transient_failure_keeps_the_session_offline_and_retries_with_backoff() {
         reason: "connection refused".into(),
         retry_after: None,
     };
-    let ended = coordinator.session_refresh_failed(job.unwrap().id, failure, 0.0, expired);
+    let ended = coordinator
+        .session_refresh_failed(job.unwrap().id, failure, 0.0, expired)
+        .is_some();
     let events = coordinator.take_events();
     assert!(!ended);
     assert_eq!(kinds(&events), ["session-changed"]);
@@ -285,12 +294,14 @@ fn a_rejected_refresh_ends_the_session_everywhere_with_the_reason() {
     let (mut coordinator, now) = signed_in(2);
     let expired = now + Duration::from_secs(6);
     let (mut waiter, job) = pending(coordinator.session_token(expired).unwrap());
-    let ended = coordinator.session_refresh_failed(
-        job.unwrap().id,
-        RefreshFailure::Rejected(SignOutReason::Reused),
-        0.5,
-        expired,
-    );
+    let ended = coordinator
+        .session_refresh_failed(
+            job.unwrap().id,
+            RefreshFailure::Rejected(SignOutReason::Reused),
+            0.5,
+            expired,
+        )
+        .is_some();
     let events = coordinator.take_events();
     assert!(ended);
     assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
@@ -315,7 +326,7 @@ fn a_refresh_answer_after_sign_out_is_discarded() {
     let job = coordinator
         .session_refresh_due(now + Duration::from_secs(4))
         .unwrap();
-    let access = coordinator.session_sign_out();
+    let access = coordinator.session_sign_out().revoke;
     let events = coordinator.take_events();
     assert_eq!(
         access.unwrap().expose_secret(),
@@ -323,7 +334,10 @@ fn a_refresh_answer_after_sign_out_is_discarded() {
         "for revoking the session on the server"
     );
     assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
-    let applied = coordinator.session_refreshed(job.id, grant(2), now + Duration::from_secs(5));
+    let applied = matches!(
+        coordinator.session_refreshed(job.id, grant(2), now + Duration::from_secs(5)),
+        RefreshRecorded::Applied(_)
+    );
     let events = coordinator.take_events();
     assert!(!applied && events.is_empty());
     assert_eq!(status(&coordinator), SessionStatus::SignedOut);
@@ -340,9 +354,16 @@ fn a_refresh_answer_for_a_replaced_session_is_discarded() {
         .session_refresh_due(now + Duration::from_secs(4))
         .unwrap();
     coordinator
-        .session_signed_in(grant(7), now + Duration::from_secs(4))
+        .session_signed_in(
+            AgencySelection::default(),
+            grant(7),
+            now + Duration::from_secs(4),
+        )
         .unwrap();
-    let applied = coordinator.session_refreshed(old.id, grant(2), now + Duration::from_secs(5));
+    let applied = matches!(
+        coordinator.session_refreshed(old.id, grant(2), now + Duration::from_secs(5)),
+        RefreshRecorded::Applied(_)
+    );
     assert!(!applied);
     let (token, _) = ready(
         coordinator
@@ -363,7 +384,7 @@ fn signing_out_twice_changes_nothing_the_second_time() {
     coordinator.session_sign_out();
     coordinator.take_events();
     let before = coordinator.last_seq();
-    let access = coordinator.session_sign_out();
+    let access = coordinator.session_sign_out().revoke;
     let events = coordinator.take_events();
     assert!(access.is_none() && events.is_empty());
     assert_eq!(coordinator.last_seq(), before);
@@ -378,18 +399,21 @@ fn a_stored_session_is_restored_by_a_refresh_due_at_once() {
         None,
         "no prompt while the keyring is read"
     );
-    // The shell restores the user's agency with their session.
-    coordinator.agency_restore(AgencySelection::restored(
-        Some(AgencyRef {
-            id: "a1".into(),
-            name: "Acme".into(),
-        }),
-        1,
-    ));
-    coordinator.take_events();
-    coordinator.session_restore(user(), SecretString::from("refresh-0".to_owned()), now);
+    // The user's agency comes with their session, in the same transition.
+    coordinator.session_restore(
+        AgencySelection::restored(
+            Some(AgencyRef {
+                id: "a1".into(),
+                name: "Acme".into(),
+            }),
+            1,
+        ),
+        user(),
+        SecretString::from("refresh-0".to_owned()),
+        now,
+    );
     let events = coordinator.take_events();
-    assert_eq!(kinds(&events), ["session-changed"]);
+    assert_eq!(kinds(&events), ["agency-changed", "session-changed"]);
     assert_eq!(status(&coordinator), SessionStatus::Restoring);
     assert_eq!(
         coordinator.snapshot(&w(1)).unwrap().modal.required,
@@ -405,7 +429,12 @@ fn a_stored_session_is_restored_by_a_refresh_due_at_once() {
 #[test]
 fn a_stored_session_the_server_no_longer_knows_ends_in_the_sign_in_modal() {
     let (mut coordinator, now) = common::desk(1, Session::supabase_loading(), patient());
-    coordinator.session_restore(user(), SecretString::from("stale".to_owned()), now);
+    coordinator.session_restore(
+        AgencySelection::default(),
+        user(),
+        SecretString::from("stale".to_owned()),
+        now,
+    );
     let job = coordinator.session_refresh_due(now).unwrap();
     coordinator.session_refresh_failed(
         job.id,
@@ -443,7 +472,9 @@ fn tokens_never_show_in_debug_output() {
         !printed.contains("access-1") && !printed.contains("refresh-1"),
         "{printed}"
     );
-    coordinator.session_signed_in(grant(3), now).unwrap();
+    coordinator
+        .session_signed_in(AgencySelection::default(), grant(3), now)
+        .unwrap();
     if let Some(Event::SessionChanged(change)) = coordinator.take_events().first().map(|e| &e.event)
     {
         assert!(!format!("{change:?}").contains("access-3"));
@@ -488,9 +519,16 @@ fn switching_to_supabase_mode_asks_the_primary_for_a_sign_in_once_the_keyring_is
 #[test]
 fn a_stored_session_read_after_a_sign_in_is_ignored() {
     let (mut coordinator, now) = common::desk(1, Session::supabase_loading(), patient());
-    coordinator.session_signed_in(grant(5), now).unwrap();
+    coordinator
+        .session_signed_in(AgencySelection::default(), grant(5), now)
+        .unwrap();
     coordinator.take_events();
-    coordinator.session_restore(user(), SecretString::from("older".to_owned()), now);
+    coordinator.session_restore(
+        AgencySelection::default(),
+        user(),
+        SecretString::from("older".to_owned()),
+        now,
+    );
     assert!(coordinator.take_events().is_empty());
     coordinator.session_nothing_stored();
     assert!(coordinator.take_events().is_empty());
@@ -523,4 +561,181 @@ fn a_retry_in_flight_still_reads_as_offline() {
     assert_eq!(status(&coordinator), SessionStatus::Offline);
     coordinator.session_refreshed(retry.id, grant(2), due + Duration::from_secs(1));
     assert_eq!(status(&coordinator), SessionStatus::SignedIn);
+}
+
+// The session policies the shell used to decide, one transition each.
+
+fn acme() -> AgencyRef {
+    AgencyRef {
+        id: "acme".into(),
+        name: "Acme".into(),
+    }
+}
+
+fn saved_generation(write: &KeyringWrite) -> u64 {
+    match write {
+        KeyringWrite::Save {
+            generation,
+            user: saved,
+            refresh_token,
+        } => {
+            assert_eq!(saved, &user());
+            assert!(refresh_token.expose_secret().starts_with("refresh-"));
+            *generation
+        }
+        KeyringWrite::Clear { .. } => panic!("expected a save, got {write:?}"),
+    }
+}
+
+#[test]
+fn a_sign_in_outside_supabase_mode_is_refused_and_changes_nothing() {
+    let (mut coordinator, now) = common::desk(1, Session::local(), patient());
+    let before = coordinator.agency().summary().clone();
+    let refused =
+        coordinator.session_signed_in(AgencySelection::restored(Some(acme()), 3), grant(1), now);
+    assert_eq!(refused.unwrap_err().code(), ErrorCode::NotConfigured);
+    assert_eq!(coordinator.agency().summary(), &before);
+    assert!(coordinator.take_events().is_empty());
+}
+
+#[test]
+fn a_sign_in_brings_the_users_agency_and_asks_the_keyring_to_keep_it() {
+    let (mut coordinator, now) = common::desk(1, Session::supabase(), patient());
+    let write = coordinator
+        .session_signed_in(AgencySelection::restored(Some(acme()), 3), grant(1), now)
+        .unwrap();
+    assert_eq!(saved_generation(&write), coordinator.session().generation());
+    assert!(coordinator.keyring_write_current(&write));
+    assert_eq!(
+        coordinator.agency().summary().selected.as_ref(),
+        Some(&acme())
+    );
+    // The agency first, then the session: the sign-in modal closes and no
+    // window ever asks for the agency.
+    let events = coordinator.take_events();
+    assert_eq!(
+        kinds(&events),
+        ["agency-changed", "session-changed", "modal-changed"]
+    );
+    assert!(events.iter().all(|e| match &e.event {
+        Event::ModalChanged(plan) => plan.required.is_none(),
+        _ => true,
+    }));
+}
+
+#[test]
+fn a_sign_in_made_while_the_keyring_was_read_wins_over_the_stored_session() {
+    let (mut coordinator, now) = common::desk(1, Session::supabase_loading(), patient());
+    coordinator
+        .session_signed_in(AgencySelection::default(), grant(1), now)
+        .unwrap();
+    coordinator.take_events();
+    let stored = SessionUser {
+        id: "someone-else".into(),
+        email: None,
+    };
+    coordinator.session_restore(
+        AgencySelection::restored(Some(acme()), 9),
+        stored,
+        SecretString::from("stored".to_owned()),
+        now,
+    );
+    assert!(coordinator.take_events().is_empty());
+    let summary = coordinator.session().summary();
+    assert_eq!(summary.user.map(|u| u.id), Some("user-1".to_owned()));
+    assert_eq!(coordinator.agency().summary().selected, None);
+}
+
+#[test]
+fn a_save_decided_for_a_session_that_ended_no_longer_stands() {
+    let (mut coordinator, now) = common::desk(1, Session::supabase(), patient());
+    let save = coordinator
+        .session_signed_in(AgencySelection::default(), grant(1), now)
+        .unwrap();
+    let signed_out = coordinator.session_sign_out();
+    assert!(!coordinator.keyring_write_current(&save));
+    assert!(coordinator.keyring_write_current(&signed_out.keyring));
+    assert_eq!(
+        signed_out.revoke.map(|t| t.expose_secret().to_owned()),
+        Some("access-1".to_owned())
+    );
+}
+
+#[test]
+fn a_removal_decided_before_a_new_sign_in_no_longer_stands() {
+    let (mut coordinator, now) = common::desk(1, Session::supabase(), patient());
+    coordinator
+        .session_signed_in(AgencySelection::default(), grant(1), now)
+        .unwrap();
+    let clear = coordinator.session_sign_out().keyring;
+    let save = coordinator
+        .session_signed_in(AgencySelection::default(), grant(2), now)
+        .unwrap();
+    assert!(!coordinator.keyring_write_current(&clear));
+    assert!(coordinator.keyring_write_current(&save));
+}
+
+#[test]
+fn signing_out_with_nobody_signed_in_still_forgets_the_stored_session() {
+    let (mut coordinator, _) = common::desk(1, Session::supabase_loading(), patient());
+    let signed_out = coordinator.session_sign_out();
+    assert!(signed_out.revoke.is_none());
+    assert!(matches!(signed_out.keyring, KeyringWrite::Clear { .. }));
+    assert!(coordinator.keyring_write_current(&signed_out.keyring));
+}
+
+#[test]
+fn an_applied_refresh_asks_the_keyring_to_keep_the_new_token() {
+    let (mut coordinator, now) = signed_in(1);
+    let job = coordinator
+        .session_refresh_due(now + Duration::from_secs(4))
+        .unwrap();
+    match coordinator.session_refreshed(job.id, grant(2), now + Duration::from_secs(4)) {
+        RefreshRecorded::Applied(write) => {
+            let KeyringWrite::Save { refresh_token, .. } = &write else {
+                panic!("expected a save, got {write:?}");
+            };
+            assert_eq!(refresh_token.expose_secret(), "refresh-2");
+            assert!(coordinator.keyring_write_current(&write));
+        }
+        RefreshRecorded::Discarded { .. } => panic!("the answer was for the live session"),
+    }
+}
+
+#[test]
+fn a_refresh_answer_after_a_sign_out_is_to_be_revoked_not_kept() {
+    let (mut coordinator, now) = signed_in(1);
+    let job = coordinator
+        .session_refresh_due(now + Duration::from_secs(4))
+        .unwrap();
+    coordinator.session_sign_out();
+    coordinator.take_events();
+    match coordinator.session_refreshed(job.id, grant(2), now + Duration::from_secs(5)) {
+        RefreshRecorded::Discarded { revoke } => assert_eq!(revoke.expose_secret(), "access-2"),
+        RefreshRecorded::Applied(write) => panic!("a stale answer was kept: {write:?}"),
+    }
+    assert!(coordinator.take_events().is_empty());
+}
+
+#[test]
+fn a_rejected_refresh_asks_the_keyring_to_forget_and_a_transient_one_does_not() {
+    let (mut coordinator, now) = signed_in(1);
+    let due = now + Duration::from_secs(4);
+    let job = coordinator.session_refresh_due(due).unwrap();
+    let transient = RefreshFailure::Transient {
+        reason: "offline".into(),
+        retry_after: None,
+    };
+    assert!(coordinator
+        .session_refresh_failed(job.id, transient, 0.0, due)
+        .is_none());
+    let retry = coordinator
+        .session_refresh_due(due + Duration::from_secs(60))
+        .unwrap();
+    let rejected = RefreshFailure::Rejected(SignOutReason::Revoked);
+    let write = coordinator
+        .session_refresh_failed(retry.id, rejected, 0.0, due + Duration::from_secs(60))
+        .expect("the session ended");
+    assert!(matches!(write, KeyringWrite::Clear { .. }));
+    assert!(coordinator.keyring_write_current(&write));
 }

@@ -21,7 +21,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-use axolop_coordinator::agency::AgencyRef;
+use axolop_coordinator::agency::{AgencyRef, AgencySelection};
 use axolop_coordinator::lock::PendingLease;
 use axolop_coordinator::session::{Grant, RefreshFailure, Session, SessionUser, SignOutReason};
 use axolop_coordinator::snapshot::Snapshot;
@@ -196,7 +196,9 @@ impl Sim {
             },
             80..=85 => {
                 let grant = self.grant();
-                self.coordinator.session_signed_in(grant, now).unwrap();
+                self.coordinator
+                    .session_signed_in(AgencySelection::default(), grant, now)
+                    .unwrap();
                 "sign in".into()
             }
             86..=89 => {

@@ -1,6 +1,13 @@
 //! The coordinator's session transitions: the session state machine, with
 //! its changes stamped as `session-changed` events and the sign-in modal
 //! re-planned after each.
+//!
+//! Every policy about a session is decided here, in one transition each:
+//! the user's own agency comes with their sign-in or restore, a sign-in
+//! made while the keyring was read wins over the stored session, a refresh
+//! answer for a session that ended is revoked rather than kept, and what
+//! the keyring must hold afterwards ([`KeyringWrite`]). The shell performs
+//! the I/O these name and nothing else.
 
 use std::time::Instant;
 
@@ -8,11 +15,11 @@ use secrecy::SecretString;
 
 use super::Coordinator;
 use crate::agency::AgencySelection;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::session::{
-    Grant, RefreshFailure, RefreshJob, Session, SessionCause, SessionChange, SessionUser,
-    TokenAnswer,
+    Grant, KeyringWrite, RefreshFailure, RefreshJob, RefreshRecorded, Session, SessionCause,
+    SessionChange, SessionUser, SignedOut, TokenAnswer,
 };
 
 impl Coordinator {
@@ -21,21 +28,46 @@ impl Coordinator {
         &self.session
     }
 
-    /// A window signed in and the server granted `grant`.
-    pub fn session_signed_in(&mut self, grant: Grant, now: Instant) -> Result<()> {
-        let change = self.session.signed_in(grant, now)?;
+    /// A window signed in and the server granted `grant` for a request
+    /// sent at `sent_at` (lifetimes count from then, so a slow server never
+    /// makes a token look fresher than it is). The user's stored agency
+    /// `selection` is restored in the same transition, so no window asks
+    /// for an agency they already chose. Outside Supabase mode it is
+    /// refused and nothing changes. Returns what the keyring must keep.
+    pub fn session_signed_in(
+        &mut self,
+        selection: AgencySelection,
+        grant: Grant,
+        sent_at: Instant,
+    ) -> Result<KeyringWrite> {
+        if !self.session.is_configured() {
+            return Err(Error::NotConfigured);
+        }
+        let (user, refresh_token) = (grant.user.clone(), grant.refresh_token.clone());
+        self.agency_restore(selection);
+        let change = self.session.signed_in(grant, sent_at)?;
         self.session_events(Some(change));
-        Ok(())
+        Ok(KeyringWrite::Save {
+            generation: self.session.generation(),
+            user,
+            refresh_token,
+        })
     }
 
-    /// The keyring had a session from an earlier run: restore it, unless
-    /// someone signed in while the keyring was read (then nothing happens).
+    /// The keyring had `user`'s session from an earlier run: restore it
+    /// with their stored agency `selection`, unless someone signed in while
+    /// the keyring was read (theirs wins, and nothing happens).
     pub fn session_restore(
         &mut self,
+        selection: AgencySelection,
         user: SessionUser,
         refresh_token: SecretString,
         now: Instant,
     ) {
+        if !self.session.is_loading() {
+            return;
+        }
+        self.agency_restore(selection);
         let change = self.session.restore(user, refresh_token, now);
         self.session_events(change);
     }
@@ -45,6 +77,17 @@ impl Coordinator {
     pub fn session_nothing_stored(&mut self) {
         let change = self.session.nothing_stored();
         self.session_events(change);
+    }
+
+    /// Whether `write`, decided earlier, still stands now: a save only for
+    /// the live session it was made for, a removal only while no session
+    /// started since.
+    pub fn keyring_write_current(&self, write: &KeyringWrite) -> bool {
+        let current = self.session.generation() == write.generation();
+        match write {
+            KeyringWrite::Save { .. } => current && self.session.is_signed_in(),
+            KeyringWrite::Clear { .. } => current,
+        }
     }
 
     /// The access token for an API call, now or after the refresh in flight;
@@ -58,38 +101,62 @@ impl Coordinator {
         self.session.due(now)
     }
 
-    /// Refresh job `job` got `grant`. The flag says whether it was applied:
-    /// a stale answer (after a sign-out or a newer sign-in) is discarded,
-    /// and its refresh token must not be stored.
-    pub fn session_refreshed(&mut self, job: u64, grant: Grant, now: Instant) -> bool {
-        let change = self.session.refresh_succeeded(job, grant, now);
-        let applied = change.is_some();
-        self.session_events(change);
-        applied
+    /// Refresh job `job`, sent at `sent_at`, got `grant`. A stale answer
+    /// (after a sign-out or a newer sign-in) is discarded: its refresh
+    /// token is not kept, and the session it renewed is to be revoked.
+    pub fn session_refreshed(
+        &mut self,
+        job: u64,
+        grant: Grant,
+        sent_at: Instant,
+    ) -> RefreshRecorded {
+        let revoke = grant.access_token.clone();
+        let (user, refresh_token) = (grant.user.clone(), grant.refresh_token.clone());
+        match self.session.refresh_succeeded(job, grant, sent_at) {
+            Some(change) => {
+                self.session_events(Some(change));
+                RefreshRecorded::Applied(KeyringWrite::Save {
+                    generation: self.session.generation(),
+                    user,
+                    refresh_token,
+                })
+            }
+            None => RefreshRecorded::Discarded { revoke },
+        }
     }
 
     /// Refresh job `job` failed (`jitter` in `[0, 1)` spreads the retry).
-    /// The flag says whether the failure ended the session.
+    /// When the failure ended the session, the stored one goes too.
     pub fn session_refresh_failed(
         &mut self,
         job: u64,
         failure: RefreshFailure,
         jitter: f64,
         now: Instant,
-    ) -> bool {
+    ) -> Option<KeyringWrite> {
         let generation = self.session.generation();
         let change = self.session.refresh_failed(job, failure, jitter, now);
         let ended = self.session.ended_since(generation);
         self.session_events(change);
-        ended
+        ended.then(|| KeyringWrite::Clear {
+            generation: self.session.generation(),
+        })
     }
 
-    /// Signs out in every window. Returns the access token to revoke the
-    /// session with on the server (best effort), if anyone was signed in.
-    pub fn session_sign_out(&mut self) -> Option<SecretString> {
-        let (change, access) = self.session.sign_out()?;
-        self.session_events(Some(change));
-        access
+    /// Signs out in every window, and forgets the stored session (even one
+    /// still being restored). The access token, if anyone was signed in,
+    /// tells the server (best effort).
+    pub fn session_sign_out(&mut self) -> SignedOut {
+        let revoke = self.session.sign_out().and_then(|(change, access)| {
+            self.session_events(Some(change));
+            access
+        });
+        SignedOut {
+            revoke,
+            keyring: KeyringWrite::Clear {
+                generation: self.session.generation(),
+            },
+        }
     }
 
     /// Whether the OS keyring keeps the session between runs.

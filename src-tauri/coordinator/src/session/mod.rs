@@ -6,12 +6,15 @@
 //! - [`grant`]: tokens as the coordinator holds them (secret, never
 //!   serialisable), and why refreshes fail and sessions end.
 //! - [`summary`]: what windows see of the session: never a token.
+//! - [`keyring`]: what the OS keyring must hold after each transition.
 
 pub mod grant;
+pub mod keyring;
 pub mod schedule;
 pub mod state;
 pub mod summary;
 
 pub use grant::{Grant, RefreshFailure, SessionUser, SignOutReason};
+pub use keyring::{KeyringWrite, RefreshRecorded, SignedOut};
 pub use state::{PendingToken, RefreshJob, Session, TokenAnswer};
 pub use summary::{SessionCause, SessionChange, SessionStatus, SessionSummary};

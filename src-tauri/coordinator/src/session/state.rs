@@ -121,6 +121,12 @@ impl Session {
         Self::with(State::Loading)
     }
 
+    /// Whether the keyring is still being read at start (see
+    /// [`Session::restore`]).
+    pub fn is_loading(&self) -> bool {
+        matches!(self.state, State::Loading)
+    }
+
     /// Which session this is: changes whenever a session starts or ends.
     pub fn generation(&self) -> u64 {
         self.generation
