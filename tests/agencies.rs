@@ -130,17 +130,51 @@ fn the_selection_survives_a_restart() {
 }
 
 #[test]
-fn a_window_holding_the_agency_lock_itself_is_refused_at_once() {
+fn a_window_holding_a_lock_named_agency_still_selects_an_agency() {
     let dir = DataDir::new("agencies-own-lock");
     let app = app_in(&dir.0);
     let first = window(&app, "crm-1");
     let acme = create(&app, "Acme");
-    invoke(&first, "lock_acquire", json!({ "name": "agency" })).unwrap();
-    assert_error(
-        invoke(&first, "agency_select", json!({ "agencyId": acme["id"] })),
-        "deadlock",
-        &["agency"],
-    );
+    let lease = invoke(&first, "lock_acquire", json!({ "name": "agency" })).unwrap();
+    let selected = invoke(&first, "agency_select", json!({ "agencyId": acme["id"] })).unwrap();
+    assert_eq!(selected["selected"]["name"], "Acme");
+    // The page's own lease is untouched by the app's selection.
+    let check = invoke(&first, "lock_check", json!({ "token": lease["token"] })).unwrap();
+    assert_eq!(check["held"], true);
+}
+
+#[test]
+fn a_refused_selection_changes_nothing_on_disk_or_in_any_window() {
+    let dir = DataDir::new("agencies-refused");
+    {
+        let app = app_in(&dir.0);
+        let first = window(&app, "crm-1");
+        let acme = create(&app, "Acme");
+        let globex = create(&app, "Globex");
+        invoke(&first, "agency_select", json!({ "agencyId": acme["id"] })).unwrap();
+        assert_error(
+            invoke(
+                &first,
+                "agency_select",
+                json!({ "agencyId": globex["id"], "expectedVersion": 0 }),
+            ),
+            "conflict",
+            &[],
+        );
+        let agency = snapshot(&first)["agency"].clone();
+        assert_eq!(
+            (
+                agency["selected"]["name"].clone(),
+                agency["version"].clone()
+            ),
+            (json!("Acme"), json!(1))
+        );
+    }
+    // What was saved for the next start is the accepted selection.
+    let app = app_in(&dir.0);
+    let agency = snapshot(&window(&app, "crm-1"))["agency"].clone();
+    assert_eq!(agency["selected"]["name"], "Acme");
+    assert_eq!(agency["version"], 1);
 }
 
 #[test]

@@ -1,14 +1,15 @@
 //! Agencies: listing and creating them in the local store, and selecting one
 //! for every window.
 //!
-//! A selection is made under the `agency` lock, taken for the calling
-//! window: between checking the expected version and recording the new one
-//! (in the store, then in the coordinator) no other window can change it.
-//! A window that holds the `agency` lock itself is refused (it would wait
-//! for itself).
+//! Selections are serialised by the store's mutex (see `crm`'s lock order):
+//! the agency is looked up, the coordinator checks the expected version and
+//! switches every window in one transition (the only check), and the new
+//! selection is saved for the next start, all before the next selection can
+//! begin. No named lock is involved, so a page that holds a lock of any
+//! name, `agency` included, never stands in the way of its own selection.
 
 use axolop_coordinator::agency::{AgencyRef, AgencySelection, AgencySummary};
-use axolop_coordinator::{Acquisition, LockMode, LockRequest, WindowLabel};
+use axolop_coordinator::WindowLabel;
 use axolop_store::{Agency, Store, StoreError, StoredSelection};
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -16,9 +17,6 @@ use crate::crm::{self, LOCAL_OWNER};
 use crate::error::Result;
 use crate::hub::Hub;
 use crate::timing;
-
-/// The lock every selection is made under.
-pub const LOCK: &str = "agency";
 
 /// The signed-in user's agencies, by name.
 pub async fn list<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<Agency>> {
@@ -34,7 +32,9 @@ pub async fn create<R: Runtime>(app: &AppHandle<R>, name: String) -> Result<Agen
 }
 
 /// Selects agency `agency_id` for every window, on behalf of `window`, if
-/// the selection is still at `expected_version`.
+/// the selection is still at `expected_version` (`conflict` otherwise,
+/// `not_found` for an agency the user does not have). A refused selection
+/// changes nothing and sends no event.
 pub async fn select<R: Runtime>(
     app: &AppHandle<R>,
     window: WindowLabel,
@@ -42,63 +42,25 @@ pub async fn select<R: Runtime>(
     expected_version: Option<u64>,
 ) -> Result<AgencySummary> {
     let owner = crm::owner(app)?;
-    let hub = app.state::<Hub>();
-    // What can be refused without the lock is refused first, so a refused
-    // selection sends no event at all (not even the lock's); `record`
-    // checks again under the lock.
-    let (store_owner, id) = (owner.clone(), agency_id.clone());
-    crm::with_store(app, move |store| store.agency(&store_owner, &id)).await?;
-    check_version(&hub, expected_version)?;
-    let request = LockRequest::new(LOCK, Some(LockMode::Exclusive), None, None)?;
-    let lease =
-        match hub.transact(|coordinator, now| coordinator.lock_acquire(&window, request, now))? {
-            Acquisition::Granted(lease) => lease,
-            Acquisition::Queued(pending) => pending.outcome().await?,
+    crm::with_store_and(app, move |store, app| {
+        let agency = store.agency(&owner, &agency_id)?;
+        let summary = app.state::<Hub>().transact(|coordinator, _| {
+            coordinator.agency_select(&window, agency.into(), expected_version)
+        })?;
+        let stored = StoredSelection {
+            agency_id: Some(agency_id),
+            version: summary.version,
+            changed_by: Some(window.to_string()),
+            changed_at: Some(timing::unix_ms()),
         };
-    let selected = record(app, &window, owner, agency_id, expected_version).await;
-    if let Err(error) =
-        hub.transact(|coordinator, now| coordinator.lock_release(&window, lease.token, now))
-    {
-        tracing::warn!(%error, "the agency lock could not be released; it lapses with its lease");
-    }
-    selected
-}
-
-/// The selection itself, with the `agency` lock held.
-async fn record<R: Runtime>(
-    app: &AppHandle<R>,
-    window: &WindowLabel,
-    owner: String,
-    agency_id: String,
-    expected_version: Option<u64>,
-) -> Result<AgencySummary> {
-    let hub = app.state::<Hub>();
-    let store_owner = owner.clone();
-    let agency = crm::with_store(app, move |store| store.agency(&store_owner, &agency_id)).await?;
-    let current = check_version(&hub, expected_version)?;
-    let stored = StoredSelection {
-        agency_id: Some(agency.id.clone()),
-        version: current + 1,
-        changed_by: Some(window.to_string()),
-        changed_at: Some(timing::unix_ms()),
-    };
-    crm::with_store(app, move |store| store.save_selection(&owner, &stored)).await?;
-    hub.transact(|coordinator, _| {
-        coordinator.agency_select(window, agency.into(), Some(current))?;
-        Ok(coordinator.agency().summary().clone())
-    })
-}
-
-/// The selection's version now, if it is `expected` (or nothing was
-/// expected); a stale expectation is `conflict`.
-fn check_version(hub: &Hub, expected: Option<u64>) -> Result<u64> {
-    let current = hub.read(|coordinator| coordinator.agency().summary().version);
-    match expected {
-        Some(expected) if expected != current => {
-            Err(axolop_coordinator::Error::StaleSelection { expected, current }.into())
+        if let Err(error) = store.save_selection(&owner, &stored) {
+            // Every window has switched; only the next start would not
+            // know. Undoing the switch would flip every window twice.
+            tracing::warn!(%error, "the agency selection holds for this run but was not saved");
         }
-        _ => Ok(current),
-    }
+        Ok(summary)
+    })
+    .await
 }
 
 /// The selection `owner` made last, as stored: none if they never chose,

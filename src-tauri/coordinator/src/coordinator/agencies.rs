@@ -3,7 +3,7 @@
 //! agency modal re-planned after each.
 
 use super::Coordinator;
-use crate::agency::{AgencyRef, AgencySelection};
+use crate::agency::{AgencyRef, AgencySelection, AgencySummary};
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::window::WindowLabel;
@@ -23,18 +23,20 @@ impl Coordinator {
         }
     }
 
-    /// Window `window` selects `agency`, if the selection is still at
-    /// `expected_version` (a stale one is `conflict`, and nothing changes).
+    /// Window `window` selects `agency` for every window, if the selection
+    /// is still at `expected_version` (a stale one is `conflict`, and
+    /// nothing changes). This is the one place the version is checked.
+    /// Returns the new selection.
     pub fn agency_select(
         &mut self,
         window: &WindowLabel,
         agency: AgencyRef,
         expected_version: Option<u64>,
-    ) -> Result<()> {
+    ) -> Result<AgencySummary> {
         self.windows.state(window)?;
         self.agency.select(agency, expected_version, window)?;
         self.agency_events();
-        Ok(())
+        Ok(self.agency.summary().clone())
     }
 
     /// The selected agency, for a call that works in it: a call naming
