@@ -10,35 +10,17 @@
  *   made on a stale view is refused (`conflict`) rather than undoing a
  *   newer one; the picker then says so and lists again.
  * - The mandatory picker never closes itself: it goes when the plan says
- *   no agency is required (modal.js). The switcher closes on Escape, on
- *   Cancel, and once its choice is made.
+ *   no agency is required (modal-view.js). The switcher closes on Escape,
+ *   on Cancel, and once its choice is made.
  * - One call at a time: while one is out, choices and the form do nothing.
- *
- * `agencyNameProblem` is pure and runs under Node's tests; the rest touches
- * the DOM only when called.
  */
 
-import { make } from './dom.js';
+import { NAME_MAX_CHARS, agencyNameProblem } from './agency-name.js';
 import { describeError, errorCode } from './errors.js';
+import { createRef, html, live, nothing, ref, repeat } from './template.js';
 
 /** @typedef {import('../bindings/Agency').Agency} Agency */
-
-/** The longest agency name, as the store allows. */
-export const NAME_MAX_CHARS = 120;
-
-/**
- * Why `name` cannot name an agency, or null if it can.
- * @param {string} name
- */
-export function agencyNameProblem(name) {
-  const trimmed = name.trim();
-  if (trimmed === '') return 'Type a name for the new agency.';
-  const chars = [...trimmed].length;
-  if (chars > NAME_MAX_CHARS) {
-    return `An agency name is at most ${NAME_MAX_CHARS} characters (this one has ${chars}).`;
-  }
-  return null;
-}
+/** @typedef {import('./modal-view.js').Dialog} Dialog */
 
 /**
  * What the picker needs from the coordinator.
@@ -51,71 +33,26 @@ export function agencyNameProblem(name) {
  */
 
 /**
- * Builds the picker over a dimmed backdrop, not yet in the page.
+ * Makes the picker over a dimmed backdrop, and starts listing the agencies.
  * @param {AgencyActions} actions
  * @param {object} options
  * @param {boolean} options.mandatory the modal (no way out) or the switcher
- * @param {() => void} [options.onClose] removes the switcher
- * @returns {{ element: HTMLElement, focus: () => void }}
+ * @param {import('./page.js').Page} options.page
+ * @param {() => void} [options.onClose] closes the switcher
+ * @param {(text: string) => void} [options.onDraft] called with the new
+ *   agency's name as it is typed
+ * @returns {Dialog}
  */
-export function createAgencyPicker(actions, { mandatory, onClose }) {
-  const list = make('ul', { class: 'agency-options', 'data-testid': 'agency-options' });
-  const status = make('p', { class: 'empty', 'data-testid': 'agency-options-status' }, 'Loading agencies…');
-  const name = make('input', {
-    type: 'text',
-    name: 'agency-name',
-    autocomplete: 'off',
-    maxlength: String(NAME_MAX_CHARS * 2),
-    placeholder: 'e.g. Sunrise Realty',
-    'data-testid': 'agency-name-input',
-    // modal.js keeps what is typed here for the next presenter.
-    'data-draft': '',
-  });
-  const error = make('p', { class: 'modal-error', role: 'alert', 'data-testid': 'agency-error' });
-  error.hidden = true;
-  const createButton = make('button', { type: 'submit', 'data-testid': 'agency-create' }, 'Create and select');
-  const form = make(
-    'form',
-    { class: 'modal-form', novalidate: '' },
-    make('label', { class: 'field' }, make('span', {}, 'New agency'), name),
-    error,
-    createButton,
-  );
-  const title = mandatory ? 'Choose an agency' : 'Switch agency';
-  const dialog = make(
-    'div',
-    {
-      class: 'modal agency-modal',
-      role: 'dialog',
-      'aria-modal': 'true',
-      'aria-labelledby': 'agency-title',
-      'data-testid': mandatory ? 'agency-modal' : 'agency-switcher',
-    },
-    make('span', { class: 'logo', 'aria-hidden': 'true' }, 'A'),
-    make('h2', { id: 'agency-title' }, title),
-    make(
-      'p',
-      { class: 'modal-intro' },
-      'Every Axolop window works in the agency chosen here, and switches with it.',
-    ),
-    status,
-    list,
-    form,
-  );
-  if (!mandatory) {
-    const cancel = make('button', { type: 'button', class: 'quiet', 'data-testid': 'agency-cancel' }, 'Cancel');
-    cancel.addEventListener('click', () => onClose?.());
-    dialog.append(cancel);
-  }
-  const backdrop = make('div', { class: 'modal-backdrop' }, dialog);
-
+export function createAgencyPicker(actions, { mandatory, page, onClose, onDraft }) {
+  /** @type {import('./template.js').Ref<HTMLInputElement>} */
+  const nameField = createRef();
+  /** The agencies to choose from; null until listed. @type {Agency[] | null} */
+  let agencies = null;
+  /** Why the agencies could not be listed, if they could not. */
+  let listProblem = '';
+  let name = '';
+  let error = '';
   let busy = false;
-
-  /** @param {string} text */
-  function setError(text) {
-    if (error.textContent !== text) error.textContent = text;
-    error.hidden = text === '';
-  }
 
   /**
    * Runs one call at a time, showing its failure.
@@ -124,24 +61,31 @@ export function createAgencyPicker(actions, { mandatory, onClose }) {
   async function run(call) {
     if (busy) return;
     busy = true;
-    dialog.setAttribute('aria-busy', 'true');
-    createButton.disabled = true;
-    setError('');
+    error = '';
+    page.render();
     try {
       await call();
       if (!mandatory) onClose?.();
     } catch (failure) {
-      setError(
+      error =
         errorCode(failure) === 'conflict'
           ? 'Another window changed the agency meanwhile. Here is the list again; choose once more.'
-          : describeError(failure),
-      );
+          : describeError(failure);
       void refresh();
     } finally {
       busy = false;
-      dialog.removeAttribute('aria-busy');
-      createButton.disabled = false;
+      page.render();
     }
+  }
+
+  async function refresh() {
+    try {
+      agencies = await actions.list();
+      listProblem = '';
+    } catch (failure) {
+      listProblem = `The agencies could not be listed: ${describeError(failure)}`;
+    }
+    page.render();
   }
 
   /** @param {Agency} agency */
@@ -151,58 +95,102 @@ export function createAgencyPicker(actions, { mandatory, onClose }) {
     });
   }
 
-  async function refresh() {
-    let agencies;
-    try {
-      agencies = await actions.list();
-    } catch (failure) {
-      status.textContent = `The agencies could not be listed: ${describeError(failure)}`;
-      status.hidden = false;
-      return;
-    }
-    const selected = actions.selectedId();
-    list.replaceChildren(
-      ...agencies.map((agency) => {
-        const button = make(
-          'button',
-          { type: 'button', class: 'agency-option', 'data-testid': 'agency-option', 'data-agency-id': agency.id },
-          agency.name,
-        );
-        if (agency.id === selected) {
-          button.setAttribute('aria-current', 'true');
-          button.append(make('span', { class: 'badge' }, 'current'));
-        }
-        button.addEventListener('click', () => choose(agency));
-        return make('li', {}, button);
-      }),
-    );
-    status.textContent = agencies.length === 0 ? 'No agencies yet: create the first one below.' : '';
-    status.hidden = agencies.length !== 0;
-  }
-
-  form.addEventListener('submit', (event) => {
+  /** @param {SubmitEvent} event */
+  function create(event) {
     event.preventDefault();
-    const problem = agencyNameProblem(name.value);
+    const problem = agencyNameProblem(name);
     if (problem) {
-      setError(problem);
-      name.focus();
+      error = problem;
+      page.render();
+      nameField.value?.focus();
       return;
     }
     void run(async () => {
-      const agency = await actions.create(name.value.trim());
-      name.value = '';
+      const agency = await actions.create(name.trim());
+      name = '';
       await actions.select(agency.id, actions.version());
     });
-  });
-  if (!mandatory) {
-    backdrop.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape') {
-        event.preventDefault();
-        onClose?.();
-      }
-    });
   }
+
+  /** @param {InputEvent} event */
+  function typeName(event) {
+    name = /** @type {HTMLInputElement} */ (event.target).value;
+    onDraft?.(name);
+  }
+
+  /** @param {KeyboardEvent} event */
+  function escape(event) {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      onClose?.();
+    }
+  }
+
+  /** What the line above the list says: loading, a failure, or no agencies yet. */
+  function status() {
+    if (listProblem) return listProblem;
+    if (agencies === null) return 'Loading agencies…';
+    return agencies.length === 0 ? 'No agencies yet: create the first one below.' : '';
+  }
+
+  function view() {
+    const selected = actions.selectedId();
+    const line = status();
+    return html`<div class="modal-backdrop" @keydown=${mandatory ? nothing : escape}>
+      <div
+        class="modal agency-modal"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="agency-title"
+        aria-busy=${busy ? 'true' : nothing}
+        data-testid=${mandatory ? 'agency-modal' : 'agency-switcher'}
+      >
+        <span class="logo" aria-hidden="true">A</span>
+        <h2 id="agency-title">${mandatory ? 'Choose an agency' : 'Switch agency'}</h2>
+        <p class="modal-intro">Every Axolop window works in the agency chosen here, and switches with it.</p>
+        <p class="empty" data-testid="agency-options-status" ?hidden=${line === ''}>${line}</p>
+        <ul class="agency-options" data-testid="agency-options">${repeat(
+          agencies ?? [],
+          (agency) => agency.id,
+          (agency) => html`<li><button
+            type="button"
+            class="agency-option"
+            data-testid="agency-option"
+            data-agency-id=${agency.id}
+            aria-current=${agency.id === selected ? 'true' : nothing}
+            @click=${() => choose(agency)}
+          >${agency.name}${agency.id === selected ? html`<span class="badge">current</span>` : nothing}</button></li>`,
+        )}</ul>
+        <form class="modal-form" novalidate @submit=${create}>
+          <label class="field"><span>New agency</span><input
+            type="text"
+            name="agency-name"
+            autocomplete="off"
+            maxlength=${NAME_MAX_CHARS * 2}
+            placeholder="e.g. Sunrise Realty"
+            data-testid="agency-name-input"
+            .value=${live(name)}
+            @input=${typeName}
+            ${ref(nameField)}
+          /></label>
+          <p class="modal-error" role="alert" data-testid="agency-error" ?hidden=${error === ''}>${error}</p>
+          <button type="submit" data-testid="agency-create" ?disabled=${busy}>Create and select</button>
+        </form>
+        ${mandatory ? nothing : html`<button type="button" class="quiet" data-testid="agency-cancel" @click=${() => onClose?.()}>Cancel</button>`}
+      </div>
+    </div>`;
+  }
+
   void refresh();
 
-  return { element: backdrop, focus: () => name.focus() };
+  return {
+    view,
+    focus: () => nameField.value?.focus(),
+    restoreDraft(text) {
+      if (name !== '') return false;
+      name = text;
+      page.render();
+      return true;
+    },
+  };
 }

@@ -10,19 +10,69 @@ import { createContactsView } from './contacts-view.js';
 import { describeError } from './errors.js';
 import { commands, onCoordinatorEvent, ownLabel } from './ipc.js';
 import { createLocks, describeLoss, ownLosses } from './locks.js';
-import { createModals } from './modal.js';
+import { createModals } from './modal-view.js';
+import { createNotice } from './notice.js';
+import { createPage } from './page.js';
 import { sessionNotice } from './session.js';
 import { CoordinatorStore } from './store.js';
-import { render, renderSyncProblem, showNotice } from './view.js';
+import { nothing } from './template.js';
+import { pageView } from './view.js';
 
 /** How often the page reports it is alive, in ms. */
 const HEARTBEAT_MS = 1000;
+
+/**
+ * How stale the lock panel may get, in ms. Lock traffic can run to
+ * thousands of grants a second across windows, and repainting every window
+ * for each one costs the whole machine (on 2 cores under software rendering
+ * it made an acquire+release round trip 5 times slower with 4 windows
+ * open); a status display refreshed 5 times a second still reads as live.
+ */
+const LOCK_PANEL_MS = 200;
 
 const label = ownLabel();
 document.documentElement.dataset.windowLabel = label;
 
 /** Named locks over the real coordinator, fed the lock-changed events below. */
 const locks = createLocks({ commands, label });
+
+/** Why the page is out of sync with the coordinator, while it is. @type {string | null} */
+let syncProblem = null;
+
+/**
+ * Runs a user action, showing its failure instead of swallowing it.
+ * @param {() => Promise<unknown>} action
+ */
+function act(action) {
+  action().catch((error) => notice.show(describeError(error)));
+}
+
+/** What the page's buttons do. @type {import('./view.js').PageActions} */
+const actions = {
+  openWindow: () => act(commands.openWindow),
+  closeWindow: () => act(commands.closeWindow),
+  focusPrimary: () => act(commands.focusPrimary),
+  signOut: () => act(commands.signOut),
+  switchAgency: () => switchAgency(),
+};
+
+const page = createPage(document.body, () => {
+  // The role on <html> (for styles, and for tests as "rendered") is set
+  // with the page it goes with.
+  if (store.state) document.documentElement.dataset.role = store.state.self.role;
+  return pageView({
+    state: store.state,
+    syncProblem,
+    actions,
+    contacts: contactsView.view(),
+    dialog: modals.dialog(),
+    waiting: modals.waiting(),
+    switcher: switcher?.view() ?? nothing,
+    notice: notice.view(),
+  });
+});
+
+const notice = createNotice(page);
 
 /**
  * The agency calls of the picker, sent with the selection version this
@@ -39,31 +89,37 @@ const agencies = {
 
 /**
  * The mandatory modals: the sign-in dialog or the agency picker in the
- * presenting window, a notice pointing at it in the others. Made before
- * anything can render: the first frame may come while start-up still
- * awaits.
+ * presenting window, a notice pointing at it in the others.
  */
-const modals = createModals({
-  signIn: commands.signIn,
-  agencies,
-  focusPrimary: () => act(commands.focusPrimary),
-  reportDraft: commands.modalDraftReport,
-  fetchDraft: commands.modalDraft,
-});
+const modals = createModals(
+  {
+    signIn: commands.signIn,
+    agencies,
+    focusPrimary: actions.focusPrimary,
+    reportDraft: commands.modalDraftReport,
+    fetchDraft: commands.modalDraft,
+  },
+  page,
+);
 
 /** The selected agency's contacts, kept live by `contacts-changed`. */
-const contacts = new ContactList(commands.contactsList, () => contactsView.schedule());
+const contacts = new ContactList(commands.contactsList, page.schedule);
 const contactsView = createContactsView(
-  /** @type {HTMLElement} */ (document.querySelector('[data-testid=contacts-panel]')),
   contacts,
   {
     save: commands.contactSave,
     remove: commands.contactDelete,
     get: commands.contactGet,
-    notify: showNotice,
+    notify: (text) => notice.show(text),
     currentAgency: () => store.state?.agency.selected?.id ?? null,
   },
+  page,
 );
+
+/** @param {unknown} error */
+function contactsProblem(error) {
+  notice.show(`The contacts could not be loaded: ${describeError(error)}`);
+}
 
 /**
  * Loads the contacts of the agency every window shows, when it changed
@@ -73,11 +129,11 @@ const contactsView = createContactsView(
 function followAgency(force) {
   const selected = store.state?.agency.selected?.id ?? null;
   if (force || selected !== contacts.agencyId) {
-    contacts.load(selected).catch((error) => showNotice(`The contacts could not be loaded: ${describeError(error)}`));
+    contacts.load(selected).catch(contactsProblem);
   }
 }
 
-/** The open agency switcher, if any. @type {HTMLElement | null} */
+/** The open agency switcher, if any. @type {import('./modal-view.js').Dialog | null} */
 let switcher = null;
 
 /** Opens the agency switcher (once an agency is chosen; before, the modal asks). */
@@ -85,13 +141,14 @@ function switchAgency() {
   if (switcher || !store.state?.agency.selected) return;
   const picker = createAgencyPicker(agencies, {
     mandatory: false,
+    page,
     onClose: () => {
-      switcher?.remove();
       switcher = null;
+      page.render();
     },
   });
-  switcher = picker.element;
-  document.body.append(switcher);
+  switcher = picker;
+  page.render();
   picker.focus();
 }
 
@@ -114,45 +171,15 @@ const diagnostics = {
 };
 Object.defineProperty(window, '__axolop', { value: diagnostics, enumerable: false });
 
-/**
- * How stale the lock panel may get, in ms. Lock traffic can run to
- * thousands of grants a second across windows, and repainting every window
- * for each one costs the whole machine (on 2 cores under software rendering
- * it made an acquire+release round trip 5 times slower with 4 windows
- * open); a status display refreshed 5 times a second still reads as live.
- */
-const LOCK_PANEL_MS = 200;
-
-/** The pending animation frame that renders the newest state, if any. */
-let renderFrame = 0;
 /** The pending timer that renders lock-only changes, if any. */
 let lockTimer = 0;
 
-/**
- * Renders on the next frame. Events that arrive together (a departure and
- * the new primary) are applied at once and painted once, and applying an
- * event never waits behind the layout and paint of the previous one.
- */
-function scheduleRender() {
-  if (renderFrame === 0) {
-    renderFrame = requestAnimationFrame(() => {
-      renderFrame = 0;
-      clearTimeout(lockTimer);
-      lockTimer = 0;
-      if (store.state) {
-        render(store.state);
-        modals.render(store.state);
-      }
-    });
-  }
-}
-
 /** Renders a lock-only change within {@link LOCK_PANEL_MS}. */
 function scheduleLockRender() {
-  if (renderFrame === 0 && lockTimer === 0) {
+  if (lockTimer === 0) {
     lockTimer = window.setTimeout(() => {
       lockTimer = 0;
-      scheduleRender();
+      page.schedule();
     }, LOCK_PANEL_MS);
   }
 }
@@ -167,8 +194,10 @@ const store = new CoordinatorStore(
     if (diagnostics.echo) {
       commands.heartbeat(state.seq).catch(() => {});
     }
+    syncProblem = null;
+    modals.follow(state);
     if (cause === 'lock-changed') scheduleLockRender();
-    else scheduleRender();
+    else page.schedule();
     // After a gap, the events saying a lease was lost may be the missed ones.
     if (cause === 'snapshot' && store.resyncs > 1) void locks.recheck();
     if (cause === 'snapshot' || cause === 'agency-changed') followAgency(cause === 'snapshot' && store.resyncs > 1);
@@ -179,9 +208,16 @@ const store = new CoordinatorStore(
     if (own === 'ready' && ownState === 'unresponsive') void store.resync();
     if (own) ownState = own;
   },
-  (error) => renderSyncProblem(`Reconnecting to the coordinator… (${describeError(error)})`),
+  (error) => {
+    syncProblem = `Reconnecting to the coordinator… (${describeError(error)})`;
+    page.schedule();
+  },
 );
 diagnostics.store = store;
+
+// The page shows "connecting" until the first snapshot.
+page.render();
+window.addEventListener('resize', page.schedule);
 
 await onCoordinatorEvent((envelope) => {
   // Lost leases are read off every event as it arrives, not as the store
@@ -190,17 +226,17 @@ await onCoordinatorEvent((envelope) => {
   if (envelope.kind === 'lock-changed') {
     locks.observe(envelope.data);
     for (const loss of ownLosses(envelope.data, label)) {
-      showNotice(describeLoss(envelope.data.name, loss.reason));
+      notice.show(describeLoss(envelope.data.name, loss.reason));
     }
   }
   // Why a session ended is news the state does not keep (its cause), so it
   // too is read off the event; compared with the session as it was before.
   if (envelope.kind === 'session-changed') {
-    const notice = sessionNotice(envelope.data, store.state?.session ?? null);
-    if (notice) showNotice(notice);
+    const text = sessionNotice(envelope.data, store.state?.session ?? null);
+    if (text) notice.show(text);
   }
   if (envelope.kind === 'contacts-changed') {
-    contacts.apply(envelope.data);
+    contacts.apply(envelope.data).catch(contactsProblem);
     contactsView.observe(envelope.data);
   }
   store.receive(envelope);
@@ -210,7 +246,7 @@ await store.resync();
 commands
   .appNotices()
   .then((notices) => {
-    if (notices.length > 0) showNotice(notices.join(' '));
+    if (notices.length > 0) notice.show(notices.join(' '));
   })
   .catch(() => {});
 
@@ -221,23 +257,6 @@ setInterval(() => {
   commands.heartbeat(store.state?.seq).catch(() => {});
 }, HEARTBEAT_MS);
 
-/**
- * Runs a user action, showing its failure instead of swallowing it.
- * @param {() => Promise<unknown>} action
- */
-function act(action) {
-  action().catch((error) => showNotice(describeError(error)));
-}
-
-/** @type {Record<string, () => Promise<unknown>>} */
-const actions = {
-  'open-window': commands.openWindow,
-  'close-window': commands.closeWindow,
-  'focus-primary': commands.focusPrimary,
-  'sign-out': commands.signOut,
-  'switch-agency': async () => switchAgency(),
-};
-
 // The menu's accelerators handle real key presses before the page sees them;
 // these cover keys that reach the page directly (synthesised input, and
 // platforms whose menu does not see keys while the web view has focus).
@@ -246,22 +265,14 @@ document.addEventListener('keydown', (event) => {
   const key = event.key.toLowerCase();
   /** @type {(() => void) | undefined} */
   let shortcut;
-  if (command && !event.shiftKey && key === 'n') shortcut = () => act(commands.openWindow);
-  else if (command && !event.shiftKey && key === 'w') shortcut = () => act(commands.closeWindow);
-  else if (command && event.shiftKey && key === 'p') shortcut = () => act(commands.focusPrimary);
+  if (command && !event.shiftKey && key === 'n') shortcut = actions.openWindow;
+  else if (command && !event.shiftKey && key === 'w') shortcut = actions.closeWindow;
+  else if (command && event.shiftKey && key === 'p') shortcut = actions.focusPrimary;
   else if (command && event.shiftKey && key === 'a') shortcut = switchAgency;
   else if (command && event.shiftKey && key === 'c') shortcut = contactsView.newContact;
   else if (event.key === 'F5' || (command && key === 'r')) shortcut = () => location.reload();
   if (shortcut && !event.repeat) {
     event.preventDefault();
     shortcut();
-  }
-});
-
-document.addEventListener('click', (event) => {
-  const target = event.target instanceof Element ? event.target.closest('[data-action]') : null;
-  const action = target instanceof HTMLElement ? actions[target.dataset.action ?? ''] : undefined;
-  if (action) {
-    act(action);
   }
 });

@@ -1,32 +1,37 @@
 // @ts-check
 /**
- * The window's copy of the selected agency's contacts: loaded a page at a
- * time, kept in the store's order, and changed live by `contacts-changed`.
+ * The window's copy of the selected agency's contacts: read from the app a
+ * page at a time, in the app's order, and read again when any window
+ * changes a contact.
+ *
+ * The order is the store's (by name, case-insensitively as SQLite's NOCASE
+ * collates, then id), and only the store applies it: a change event says
+ * what changed, not where it now stands, so the list asks the app again
+ * rather than place the row itself.
  *
  * Invariants:
- * - `rows` is in the store's order: name with ASCII letters folded to
- *   lower case (SQLite's NOCASE), then code points, then id. A row is a
- *   contact, or `undefined` while its page has not arrived.
- * - A contact is never replaced by an older version of itself: events and
- *   pages can cross, and the newer version wins.
+ * - `rows` is what the app answered, in its order. A row is a contact, or
+ *   `undefined` while its page has not arrived.
+ * - One read of the app is in flight at a time: reads happen in passes
+ *   (one page after another), and a change while a pass runs asks for one
+ *   more pass after it, however many changes arrive. Answers therefore
+ *   come in the order they were asked, and a newer one always wins.
+ * - A pass after the first reads the rows the view shows first, then the
+ *   rest; until a row's page arrives again, it keeps its previous contact,
+ *   so a change never blanks what is shown.
  * - Everything belongs to one agency (`agencyId`); pages and changes of
- *   another agency are ignored. A new agency starts a new list.
- * - While pages are still arriving, a change cannot be placed (its
- *   neighbours may not be loaded): the list is marked stale and fetched
- *   again once the load ends, so nothing is lost or shown twice.
+ *   another agency are dropped. A new agency starts a new, empty list.
  *
  * Pure: the page fetcher is passed in, so this runs under Node's tests.
  */
-
-import { compareNames } from './store.js';
 
 /** @typedef {import('../bindings/Contact').Contact} Contact */
 /** @typedef {import('../bindings/ContactsPage').ContactsPage} ContactsPage */
 /** @typedef {import('../bindings/ContactsChange').ContactsChange} ContactsChange */
 
-/** The first page: enough rows to fill a tall window. */
+/** The first page of a pass: enough rows to fill a tall window. */
 export const FIRST_PAGE = 100;
-/** The pages after it, fetched in the background. */
+/** The pages after it, read in the background. */
 export const NEXT_PAGE = 2000;
 
 /**
@@ -34,54 +39,28 @@ export const NEXT_PAGE = 2000;
  * @typedef {(offset: number, limit: number) => Promise<ContactsPage>} FetchPage
  */
 
-/**
- * Orders two contacts as the store lists them.
- * @param {Pick<Contact, 'name' | 'id'>} a
- * @param {Pick<Contact, 'name' | 'id'>} b
- */
-export function compareContacts(a, b) {
-  return compareFolded(a.name, b.name) || compareNames(a.id, b.id);
-}
-
-/**
- * SQLite's NOCASE: ASCII A-Z fold to a-z, everything else by code point
- * (which is also UTF-8 byte order, SQLite's own).
- * @param {string} a
- * @param {string} b
- */
-function compareFolded(a, b) {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; ) {
-    const x = fold(/** @type {number} */ (a.codePointAt(i)));
-    const y = fold(/** @type {number} */ (b.codePointAt(i)));
-    if (x !== y) return x - y;
-    i += x > 0xffff ? 2 : 1;
-  }
-  return a.length - b.length;
-}
-
-/** @param {number} code */
-function fold(code) {
-  return code >= 65 && code <= 90 ? code + 32 : code;
-}
-
 export class ContactList {
   /** The agency these contacts belong to; null before the first load. @type {string | null} */
   agencyId = null;
   /** @type {(Contact | undefined)[]} */
   rows = [];
-  /** Whether every page has arrived. */
-  complete = false;
-  /** Bumped on every change, so a view can tell it must repaint. */
-  revision = 0;
-  /** Whether a change arrived that could not be placed during a load. */
-  #stale = false;
-  /** The load in progress; a newer one makes an older one stop. */
-  #loadId = 0;
+  /** Whether every row of this agency has arrived once (with no agency, there is none to wait for). */
+  complete = true;
+  /**
+   * The first row the view shows, set by the view as it renders, so that
+   * a pass reads what the user sees before the rest.
+   */
+  visibleFrom = 0;
+  /** Bumped when the agency changes: a pass of an older one stops. */
+  #generation = 0;
+  /** Whether another pass is wanted after the one running. */
+  #wanted = false;
+  /** The passes running, if any. @type {Promise<void> | null} */
+  #running = null;
 
   /**
    * @param {FetchPage} fetchPage
-   * @param {() => void} onChange called after every change
+   * @param {() => void} onChange called after every change of the rows
    */
   constructor(fetchPage, onChange) {
     this.fetchPage = fetchPage;
@@ -94,115 +73,110 @@ export class ContactList {
   }
 
   /**
-   * Loads the selected agency's contacts from scratch: the first page (then
-   * the list shows), then the rest in the background. Resolves when all
-   * have arrived, or a newer load took over.
+   * Shows agency `agencyId`'s contacts: a new agency starts an empty list
+   * and reads it from the top; the same agency is read again (after a
+   * resync, which may have skipped changes).
    * @param {string | null} agencyId the agency every window shows now
+   * @returns {Promise<void>} settles when the rows are read, or a newer
+   *   agency took over; rejects if the app could not answer
    */
-  async load(agencyId) {
-    const id = ++this.#loadId;
+  load(agencyId) {
     if (agencyId !== this.agencyId) {
       this.agencyId = agencyId;
       this.rows = [];
-      this.complete = false;
-      this.#changed();
+      this.complete = agencyId === null;
+      this.#generation += 1;
+      this.onChange();
     }
-    if (agencyId === null) {
-      this.complete = true;
-      return;
-    }
-    this.#stale = false;
-    let offset = 0;
-    let limit = FIRST_PAGE;
-    /** @type {(Contact | undefined)[]} */
-    let rows = [];
-    for (;;) {
-      const page = await this.fetchPage(offset, limit);
-      if (id !== this.#loadId) return;
-      if (page.agencyId !== agencyId) {
-        // The agency changed under the load; the agency-changed event
-        // starts the right one.
-        return;
-      }
-      if (offset === 0) rows = new Array(page.total);
-      rows.length = page.total;
-      page.contacts.forEach((contact, index) => {
-        rows[page.offset + index] = contact;
-      });
-      offset = page.offset + page.contacts.length;
-      const done = page.contacts.length < limit || offset >= page.total;
-      // The first page replaces what was shown, so a reload never flashes
-      // an empty list; later pages fill the gaps.
-      this.rows = rows;
-      this.complete = done;
-      this.#changed();
-      if (done) break;
-      limit = NEXT_PAGE;
-    }
-    if (this.#stale) await this.load(agencyId);
+    return agencyId === null ? Promise.resolve() : this.#pass();
   }
 
   /**
-   * Applies a change another window (or this one) made.
+   * Follows a change made in any window by reading the rows again.
    * @param {ContactsChange} change
+   * @returns {Promise<void>} settles when the rows reflect the change
    */
   apply(change) {
-    if (change.agencyId !== this.agencyId) return;
-    if (!this.complete) {
-      this.#stale = true;
-      return;
-    }
-    const { change: what } = change;
-    if (what.op === 'saved') this.#put(what.contact);
-    else this.#remove(what.id, what.version);
+    return change.agencyId === this.agencyId ? this.#pass() : Promise.resolve();
   }
 
   /**
-   * The loaded contact with `id`, if any.
+   * The contact with `id`, if its row has arrived.
    * @param {string} id
    */
   find(id) {
     return this.rows.find((row) => row?.id === id);
   }
 
-  /** @param {Contact} contact */
-  #put(contact) {
-    const index = this.rows.findIndex((row) => row?.id === contact.id);
-    if (index >= 0) {
-      const current = /** @type {Contact} */ (this.rows[index]);
-      if (current.version >= contact.version) return;
-      this.rows.splice(index, 1);
-    }
-    this.rows.splice(this.#insertionPoint(contact), 0, contact);
-    this.#changed();
+  /**
+   * Asks for a pass: starts one, or, while one runs, one more after it.
+   * @returns {Promise<void>}
+   */
+  #pass() {
+    this.#wanted = true;
+    this.#running ??= this.#passes();
+    return this.#running;
   }
 
   /**
-   * @param {string} id
-   * @param {number} version the version it had when deleted
+   * Runs passes while they are wanted. A failure ends them (and rejects);
+   * the next change or load starts again.
    */
-  #remove(id, version) {
-    const index = this.rows.findIndex((row) => row?.id === id);
-    if (index < 0) return;
-    if (/** @type {Contact} */ (this.rows[index]).version > version) return;
-    this.rows.splice(index, 1);
-    this.#changed();
-  }
-
-  /** @param {Contact} contact */
-  #insertionPoint(contact) {
-    let low = 0;
-    let high = this.rows.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (compareContacts(/** @type {Contact} */ (this.rows[middle]), contact) < 0) low = middle + 1;
-      else high = middle;
+  async #passes() {
+    try {
+      while (this.#wanted) {
+        this.#wanted = false;
+        await this.#read();
+      }
+    } finally {
+      this.#wanted = false;
+      this.#running = null;
     }
-    return low;
   }
 
-  #changed() {
-    this.revision += 1;
-    this.onChange();
+  /** One pass: every row of the agency, read again. */
+  async #read() {
+    const { agencyId } = this;
+    const generation = this.#generation;
+    if (agencyId === null) return;
+    /**
+     * Reads one page into the rows: how many contacts it held, or null
+     * when the pass must stop.
+     * @param {number} offset
+     * @param {number} limit
+     */
+    const read = async (offset, limit) => {
+      const page = await this.fetchPage(offset, limit);
+      // A newer agency took over, or the app answered for another one
+      // (its agency-changed event loads the right one).
+      if (generation !== this.#generation || page.agencyId !== agencyId) return null;
+      this.rows.length = page.total;
+      page.contacts.forEach((contact, index) => {
+        this.rows[page.offset + index] = contact;
+      });
+      this.onChange();
+      return page.contacts.length;
+    };
+
+    // From the first row the user sees (the top, for a list read for the
+    // first time) to the end, until a short page…
+    const start = this.complete ? Math.max(0, Math.min(this.visibleFrom, this.total - 1)) : 0;
+    for (let offset = start, limit = FIRST_PAGE; ; limit = NEXT_PAGE) {
+      const got = await read(offset, limit);
+      if (got === null) return;
+      offset += got;
+      if (got < limit || offset >= this.total) break;
+    }
+    // …then the rows before it.
+    for (let offset = 0; offset < Math.min(start, this.total); ) {
+      const got = await read(offset, Math.min(NEXT_PAGE, start - offset));
+      if (got === null) return;
+      if (got === 0) break;
+      offset += got;
+    }
+    if (!this.complete) {
+      this.complete = true;
+      this.onChange();
+    }
   }
 }

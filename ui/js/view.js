@@ -1,45 +1,45 @@
 // @ts-check
 /**
- * Rendering: the coordinator state into the page. Pure DOM updates, no IPC.
- * Page hooks (`data-testid`, `data-window-label`, `data-lock-name`) are part
- * of the contract.
+ * The page: top bar, workspace, contacts, open windows, locks and status
+ * bar, from the coordinator state, with the parts other modules render
+ * (contacts panel, modal, switcher, notice) in their places. Pure
+ * templates, no IPC.
+ *
+ * Page hooks (`data-testid`, `data-window-label`, `data-lock-name`, …) are
+ * part of the contract the end-to-end tests read.
  */
+
+import { canSignOut, statusText } from './session.js';
+import { html, nothing, repeat } from './template.js';
+import { windowName, windowNumber } from './window-label.js';
 
 /** @typedef {import('../bindings/Snapshot').Snapshot} Snapshot */
 /** @typedef {import('../bindings/WindowState').WindowState} WindowState */
 /** @typedef {import('../bindings/LockSummary').LockSummary} LockSummary */
-
-import { canSignOut, statusText } from './session.js';
-
-/**
- * @param {string} selector
- * @returns {HTMLElement}
- */
-function element(selector) {
-  const found = document.querySelector(selector);
-  if (!(found instanceof HTMLElement)) {
-    throw new Error(`missing element ${selector}`);
-  }
-  return found;
-}
+/** @typedef {import('./template.js').View} View */
 
 /**
- * Sets an element's text only when it differs, so an event that changes
- * nothing visible costs no layout or paint.
- * @param {string} selector
- * @param {string} text
+ * What the page's buttons do.
+ * @typedef {object} PageActions
+ * @property {() => void} openWindow
+ * @property {() => void} closeWindow
+ * @property {() => void} focusPrimary
+ * @property {() => void} signOut
+ * @property {() => void} switchAgency
  */
-function setText(selector, text) {
-  const target = element(selector);
-  if (target.textContent !== text) {
-    target.textContent = text;
-  }
-}
 
-/** @param {string} label */
-export function windowNumber(label) {
-  return label.replace(/^crm-/, '');
-}
+/**
+ * Everything the page shows.
+ * @typedef {object} PageModel
+ * @property {Snapshot | null} state the coordinator state; null until the first snapshot
+ * @property {string | null} syncProblem why the page is out of sync with the coordinator, if it is
+ * @property {PageActions} actions
+ * @property {View} contacts the contacts panel's content
+ * @property {View} dialog the mandatory modal this window presents
+ * @property {View} waiting the notice of a modal another window presents
+ * @property {View} switcher the agency switcher, while open
+ * @property {View} notice
+ */
 
 /** @type {Record<WindowState, string>} */
 const STATE_TEXT = {
@@ -48,198 +48,156 @@ const STATE_TEXT = {
   unresponsive: 'not responding',
 };
 
+/** @param {PageModel} model */
+export function pageView(model) {
+  const { state, actions } = model;
+  // While a mandatory modal shows, the page behind it is inert, so Tab and
+  // clicks stay in the modal.
+  const inert = model.dialog !== nothing;
+  return html`
+    <header class="topbar" ?inert=${inert}>
+      <div class="brand">
+        <span class="logo" aria-hidden="true">A</span>
+        <span>Axolop CRM</span>
+        <span class="window-tag">Window <span data-testid="window-number">${state ? windowNumber(state.self.label) : '…'}</span></span>
+      </div>
+      <button type="button" class="agency-switch quiet" data-testid="agency-switch" title="Switch agency (Ctrl+Shift+A)" @click=${actions.switchAgency}>
+        <span data-testid="agency-name">${state ? (state.agency.selected?.name ?? 'Choose an agency') : '…'}</span>
+      </button>
+      <div class="role" aria-live="polite">
+        <span class="role-badge" data-testid="window-role">${state ? state.self.role : 'connecting'}</span>
+        <span class="epoch" data-testid="primary-epoch">${state?.primary ? `epoch ${state.primary.epoch}` : ''}</span>
+        <button type="button" class="quiet small" data-testid="sign-out" ?hidden=${!state || !canSignOut(state.session)} @click=${actions.signOut}>Sign out</button>
+      </div>
+    </header>
+    ${model.waiting}
+    <main class="content" ?inert=${inert}>
+      <div class="main">
+        <section class="panel hero" aria-labelledby="role-title">
+          <h1 id="role-title">Workspace</h1>
+          <p data-testid="role-explainer">${explainer(state)}</p>
+          <div class="actions">
+            <button type="button" @click=${actions.openWindow}>New window <kbd>Ctrl</kbd><kbd>N</kbd></button>
+            <button type="button" ?hidden=${!state?.primary || state.self.role === 'primary'} @click=${actions.focusPrimary}>Focus primary window</button>
+            <button type="button" class="quiet" @click=${actions.closeWindow}>Close this window <kbd>Ctrl</kbd><kbd>W</kbd></button>
+          </div>
+        </section>
+        <section class="panel contacts" aria-labelledby="contacts-title" data-testid="contacts-panel">${model.contacts}</section>
+      </div>
+      <div class="side">
+        <section class="panel" aria-labelledby="windows-title">
+          <h2 id="windows-title">Open windows <span class="count" data-testid="window-count">${state?.windows.length ?? 0}</span></h2>
+          <ul class="window-list" data-testid="window-list">${state ? windowItems(state) : nothing}</ul>
+        </section>
+        <section class="panel" aria-labelledby="locks-title">
+          <h2 id="locks-title">Locks</h2>
+          <ul class="lock-list" data-testid="lock-list">${state ? lockItems(state) : nothing}</ul>
+          <p class="empty" data-testid="lock-empty" ?hidden=${(state?.locks.length ?? 0) > 0}>No locks held</p>
+        </section>
+      </div>
+    </main>
+    ${statusBar(model, inert)}
+    ${model.notice}
+    ${model.dialog}
+    ${model.switcher}
+  `;
+}
+
+/** @param {Snapshot | null} state */
+function explainer(state) {
+  if (!state) return 'Connecting to the coordinator…';
+  if (state.self.role === 'primary') {
+    return 'This window is the primary: it presents sign-in and agency prompts for every window.';
+  }
+  return state.primary
+    ? `${windowName(state.primary.label)} is the primary: it presents prompts for every window.`
+    : 'No window is primary right now.';
+}
+
 /** @param {Snapshot} state */
-export function render(state) {
-  const self = state.self;
-  const isPrimary = self.role === 'primary';
-  document.documentElement.dataset.role = self.role;
-
-  setText('[data-testid=window-role]', self.role);
-  setText('[data-testid=window-number]', windowNumber(self.label));
-  setText(
-    '[data-testid=role-explainer]',
-    isPrimary
-      ? 'This window is the primary: it presents sign-in and agency prompts for every window.'
-      : state.primary
-        ? `Window ${windowNumber(state.primary.label)} is the primary: it presents prompts for every window.`
-        : 'No window is primary right now.',
+function windowItems(state) {
+  return repeat(
+    state.windows,
+    (window) => window.label,
+    (window) => {
+      const isPrimary = state.primary?.label === window.label;
+      return html`<li data-window-label=${window.label} data-state=${window.state} data-primary=${isPrimary ? 'true' : nothing}>
+        <span class="window-name">${windowName(window.label)}</span>
+        ${window.label === state.self.label ? badge('this window', 'self') : nothing}
+        ${isPrimary ? badge('primary', 'primary') : nothing}
+        ${window.state === 'ready' ? nothing : badge(STATE_TEXT[window.state], window.state)}
+      </li>`;
+    },
   );
-  const focusPrimary = element('[data-action=focus-primary]');
-  const hideFocus = isPrimary || !state.primary;
-  if (focusPrimary.hidden !== hideFocus) focusPrimary.hidden = hideFocus;
+}
 
-  renderWindowList(state);
-  renderSession(state);
-  setText(
-    '[data-testid=current-agency]',
-    state.agency.selected ? state.agency.selected.name : 'No agency selected',
+/**
+ * The held and awaited locks, keyed by name: a lock event touches one lock,
+ * so only that item's text changes.
+ * @param {Snapshot} state
+ */
+function lockItems(state) {
+  const self = state.self.label;
+  return repeat(
+    state.locks,
+    (lock) => lock.name,
+    (lock) => {
+      const isHolder = lock.holders.includes(self);
+      const isWaiting = lock.waiting.includes(self);
+      const holders =
+        lock.holders.length === 0
+          ? 'no holder'
+          : html`held by ${lock.holders.map((holder) =>
+              holder === self ? badge('this window', 'self') : badge(windowName(holder), 'holder'),
+            )}`;
+      const waiting =
+        lock.waiting.length === 0
+          ? 'none waiting'
+          : `${lock.waiting.length} waiting${isWaiting ? ' (this window among them)' : ''}`;
+      return html`<li
+        data-testid="lock"
+        data-lock-name=${lock.name}
+        data-mode=${lock.mode}
+        data-fence=${lock.fence}
+        data-self=${isHolder ? 'holder' : isWaiting ? 'waiting' : nothing}
+      >
+        <div class="lock-head"><span class="lock-name">${lock.name}</span>${badge(lock.mode, lock.mode)}</div>
+        <div class="lock-detail">
+          <span class="lock-holders" data-testid="lock-holders">${holders}</span>·<span data-testid="lock-waiting">${waiting}</span>·<span data-testid="lock-fence">fence ${lock.fence}</span>
+        </div>
+      </li>`;
+    },
   );
-  setText('[data-testid=agency-name]', state.agency.selected ? state.agency.selected.name : 'Choose an agency');
+}
+
+/**
+ * @param {PageModel} model
+ * @param {boolean} inert
+ */
+function statusBar({ state, syncProblem }, inert) {
+  const session = state?.session;
+  const own = state
+    ? state.locks.filter((lock) => lock.holders.includes(state.self.label) || lock.waiting.includes(state.self.label)).length
+    : 0;
   // The event number goes in the tooltip: text that changed on every event
   // would repaint every window for every event.
-  setText('[data-testid=sync-status]', 'In sync');
-  const sync = element('[data-testid=sync-status]');
-  sync.dataset.state = 'ok';
-  sync.title = `Up to date with coordinator event ${state.seq}`;
-  setText('[data-testid=primary-epoch]', state.primary ? `epoch ${state.primary.epoch}` : '');
-  renderLocks(state);
-}
-
-/** @param {Snapshot} state */
-function renderSession(state) {
-  const session = state.session;
-  setText('[data-testid=session-status]', statusText(session));
-  // The raw status, for tests and styles; the text is for people.
-  const status = element('[data-testid=session-status]');
-  if (status.dataset.status !== session.status) status.dataset.status = session.status;
-  const title =
-    session.status === 'signed-in' && session.remembered === false
-      ? 'Not remembered: you will be asked to sign in again next time.'
-      : '';
-  if (status.title !== title) status.title = title;
-  const signOut = element('[data-testid=sign-out]');
-  const hideSignOut = !canSignOut(session);
-  if (signOut.hidden !== hideSignOut) signOut.hidden = hideSignOut;
-}
-
-/** What the window list shows, as one comparable string. */
-let renderedListKey = '';
-
-/** @param {Snapshot} state */
-function renderWindowList(state) {
-  const key = JSON.stringify([state.self.label, state.primary?.label, state.windows]);
-  if (key === renderedListKey) {
-    return;
-  }
-  renderedListKey = key;
-  const list = element('[data-testid=window-list]');
-  const items = state.windows.map((window) => {
-    const item = document.createElement('li');
-    item.dataset.windowLabel = window.label;
-    item.dataset.state = window.state;
-    const isPrimary = state.primary?.label === window.label;
-    if (isPrimary) item.dataset.primary = 'true';
-
-    const name = document.createElement('span');
-    name.className = 'window-name';
-    name.textContent = `Window ${windowNumber(window.label)}`;
-    item.append(name);
-
-    if (window.label === state.self.label) {
-      item.append(badge('this window', 'self'));
-    }
-    if (isPrimary) {
-      item.append(badge('primary', 'primary'));
-    }
-    if (window.state !== 'ready') {
-      item.append(badge(STATE_TEXT[window.state], window.state));
-    }
-    return item;
-  });
-  list.replaceChildren(...items);
-  element('[data-testid=window-count]').textContent = String(state.windows.length);
-}
-
-/**
- * The rendered lock items by lock name, each with the summary it shows (and
- * that summary as one comparable string). A lock event touches one lock, so
- * only that item is rebuilt; the others keep their nodes and cost no layout.
- * The store replaces a summary rather than editing it, so an unchanged
- * object is an unchanged lock; after a resync (all objects new) the string
- * decides. The window's own label is fixed for the page, so it is no part
- * of the key.
- * @type {Map<string, { lock: LockSummary, key: string, item: HTMLLIElement }>}
- */
-const renderedLocks = new Map();
-
-/** @param {Snapshot} state */
-function renderLocks(state) {
-  const self = state.self.label;
-  const list = element('[data-testid=lock-list]');
-  const items = state.locks.map((lock) => {
-    const known = renderedLocks.get(lock.name);
-    if (known && known.lock === lock) return known.item;
-    const key = JSON.stringify(lock);
-    if (known && known.key === key) {
-      known.lock = lock;
-      return known.item;
-    }
-    const item = lockItem(lock, self);
-    renderedLocks.set(lock.name, { lock, key, item });
-    return item;
-  });
-  if (renderedLocks.size > items.length) {
-    const names = new Set(state.locks.map((lock) => lock.name));
-    for (const name of renderedLocks.keys()) {
-      if (!names.has(name)) renderedLocks.delete(name);
-    }
-  }
-  const children = list.children;
-  if (children.length !== items.length || items.some((item, i) => children[i] !== item)) {
-    list.replaceChildren(...items);
-  }
-
-  const empty = element('[data-testid=lock-empty]');
-  const hideEmpty = items.length > 0;
-  if (empty.hidden !== hideEmpty) empty.hidden = hideEmpty;
-
-  setText('[data-testid=lock-count] > strong', String(state.locks.length));
-  const own = state.locks.filter((lock) => lock.holders.includes(self) || lock.waiting.includes(self)).length;
-  const count = element('[data-testid=lock-count]');
-  const title = `${state.locks.length} held or awaited; ${own} by this window`;
-  if (count.title !== title) count.title = title;
-}
-
-/**
- * @param {LockSummary} lock
- * @param {string} self this window's label
- */
-function lockItem(lock, self) {
-  const item = document.createElement('li');
-  item.dataset.testid = 'lock';
-  item.dataset.lockName = lock.name;
-  item.dataset.mode = lock.mode;
-  item.dataset.fence = String(lock.fence);
-  const isHolder = lock.holders.includes(self);
-  const isWaiting = lock.waiting.includes(self);
-  if (isHolder) item.dataset.self = 'holder';
-  else if (isWaiting) item.dataset.self = 'waiting';
-
-  const head = document.createElement('div');
-  head.className = 'lock-head';
-  const name = document.createElement('span');
-  name.className = 'lock-name';
-  name.textContent = lock.name;
-  head.append(name, badge(lock.mode, lock.mode));
-  item.append(head);
-
-  const detail = document.createElement('div');
-  detail.className = 'lock-detail';
-  const holders = document.createElement('span');
-  holders.className = 'lock-holders';
-  holders.dataset.testid = 'lock-holders';
-  if (lock.holders.length === 0) {
-    holders.textContent = 'no holder';
-  } else {
-    holders.append(
-      'held by',
-      ...lock.holders.map((holder) =>
-        holder === self ? badge('this window', 'self') : badge(`Window ${windowNumber(holder)}`, 'holder'),
-      ),
-    );
-  }
-  const waiting = document.createElement('span');
-  waiting.dataset.testid = 'lock-waiting';
-  waiting.textContent =
-    lock.waiting.length === 0
-      ? 'none waiting'
-      : `${lock.waiting.length} waiting${isWaiting ? ' (this window among them)' : ''}`;
-  const fence = document.createElement('span');
-  fence.dataset.testid = 'lock-fence';
-  fence.textContent = `fence ${lock.fence}`;
-  detail.append(holders, '·', waiting, '·', fence);
-  item.append(detail);
-  return item;
+  const sync = syncProblem
+    ? { state: 'error', text: syncProblem, title: '' }
+    : state
+      ? { state: 'ok', text: 'In sync', title: `Up to date with coordinator event ${state.seq}` }
+      : { state: 'pending', text: 'Connecting…', title: '' };
+  return html`<footer class="statusbar" ?inert=${inert}>
+    <span>Session: <strong
+      data-testid="session-status"
+      data-status=${session?.status ?? nothing}
+      title=${session?.status === 'signed-in' && session.remembered === false
+        ? 'Not remembered: you will be asked to sign in again next time.'
+        : ''}
+    >${session ? statusText(session) : '…'}</strong></span>
+    <span>Agency: <strong data-testid="current-agency">${state ? (state.agency.selected?.name ?? 'No agency selected') : '…'}</strong></span>
+    <span data-testid="lock-count" title=${state ? `${state.locks.length} held or awaited; ${own} by this window` : ''}>Locks: <strong>${state?.locks.length ?? 0}</strong></span>
+    <span class="sync" data-testid="sync-status" data-state=${sync.state} title=${sync.title}>${sync.text}</span>
+  </footer>`;
 }
 
 /**
@@ -247,35 +205,5 @@ function lockItem(lock, self) {
  * @param {string} kind
  */
 function badge(text, kind) {
-  const span = document.createElement('span');
-  span.className = `badge badge-${kind}`;
-  span.textContent = text;
-  return span;
-}
-
-/**
- * Shows a sync problem in the status bar.
- * @param {string} message
- */
-export function renderSyncProblem(message) {
-  const status = element('[data-testid=sync-status]');
-  status.textContent = message;
-  status.dataset.state = 'error';
-}
-
-/** @type {ReturnType<typeof setTimeout> | undefined} */
-let noticeTimer;
-
-/**
- * Shows a short notice (an error of an action) that fades after a while.
- * @param {string} message
- */
-export function showNotice(message) {
-  const notice = element('[data-testid=notice]');
-  notice.textContent = message;
-  notice.hidden = false;
-  clearTimeout(noticeTimer);
-  noticeTimer = setTimeout(() => {
-    notice.hidden = true;
-  }, 6000);
+  return html`<span class="badge badge-${kind}">${text}</span>`;
 }

@@ -1,0 +1,264 @@
+// @ts-check
+/**
+ * The contact editor, above the contacts list: never overwrites another
+ * window's change silently.
+ *
+ * Invariants:
+ * - It saves with the version it last read and the agency it was opened
+ *   in. A `conflict` keeps what the user typed and offers two ways on: take
+ *   the stored version ("Reload theirs") or save over it at the stored
+ *   version ("Overwrite with mine"). Nothing else overwrites.
+ * - While the user has not changed the form, a newer version saved in
+ *   another window is shown at once instead (no conflict to resolve), and
+ *   a deletion in another window closes it with a notice.
+ * - One call at a time: while a save or delete is out, others do nothing.
+ * - The form stays in the page, hidden while closed, so what opens it
+ *   finds its fields at once.
+ */
+
+import { STAGE_TEXT, conflictText, editorFields, isDirty } from './contact-form.js';
+import { describeError, errorCode } from './errors.js';
+import { createRef, html, live, nothing, ref } from './template.js';
+import { windowName } from './window-label.js';
+
+/** @typedef {import('../bindings/Contact').Contact} Contact */
+/** @typedef {import('../bindings/ContactsChange').ContactsChange} ContactsChange */
+/** @typedef {import('../bindings/Stage').Stage} Stage */
+/** @typedef {import('./contact-form.js').EditorFields} EditorFields */
+/** @typedef {import('./ipc.js').ContactInput} ContactInput */
+
+/**
+ * What the editor needs from the coordinator.
+ * @typedef {object} ContactActions
+ * @property {(contact: ContactInput) => Promise<Contact>} save
+ * @property {(id: string, version: number) => Promise<unknown>} remove
+ * @property {(id: string) => Promise<Contact>} get
+ * @property {(text: string) => void} notify shows a notice
+ * @property {() => string | null} currentAgency the agency every window shows now
+ */
+
+/** The text fields' labels and input types, in form order. */
+const TEXT_FIELDS = /** @type {const} */ ([
+  ['name', 'Name', 'text'],
+  ['email', 'Email', 'email'],
+  ['phone', 'Phone', 'tel'],
+  ['company', 'Company', 'text'],
+]);
+
+/**
+ * @param {ContactActions} actions
+ * @param {import('./page.js').Page} page
+ */
+export function createContactEditor(actions, page) {
+  /** @type {import('./template.js').Ref<HTMLInputElement>} */
+  const nameField = createRef();
+  let isOpen = false;
+  /** The contact as last read (null: a new one). @type {Contact | null} */
+  let base = null;
+  /** The agency the editor was opened in. @type {string | null} */
+  let agencyId = null;
+  /** What the form holds, as typed. @type {EditorFields} */
+  let fields = editorFields(null);
+  /** The stored contact a conflict was about (null: deleted; undefined: no conflict). @type {Contact | null | undefined} */
+  let conflicting;
+  let error = '';
+  let busy = false;
+
+  /**
+   * @param {Contact | null} contact
+   * @param {string | null} agency
+   */
+  function open(contact, agency) {
+    isOpen = true;
+    base = contact;
+    agencyId = agency;
+    fields = editorFields(contact);
+    conflicting = undefined;
+    error = '';
+    page.render();
+    nameField.value?.focus();
+  }
+
+  function close() {
+    isOpen = false;
+    base = null;
+    conflicting = undefined;
+    page.render();
+  }
+
+  /**
+   * Runs one call at a time; a conflict fetches the stored contact.
+   * @param {() => Promise<void>} call
+   */
+  async function run(call) {
+    if (busy) return;
+    busy = true;
+    error = '';
+    page.render();
+    try {
+      await call();
+    } catch (failure) {
+      const code = errorCode(failure);
+      // A stale version is this contact's conflict; a switched agency is not
+      // (the coordinator's message says so, and reloading cannot help).
+      // An update of a contact deleted meanwhile is `not_found`: the same
+      // choice, with "overwrite" saving the text as a new contact.
+      if ((code === 'conflict' || code === 'not_found') && base !== null && actions.currentAgency() === agencyId) {
+        conflicting = await actions.get(base.id).catch(() => null);
+      } else {
+        error = describeError(failure);
+      }
+    } finally {
+      busy = false;
+      page.render();
+    }
+  }
+
+  /** @param {number | undefined} version the stored version to save over */
+  function save(version) {
+    void run(async () => {
+      /** @type {ContactInput} */
+      const input = { ...fields, agencyId: agencyId ?? undefined };
+      if (base !== null && version !== undefined) {
+        input.id = base.id;
+        input.version = version;
+      }
+      const saved = await actions.save(input);
+      actions.notify(base === null || version === undefined ? `Added ${saved.name}.` : `Saved ${saved.name}.`);
+      close();
+    });
+  }
+
+  function remove() {
+    const contact = base;
+    if (!contact) return;
+    void run(async () => {
+      await actions.remove(contact.id, contact.version);
+      actions.notify(`Deleted ${contact.name}.`);
+      close();
+    });
+  }
+
+  function reloadTheirs() {
+    if (conflicting === undefined) return;
+    if (conflicting === null) close();
+    else open(conflicting, agencyId);
+  }
+
+  function overwriteWithMine() {
+    if (conflicting === undefined) return;
+    if (conflicting === null) {
+      // Deleted meanwhile: "overwrite" saves the user's text as a new contact.
+      base = null;
+      save(undefined);
+    } else {
+      save(conflicting.version);
+    }
+  }
+
+  /**
+   * Keeps what is typed; the field is named after the contact's field.
+   * @param {Event} event
+   */
+  function type(event) {
+    const input = /** @type {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} */ (event.target);
+    fields = /** @type {EditorFields} */ ({ ...fields, [input.name]: input.value });
+  }
+
+  /** @param {SubmitEvent} event */
+  function submit(event) {
+    event.preventDefault();
+    save(base?.version);
+  }
+
+  /** @param {KeyboardEvent} event */
+  function keys(event) {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      close();
+    } else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's') {
+      event.preventDefault();
+      save(base?.version);
+    }
+  }
+
+  /**
+   * @param {string} text
+   * @param {import('./template.js').TemplateResult} input
+   */
+  const field = (text, input) => html`<label class="field"><span>${text}</span>${input}</label>`;
+
+  // `live`: the fields hold what the user types, so a value is compared
+  // with the field as it is, not as last rendered.
+  function view() {
+    return html`<form
+      class="contact-editor"
+      novalidate
+      data-testid="contact-editor"
+      ?hidden=${!isOpen}
+      aria-busy=${busy ? 'true' : nothing}
+      @submit=${submit}
+      @keydown=${keys}
+      @input=${type}
+    >
+      <h3>${base ? `Edit ${base.name}` : 'New contact'}</h3>
+      <div class="contact-fields">
+        ${TEXT_FIELDS.map(([name, text, kind]) =>
+          field(
+            text,
+            html`<input
+              type=${kind}
+              name=${name}
+              ?required=${name === 'name'}
+              data-testid="contact-${name}"
+              .value=${live(fields[name])}
+              ${ref(name === 'name' ? nameField : undefined)}
+            />`,
+          ),
+        )}
+        ${field(
+          'Stage',
+          html`<select name="stage" data-testid="contact-stage">
+            ${Object.entries(STAGE_TEXT).map(
+              ([stage, label]) => html`<option value=${stage} .selected=${live(fields.stage === stage)}>${label}</option>`,
+            )}
+          </select>`,
+        )}
+      </div>
+      ${field('Notes', html`<textarea name="notes" rows="3" data-testid="contact-notes" .value=${live(fields.notes)}></textarea>`)}
+      <div class="conflict" role="alert" data-testid="contact-conflict" ?hidden=${conflicting === undefined}>
+        <p>${conflicting === undefined ? '' : conflictText(conflicting)}</p>
+        <button type="button" class="quiet" data-testid="conflict-reload" @click=${reloadTheirs}>Reload theirs</button>
+        <button type="button" data-testid="conflict-overwrite" @click=${overwriteWithMine}>Overwrite with mine</button>
+      </div>
+      <p class="modal-error" role="alert" data-testid="contact-error" ?hidden=${error === ''}>${error}</p>
+      <div class="actions">
+        <button type="submit" data-testid="contact-save" ?disabled=${busy}>Save</button>
+        <button type="button" class="quiet danger" data-testid="contact-delete" ?hidden=${base === null} @click=${remove}>Delete</button>
+        <button type="button" class="quiet" data-testid="contact-close" @click=${close}>Close</button>
+      </div>
+    </form>`;
+  }
+
+  return {
+    view,
+    open,
+    /** The id of the contact being edited, if any. */
+    openId: () => (isOpen ? (base?.id ?? null) : null),
+    /**
+     * A change from any window: refreshes an untouched editor showing it.
+     * @param {ContactsChange} change
+     */
+    observe(change) {
+      if (!isOpen || base === null || change.agencyId !== agencyId) return;
+      if (busy || isDirty(fields, base)) return;
+      const what = change.change;
+      if (what.op === 'saved' && what.contact.id === base.id && what.contact.version > base.version) {
+        open(what.contact, agencyId);
+      } else if (what.op === 'deleted' && what.id === base.id) {
+        actions.notify(`${windowName(change.by)} deleted ${base.name}.`);
+        close();
+      }
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// @ts-check
+/**
+ * The contact editor's form as data: the fields it shows for a contact,
+ * whether the user changed them, and what its conflict bar says.
+ *
+ * Nothing here touches the DOM or Tauri, so it runs under Node's tests;
+ * contact-editor.js renders it.
+ */
+
+import { windowName } from './window-label.js';
+
+/** @typedef {import('../bindings/Contact').Contact} Contact */
+/** @typedef {import('../bindings/Stage').Stage} Stage */
+
+/**
+ * The fields of a contact the editor shows and saves.
+ * @typedef {Pick<Contact, 'name' | 'email' | 'phone' | 'company' | 'stage' | 'notes'>} EditorFields
+ */
+
+/** The editable fields, in form order. */
+const FIELDS = /** @type {const} */ (['name', 'email', 'phone', 'company', 'stage', 'notes']);
+
+/**
+ * Each pipeline stage in words, in pipeline order.
+ * @type {Record<Stage, string>}
+ */
+export const STAGE_TEXT = {
+  lead: 'Lead',
+  contacted: 'Contacted',
+  qualified: 'Qualified',
+  proposal: 'Proposal',
+  won: 'Won',
+  lost: 'Lost',
+};
+
+/**
+ * The editor's fields for `contact` (empty ones for a new contact).
+ * @param {Contact | null} contact
+ * @returns {EditorFields}
+ */
+export function editorFields(contact) {
+  return {
+    name: contact?.name ?? '',
+    email: contact?.email ?? '',
+    phone: contact?.phone ?? '',
+    company: contact?.company ?? '',
+    stage: contact?.stage ?? 'lead',
+    notes: contact?.notes ?? '',
+  };
+}
+
+/**
+ * Whether `fields` differ from what the editor showed for `base`.
+ * @param {EditorFields} fields
+ * @param {Contact | null} base
+ */
+export function isDirty(fields, base) {
+  const shown = editorFields(base);
+  return FIELDS.some((field) => fields[field] !== shown[field]);
+}
+
+/**
+ * What the conflict bar says about `current`, the contact as stored now
+ * (null: deleted meanwhile).
+ * @param {Contact | null} current
+ */
+export function conflictText(current) {
+  if (current === null) {
+    return 'Another window deleted this contact while you edited it. Your changes are still here.';
+  }
+  const who = current.updatedBy.startsWith('crm-') ? windowName(current.updatedBy) : 'Another window';
+  return `${who} saved a newer version of this contact (version ${current.version}) while you edited it. Your changes are still here.`;
+}
