@@ -23,7 +23,6 @@ import { windowName } from './window-label.js';
 
 /** @typedef {import('../bindings/Contact').Contact} Contact */
 /** @typedef {import('../bindings/ContactsChange').ContactsChange} ContactsChange */
-/** @typedef {import('../bindings/Stage').Stage} Stage */
 /** @typedef {import('./contact-form.js').EditorFields} EditorFields */
 /** @typedef {import('./ipc.js').ContactInput} ContactInput */
 

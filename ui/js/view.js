@@ -15,7 +15,6 @@ import { windowName, windowNumber } from './window-label.js';
 
 /** @typedef {import('../bindings/Snapshot').Snapshot} Snapshot */
 /** @typedef {import('../bindings/WindowState').WindowState} WindowState */
-/** @typedef {import('../bindings/LockSummary').LockSummary} LockSummary */
 /** @typedef {import('./template.js').View} View */
 
 /**
