@@ -68,9 +68,9 @@ impl Store {
     pub fn create_agency(&mut self, owner: &str, name: &str, now_ms: u64) -> Result<Agency> {
         let owner = validation::key("owner", owner)?;
         let name = validation::name("agency name", name)?;
-        self.write(|tx, ids| {
+        self.write(|tx| {
             let agency = Agency {
-                id: new_id(ids),
+                id: new_id(),
                 name,
                 created_at: now_ms,
             };

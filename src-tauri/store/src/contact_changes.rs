@@ -40,9 +40,9 @@ impl Store {
         let fields = ContactFields::from_draft(draft)?;
         let window = validation::key("window label", window)?;
         match (&draft.id, expected_version) {
-            (None, None) => self.write(|tx, ids| {
+            (None, None) => self.write(|tx| {
                 require_agency(tx, agency_id)?;
-                let contact = fields.into_contact(new_id(ids), agency_id, 1, window, now_ms);
+                let contact = fields.into_contact(new_id(), agency_id, 1, window, now_ms);
                 insert(tx, &contact)?;
                 Ok(contact)
             }),
@@ -53,7 +53,7 @@ impl Store {
                 "version is required to update contact {id:?}: \
                  send the version that was last read"
             ))),
-            (Some(id), Some(expected)) => self.write(|tx, _| {
+            (Some(id), Some(expected)) => self.write(|tx| {
                 let current = current_at(tx, agency_id, id, expected)?;
                 let contact =
                     fields.into_contact(current.id, agency_id, expected + 1, window, now_ms);
@@ -86,7 +86,7 @@ impl Store {
     /// Refusals: `NotFound` (no such contact in this agency), `Conflict` (the
     /// stored version differs; it carries the stored contact).
     pub fn delete_contact(&mut self, agency_id: &str, id: &str, version: u64) -> Result<Contact> {
-        self.write(|tx, _| {
+        self.write(|tx| {
             let current = current_at(tx, agency_id, id, version)?;
             tx.execute(
                 "DELETE FROM contacts WHERE agency_id = ?1 AND id = ?2",
@@ -124,10 +124,10 @@ impl Store {
             };
             batch.push((id, ContactFields::from_draft(draft).map_err(at_index)?));
         }
-        self.write(|tx, ids| {
+        self.write(|tx| {
             require_agency(tx, agency_id)?;
             for (index, (id, fields)) in batch.into_iter().enumerate() {
-                let id = id.map_or_else(|| new_id(ids), str::to_owned);
+                let id = id.map_or_else(new_id, str::to_owned);
                 let contact = fields.into_contact(id, agency_id, 1, window, now_ms);
                 insert(tx, &contact).map_err(|error| match error {
                     StoreError::Sqlite(sqlite) if is_duplicate_id(&sqlite) => StoreError::invalid(

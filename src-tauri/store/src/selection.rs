@@ -54,7 +54,7 @@ impl Store {
     /// `NotFound` if the selected agency does not exist or is another owner's.
     pub fn save_selection(&mut self, owner: &str, selection: &StoredSelection) -> Result<()> {
         let owner = validation::key("owner", owner)?;
-        self.write(|tx, _| {
+        self.write(|tx| {
             if let Some(agency_id) = &selection.agency_id {
                 let owned: Option<i64> = tx
                     .query_row(

@@ -28,8 +28,6 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
-    /// Source of the random ids of new agencies and contacts.
-    ids: fastrand::Rng,
 }
 
 /// What [`Store::open`] found, so the app can tell the user plainly.
@@ -116,10 +114,7 @@ impl Store {
     }
 
     fn from_connection(conn: Connection) -> Self {
-        Self {
-            conn,
-            ids: fastrand::Rng::new(),
-        }
+        Self { conn }
     }
 
     /// The connection, for reads.
@@ -131,7 +126,7 @@ impl Store {
     /// returns `Ok`; an `Err` rolls everything back.
     pub(crate) fn write<T>(
         &mut self,
-        work: impl FnOnce(&Transaction<'_>, &mut fastrand::Rng) -> Result<T>,
+        work: impl FnOnce(&Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
         // IMMEDIATE: the write lock is taken before the first read, so a
         // read-check-write (the version check) cannot be overtaken by another
@@ -139,7 +134,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = work(&tx, &mut self.ids)?;
+        let value = work(&tx)?;
         tx.commit()?;
         Ok(value)
     }
@@ -204,7 +199,7 @@ mod tests {
     #[test]
     fn a_failed_write_is_rolled_back() {
         let mut store = Store::open_in_memory().unwrap();
-        let result: Result<()> = store.write(|tx, _| {
+        let result: Result<()> = store.write(|tx| {
             tx.execute(
                 "INSERT INTO agencies (id, owner, name, created_at) VALUES ('a', 'o', 'n', 0)",
                 [],

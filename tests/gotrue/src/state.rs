@@ -39,7 +39,7 @@ pub(crate) struct State {
     /// Lifetime of access tokens issued from now on; whole seconds, at least one.
     pub(crate) expires_in: Duration,
     pub(crate) error_shape: ErrorShape,
-    /// Source of user ids and tokens.
+    /// Source of tokens.
     pub(crate) rng: fastrand::Rng,
 }
 
@@ -76,7 +76,7 @@ impl State {
         password: &str,
         now: SystemTime,
     ) -> crate::UserId {
-        self.users.add(email, password, now, &mut self.rng)
+        self.users.add(email, password, now)
     }
 
     /// A snapshot of the counters.

@@ -9,6 +9,7 @@ use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
+use uuid::Uuid;
 
 use crate::error::AuthError;
 
@@ -18,22 +19,8 @@ pub struct UserId(String);
 
 impl UserId {
     /// A fresh random id.
-    pub(crate) fn random(rng: &mut fastrand::Rng) -> UserId {
-        let hex = |rng: &mut fastrand::Rng, digits: usize| -> String {
-            (0..digits)
-                .map(|_| char::from_digit(rng.u32(0..16), 16).expect("a hex digit"))
-                .collect()
-        };
-        // Version nibble 4 and variant 8..b make it a well-formed v4 UUID.
-        let variant = char::from_digit(rng.u32(8..12), 16).expect("a hex digit");
-        UserId(format!(
-            "{}-{}-4{}-{variant}{}-{}",
-            hex(rng, 8),
-            hex(rng, 4),
-            hex(rng, 3),
-            hex(rng, 3),
-            hex(rng, 12),
-        ))
+    pub(crate) fn random() -> UserId {
+        UserId(Uuid::new_v4().to_string())
     }
 
     /// A fixed id for unit tests that need no directory.
@@ -77,19 +64,13 @@ impl Directory {
     /// # Panics
     ///
     /// If a user with this email exists: a test that adds one twice has a bug.
-    pub(crate) fn add(
-        &mut self,
-        email: &str,
-        password: &str,
-        now: SystemTime,
-        rng: &mut fastrand::Rng,
-    ) -> UserId {
+    pub(crate) fn add(&mut self, email: &str, password: &str, now: SystemTime) -> UserId {
         let key = email.to_lowercase();
         assert!(
             !self.by_email.contains_key(&key),
             "a user with email {email} was already added"
         );
-        let id = UserId::random(rng);
+        let id = UserId::random();
         self.by_email.insert(key.clone(), id.clone());
         let user = User {
             id: id.clone(),
@@ -198,7 +179,7 @@ mod tests {
 
     #[test]
     fn user_ids_are_version_4_uuids() {
-        let id = UserId::random(&mut fastrand::Rng::with_seed(7));
+        let id = UserId::random();
         let groups: Vec<&str> = id.as_str().split('-').collect();
         let lengths: Vec<usize> = groups.iter().map(|group| group.len()).collect();
         assert_eq!(lengths, [8, 4, 4, 4, 12]);
@@ -209,8 +190,7 @@ mod tests {
     #[test]
     fn sign_in_ignores_email_case_but_not_password_case() {
         let mut directory = Directory::default();
-        let mut rng = fastrand::Rng::with_seed(1);
-        let id = directory.add("Ada@Example.com", "Secret", UNIX_EPOCH, &mut rng);
+        let id = directory.add("Ada@Example.com", "Secret", UNIX_EPOCH);
 
         assert_eq!(
             directory.sign_in("ada@example.COM", "Secret", UNIX_EPOCH),
