@@ -21,8 +21,8 @@ pub struct AgencyRef {
     pub name: String,
 }
 
-impl From<axolop_store::Agency> for AgencyRef {
-    fn from(agency: axolop_store::Agency) -> Self {
+impl From<axolop_model::Agency> for AgencyRef {
+    fn from(agency: axolop_model::Agency) -> Self {
         Self {
             id: agency.id,
             name: agency.name,

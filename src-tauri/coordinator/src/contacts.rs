@@ -4,7 +4,7 @@
 //! and delivers each accepted change, so that a save in one window shows in
 //! every other within a frame or two, in the order the store applied them.
 
-use axolop_store::Contact;
+use axolop_model::Contact;
 use serde::Serialize;
 use ts_rs::TS;
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use axolop_coordinator::contacts::ContactsPage;
 use axolop_coordinator::modal::ModalDraft;
 use axolop_coordinator::{Envelope, LeaseInfo, LockCheck, Snapshot, WindowRef, WireError};
-use axolop_store::{Agency, ContactDraft};
+use axolop_model::{Agency, ContactDraft};
 use ts_rs::{Config, TS};
 
 fn bindings_dir() -> PathBuf {

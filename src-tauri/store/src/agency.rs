@@ -8,25 +8,13 @@
 //!   the order is total and stable.
 
 use rusqlite::{params, OptionalExtension, Row};
-use serde::Serialize;
-use ts_rs::TS;
+
+pub use axolop_model::Agency;
 
 use crate::error::{Result, StoreError};
 use crate::id::new_id;
 use crate::store::Store;
 use crate::validation;
-
-/// An agency (tenant) of the CRM, as the UI shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Agency {
-    /// Its id (a UUID-v4 text id for agencies created here).
-    pub id: String,
-    /// Its display name.
-    pub name: String,
-    /// When it was created, Unix ms (0 when a v1 database did not record it).
-    pub created_at: u64,
-}
 
 const AGENCY_COLUMNS: &str = "id, name, coalesce(created_at, 0)";
 

@@ -1,4 +1,5 @@
-//! Contacts of an agency: the types the UI sees, and reading them.
+//! Contacts of an agency: reading them, and turning a draft into validated
+//! fields. [`Contact`] and [`ContactDraft`] live in the model crate.
 //!
 //! Invariants:
 //! - Every query is scoped by `agency_id`: a contact of another agency is
@@ -10,63 +11,13 @@
 //!   (see `contact_changes`).
 
 use rusqlite::{Connection, OptionalExtension, Row};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+
+pub use axolop_model::{Contact, ContactDraft};
 
 use crate::error::{Result, StoreError};
-use crate::stage::Stage;
+use crate::stage::{Stage, StageColumn};
 use crate::store::Store;
 use crate::validation::{self, FIELD_MAX_CHARS};
-
-/// A contact as stored, with its concurrency version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Contact {
-    /// Its id (a UUID-v4 text id unless the caller chose one).
-    pub id: String,
-    /// The agency it belongs to.
-    pub agency_id: String,
-    /// Display name (1 to 120 characters).
-    pub name: String,
-    /// Email address, or empty.
-    pub email: String,
-    /// Phone number, or empty.
-    pub phone: String,
-    /// Company name, or empty.
-    pub company: String,
-    /// Pipeline stage.
-    pub stage: Stage,
-    /// Free-text notes, or empty.
-    pub notes: String,
-    /// Concurrency version: 1 when created, plus one per update.
-    pub version: u64,
-    /// When it was last written, Unix ms.
-    pub updated_at: u64,
-    /// The label of the window that last wrote it.
-    pub updated_by: String,
-}
-
-/// What a window sends to create (`id` absent) or update a contact.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[serde(default, rename_all = "camelCase")]
-pub struct ContactDraft {
-    /// The contact to update; absent to create a new one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub id: Option<String>,
-    /// Display name (trimmed; 1 to 120 characters).
-    pub name: String,
-    /// Email address, or empty.
-    pub email: String,
-    /// Phone number, or empty (at most 120 characters).
-    pub phone: String,
-    /// Company name, or empty (at most 120 characters).
-    pub company: String,
-    /// Pipeline stage (`lead` if absent).
-    pub stage: Stage,
-    /// Free-text notes (at most 10,000 characters).
-    pub notes: String,
-}
 
 /// The fields of a draft after validation: trimmed, within limits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +79,7 @@ fn contact_from_row(row: &Row<'_>) -> rusqlite::Result<Contact> {
         email: row.get(3)?,
         phone: row.get(4)?,
         company: row.get(5)?,
-        stage: row.get(6)?,
+        stage: row.get::<_, StageColumn>(6)?.0,
         notes: row.get(7)?,
         version: row.get(8)?,
         updated_at: row.get(9)?,

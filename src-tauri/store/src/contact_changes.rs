@@ -16,6 +16,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::contact::{find_contact, Contact, ContactDraft, ContactFields};
 use crate::error::{Result, StoreError};
 use crate::id::new_id;
+use crate::stage::StageColumn;
 use crate::store::Store;
 use crate::validation;
 
@@ -66,7 +67,7 @@ impl Store {
                         contact.email,
                         contact.phone,
                         contact.company,
-                        contact.stage,
+                        StageColumn(contact.stage),
                         contact.notes,
                         contact.version,
                         contact.updated_at,
@@ -179,7 +180,7 @@ fn insert(conn: &Connection, contact: &Contact) -> Result<()> {
         contact.email,
         contact.phone,
         contact.company,
-        contact.stage,
+        StageColumn(contact.stage),
         contact.notes,
         contact.version,
         contact.updated_at,

@@ -5,6 +5,10 @@
 //! it as Unix milliseconds (`now_ms`). Ids of new rows are random UUID-v4
 //! text ids (see the `id` module) unless the caller brings its own.
 //!
+//! The domain types ([`Agency`], [`Contact`], [`ContactDraft`], [`Stage`])
+//! live in `axolop-model`, which knows no SQLite, and are re-exported here
+//! under their old paths.
+//!
 //! # Layout
 //!
 //! - [`store`]: opening (WAL, foreign keys, busy timeout), migrating,
@@ -15,10 +19,10 @@
 //!   file (and its `-wal`/`-shm`) aside.
 //! - [`agency`]: agencies, scoped by owner.
 //! - [`selection`]: each owner's persisted agency selection.
-//! - [`contact`]: contacts and drafts, and reading them page by page.
+//! - [`contact`]: reading contacts page by page; validating drafts.
 //! - `contact_changes`: create, update, delete and bulk insert, with
 //!   optimistic concurrency on the contact version.
-//! - [`stage`]: the pipeline stage of a contact.
+//! - [`stage`]: how the pipeline stage of a contact is stored.
 //! - [`validation`]: the limits every value must pass before it is written.
 //! - `id`: random ids.
 //! - [`error`]: the crate's error enum.

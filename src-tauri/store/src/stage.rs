@@ -1,110 +1,62 @@
-//! The pipeline stage of a contact.
+//! How the pipeline stage of a contact is stored.
 //!
-//! Stored as its kebab-case name (`"lead"`, `"won"`, …), the same text the UI
-//! sees in JSON, so the database stays readable and a new stage needs no data
+//! As its kebab-case name (`"lead"`, `"won"`, …), the same text the UI sees
+//! in JSON, so the database stays readable and a new stage needs no data
 //! migration. A stored name this code does not know is a read error, never a
-//! silent default.
-
-use std::fmt;
+//! silent default. [`Stage`] itself lives in the model crate, which knows no
+//! SQLite; [`StageColumn`] carries it to and from a column.
 
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
-/// Where a contact is in the sales pipeline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum Stage {
-    /// Not contacted yet.
-    #[default]
-    Lead,
-    /// First contact made.
-    Contacted,
-    /// Interested and able to buy.
-    Qualified,
-    /// An offer is out.
-    Proposal,
-    /// Became a customer.
-    Won,
-    /// Will not buy.
-    Lost,
-}
+pub use axolop_model::Stage;
 
-impl Stage {
-    /// Every stage, in pipeline order.
-    pub const ALL: [Stage; 6] = [
-        Stage::Lead,
-        Stage::Contacted,
-        Stage::Qualified,
-        Stage::Proposal,
-        Stage::Won,
-        Stage::Lost,
-    ];
+/// A [`Stage`] as an SQL value: its text name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StageColumn(pub(crate) Stage);
 
-    /// The stage's name as stored and as sent to the UI.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Lead => "lead",
-            Stage::Contacted => "contacted",
-            Stage::Qualified => "qualified",
-            Stage::Proposal => "proposal",
-            Stage::Won => "won",
-            Stage::Lost => "lost",
-        }
-    }
-
-    /// The stage with this name, if there is one.
-    pub fn from_name(name: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|stage| stage.as_str() == name)
-    }
-}
-
-impl fmt::Display for Stage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ToSql for Stage {
+impl ToSql for StageColumn {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.as_str()))
+        Ok(ToSqlOutput::from(self.0.as_str()))
     }
 }
 
-impl FromSql for Stage {
+impl FromSql for StageColumn {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
         let name = value.as_str()?;
         Stage::from_name(name)
+            .map(StageColumn)
             .ok_or_else(|| FromSqlError::Other(format!("unknown contact stage {name:?}").into()))
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use rusqlite::Connection;
+
     use super::*;
 
+    fn read(name: &str) -> rusqlite::Result<StageColumn> {
+        Connection::open_in_memory()
+            .unwrap()
+            .query_row("SELECT ?1", [name], |row| row.get(0))
+    }
+
     #[test]
-    fn the_stored_name_matches_the_json_name() {
+    fn every_stage_is_stored_as_its_name_and_reads_back() {
+        let conn = Connection::open_in_memory().unwrap();
         for stage in Stage::ALL {
-            let json = serde_json::to_string(&stage).unwrap();
-            assert_eq!(json, format!("\"{}\"", stage.as_str()));
+            let (text, back): (String, StageColumn) = conn
+                .query_row("SELECT ?1, ?1", [StageColumn(stage)], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
+                .unwrap();
+            assert_eq!((text.as_str(), back), (stage.as_str(), StageColumn(stage)));
         }
     }
 
     #[test]
-    fn every_name_reads_back_as_its_stage() {
-        for stage in Stage::ALL {
-            assert_eq!(Stage::from_name(stage.as_str()), Some(stage));
-        }
-    }
-
-    #[test]
-    fn the_default_stage_is_lead() {
-        assert_eq!(Stage::default(), Stage::Lead);
-    }
-
-    #[test]
-    fn an_unknown_name_is_no_stage() {
-        assert_eq!(Stage::from_name("Lead"), None);
+    fn an_unknown_stored_name_is_a_read_error() {
+        let error = read("Lead").unwrap_err().to_string();
+        assert!(error.contains("unknown contact stage \"Lead\""), "{error}");
     }
 }

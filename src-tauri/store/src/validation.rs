@@ -14,8 +14,9 @@ use crate::error::{Result, StoreError};
 pub const NAME_MAX_CHARS: usize = 120;
 /// Longest phone number or company name, in characters.
 pub const FIELD_MAX_CHARS: usize = 120;
-/// Longest email address, in characters (the SMTP path limit).
-pub const EMAIL_MAX_CHARS: usize = 254;
+/// Longest email address, in characters: the model's one limit, shared with
+/// the shell's sign-in arguments.
+pub use axolop_model::EMAIL_MAX_CHARS;
 /// Longest notes, in characters.
 pub const NOTES_MAX_CHARS: usize = 10_000;
 /// Longest id, owner key or window label, in characters.
