@@ -1,46 +1,44 @@
-//! Every command fed arbitrary JSON on the mock runtime, with a real store:
-//! each answer is a result or a `{code, message}` error with a code from
-//! the documented set, nothing panics, and a refused call leaves the
-//! coordinator's state and the store exactly as they were.
+//! Every command fed arbitrary, shaped and typed JSON on the mock runtime,
+//! with a real store, from either of two windows of a desk in a known
+//! state (`ipc_fuzz/desk.rs`; the calls are made in `ipc_fuzz/calls.rs`):
+//!
+//! - each answer is a result of the type the page was promised
+//!   (`ui/bindings`, checked by `common/shapes.rs`) and about what was
+//!   asked (the lease of the lock named, the contact sent at the next
+//!   version, …), or a `{code, message}` error with a documented code other
+//!   than `internal`, which reports a platform failure and is never the
+//!   answer to a page's arguments;
+//! - nothing panics, and a refused call leaves the coordinator's state and
+//!   the store exactly as they were;
+//! - the run reaches what it is there to test: it counts each command's
+//!   answers and the refusals only a state can cause (a stale version, a
+//!   lock another window holds, a wait that would close a cycle, …) and
+//!   fails below a floor, so a fuzz stuck at the argument parser fails.
 //!
 //! proptest prints the smallest failing call and keeps its seed.
 
+#[path = "ipc_fuzz/calls.rs"]
+mod calls;
 mod common;
+#[path = "ipc_fuzz/desk.rs"]
+mod desk;
+#[path = "common/shapes.rs"]
+mod shapes;
 
-use axolop_coordinator::health::{HeartbeatTimeout, MAX_TIMEOUT};
-use axolop_desktop::{agencies, configure, crm, Hub};
-use common::{invoke, snapshot, window, DataDir};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use calls::Call;
+use common::{invoke, window};
+use desk::{resolve, Desks};
 use proptest::prelude::*;
-use serde_json::{json, Map, Value};
-use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
-use tauri::{App, Manager, WebviewWindow};
+use proptest::test_runner::{FileFailurePersistence, TestCaseError, TestRunner};
+use serde_json::{json, Value};
 
-/// Every command a page may call, except `window_close`, which would close
-/// the window the test speaks through (its refusals are in tests/ipc.rs).
-const COMMANDS: &[&str] = &[
-    "coordinator_snapshot",
-    "window_open",
-    "window_focus_primary",
-    "heartbeat",
-    "lock_acquire",
-    "lock_release",
-    "lock_extend",
-    "lock_check",
-    "session_sign_in",
-    "session_sign_out",
-    "agency_list",
-    "agency_create",
-    "agency_select",
-    "contacts_list",
-    "contact_get",
-    "contact_save",
-    "contact_delete",
-    "modal_draft_report",
-    "modal_draft",
-    "app_notices",
-];
+const CASES: u32 = 2_000;
 
-/// The documented error codes.
+/// The documented error codes a page's call may be refused with. Not
+/// `internal`: a platform failure is a bug here, whatever the arguments.
 const CODES: &[&str] = &[
     "invalid_argument",
     "not_found",
@@ -54,265 +52,271 @@ const CODES: &[&str] = &[
     "network",
     "not_configured",
     "signed_out",
-    "internal",
 ];
 
-/// Field names the commands know, so generated objects often get past the
-/// "unknown field" check and reach the checks behind it.
-const KEYS: &[&str] = &[
-    "name",
-    "mode",
-    "ttlMs",
-    "waitMs",
-    "token",
-    "agencyId",
-    "expectedVersion",
-    "contact",
-    "id",
-    "version",
-    "offset",
-    "limit",
-    "kind",
-    "text",
-    "email",
-    "password",
-    "appliedSeq",
-    "stage",
-    "notes",
-    "phone",
-    "company",
+/// What each run must reach at least [`FLOOR`] times: a command answered
+/// (`ok`), or refused with a code that only the desk's state can cause.
+const FLOORS: &[(&str, &str)] = &[
+    ("coordinator_snapshot", "ok"),
+    ("window_open", "ok"),
+    ("window_focus_primary", "ok"),
+    ("heartbeat", "ok"),
+    ("lock_acquire", "ok"),
+    ("lock_release", "ok"),
+    ("lock_extend", "ok"),
+    ("lock_check", "ok"),
+    ("agency_list", "ok"),
+    ("agency_create", "ok"),
+    ("agency_select", "ok"),
+    ("contacts_list", "ok"),
+    ("contact_get", "ok"),
+    ("contact_save", "ok"),
+    ("contact_delete", "ok"),
+    ("modal_draft_report", "ok"),
+    ("modal_draft", "ok"),
+    ("app_notices", "ok"),
+    // Another window's lock, without waiting.
+    ("lock_acquire", "lock_unavailable"),
+    // A wait that would close a cycle, or a lock already held or awaited.
+    ("lock_acquire", "deadlock"),
+    // A released lease, or another window's.
+    ("lock_release", "lock_not_held"),
+    ("lock_extend", "lock_not_held"),
+    // The selection moved on since `expectedVersion`; an unknown agency.
+    ("agency_select", "conflict"),
+    ("agency_select", "not_found"),
+    // No agency selected.
+    ("contacts_list", "conflict"),
+    ("contact_get", "not_found"),
+    // A stale version, another agency, or no agency selected.
+    ("contact_save", "conflict"),
+    ("contact_delete", "conflict"),
+    ("contact_delete", "not_found"),
+    // Local mode: no Supabase project to sign in to.
+    ("session_sign_in", "not_configured"),
+    ("session_sign_out", "not_configured"),
 ];
 
-fn json_value() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::from),
-        any::<i64>().prop_map(Value::from),
-        (0u64..5).prop_map(Value::from),
-        any::<f64>()
-            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
-        "[a-z]{0,3}".prop_map(Value::from),
-        ".{0,130}".prop_map(Value::from),
-        prop_oneof![
-            Just("exclusive"),
-            Just("shared"),
-            Just("agency-selection"),
-            Just("lead"),
-            Just("a@b.co")
-        ]
-        .prop_map(Value::from),
-    ];
-    leaf.prop_recursive(3, 24, 6, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::vec((key(), inner), 0..5)
-                .prop_map(|pairs| Value::Object(pairs.into_iter().collect::<Map<_, _>>())),
-        ]
-    })
-}
+const FLOOR: u32 = 8;
 
-fn key() -> impl Strategy<Value = String> {
-    prop_oneof![
-        4 => prop::sample::select(KEYS).prop_map(str::to_owned),
-        1 => "[a-zA-Z]{1,8}",
-    ]
-}
-
-/// Arguments: mostly objects of known fields, sometimes anything at all.
-fn arguments() -> impl Strategy<Value = Value> {
-    prop_oneof![
-        4 => prop::collection::vec((key(), json_value()), 0..4)
-            .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),
-        1 => json_value(),
-    ]
-}
-
-/// The fields `command` takes, so shaped arguments reach the checks and
-/// the state behind the parser.
-fn fields_of(command: &str) -> &'static [&'static str] {
+/// The type of each command's answer, as `ui/js/ipc.js` promises it.
+fn answer_type(command: &str) -> &'static str {
     match command {
-        "lock_acquire" => &["name", "mode", "ttlMs", "waitMs"],
-        "lock_release" | "lock_check" => &["token"],
-        "lock_extend" => &["token", "ttlMs"],
-        "session_sign_in" => &["email", "password"],
-        "agency_create" => &["name"],
-        "agency_select" => &["agencyId", "expectedVersion"],
-        "contacts_list" => &["offset", "limit"],
-        "contact_get" => &["id"],
-        "contact_delete" => &["id", "version"],
-        "contact_save" => &["contact"],
-        "modal_draft_report" => &["kind", "text"],
-        "heartbeat" => &["appliedSeq"],
-        _ => &[],
+        "coordinator_snapshot" => "Snapshot",
+        "window_open" | "window_focus_primary" => "WindowRef",
+        "heartbeat" | "lock_release" | "session_sign_out" | "modal_draft_report" => "null",
+        "lock_acquire" | "lock_extend" => "LeaseInfo",
+        "lock_check" => "LockCheck",
+        "session_sign_in" => "SessionSummary",
+        "agency_list" => "Array<Agency>",
+        "agency_create" => "Agency",
+        "agency_select" => "AgencySummary",
+        "contacts_list" => "ContactsPage",
+        "contact_get" | "contact_save" | "contact_delete" => "Contact",
+        "modal_draft" => "ModalDraft | null",
+        "app_notices" => "Array<string>",
+        other => panic!("no answer type for {other}"),
     }
 }
 
-/// A plausible value: small numbers, names, the ids of the agency and
-/// contact that exist (`$agency`, `$contact`), or a contact object.
-fn plausible() -> impl Strategy<Value = Value> {
-    let scalar = prop_oneof![
-        (0u64..4).prop_map(Value::from),
-        prop::sample::select(vec![100u64, 2_000, 30_000, 600_001, u64::MAX]).prop_map(Value::from),
-        prop::sample::select(vec![
-            "$agency",
-            "$contact",
-            "Acme",
-            "report",
-            "",
-            " ",
-            "exclusive",
-            "shared",
-            "lead",
-            "won",
-            "sign-in",
-            "agency-selection",
-            "ada@example.com",
-            "not-an-email",
-        ])
-        .prop_map(Value::from),
-        ".{0,130}".prop_map(Value::from),
-        Just(Value::Null),
-    ];
-    let contact_fields = prop::collection::vec(
-        (
-            prop::sample::select(vec![
-                "name",
-                "email",
-                "phone",
-                "company",
-                "stage",
-                "notes",
-                "id",
-                "version",
-                "agencyId",
-                "updatedAt",
-                "colour",
-            ]),
-            scalar.clone(),
-        ),
-        0..6,
-    )
-    .prop_map(|pairs| Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()));
-    prop_oneof![4 => scalar, 1 => contact_fields]
-}
-
-/// Arguments for `command`: shaped like its own, or anything.
-fn arguments_for(command: &'static str) -> BoxedStrategy<Value> {
-    let fields = fields_of(command);
-    if fields.is_empty() {
-        return arguments().boxed();
-    }
-    let shaped = prop::collection::vec((prop::sample::select(fields.to_vec()), plausible()), 0..4)
-        .prop_map(|pairs| {
-            Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
-        });
-    prop_oneof![3 => shaped, 2 => arguments()].boxed()
-}
-
-/// Puts the ids that exist where the arguments name them.
-fn with_ids(value: Value, agency: &str, contact: &str) -> Value {
-    match value {
-        Value::String(s) if s == "$agency" => Value::from(agency),
-        Value::String(s) if s == "$contact" => Value::from(contact),
-        Value::Array(items) => Value::Array(
-            items
-                .into_iter()
-                .map(|v| with_ids(v, agency, contact))
-                .collect(),
-        ),
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (k, with_ids(v, agency, contact)))
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
-/// A local-mode app with a store, an agency selected, one contact, and no
-/// heartbeat timeout to speak of (the test does not beat).
-fn app(dir: &DataDir) -> App<MockRuntime> {
-    let data = dir.0.clone();
-    let mut app = configure(mock_builder(), move |app| {
-        crm::open(app, &data)?;
-        agencies::restore_local(app)?;
-        let patient = HeartbeatTimeout::from_millis(MAX_TIMEOUT.as_millis() as u64).unwrap();
-        app.state::<Hub>().transact(|coordinator, _| {
-            coordinator.set_heartbeat_timeout(patient);
+/// Fails unless an answer (of the right type) is about what was asked,
+/// given the state `before` the call.
+fn about_what_was_asked(
+    call: &Call,
+    args: &Value,
+    answer: &Value,
+    before: &Value,
+) -> Result<(), String> {
+    let selected = &before["snapshot"]["agency"]["selected"]["id"];
+    let holds = |holds: bool, what: &str| {
+        if holds {
             Ok(())
-        })?;
-        Ok(())
-    })
-    .build(mock_context(noop_assets()))
-    .expect("mock app");
-    #[allow(deprecated)]
-    app.run_iteration(|_, _| {});
-    let first = window(&app, "crm-1");
-    snapshot(&first);
-    let agency = invoke(&first, "agency_create", json!({ "name": "Acme" })).unwrap();
-    invoke(&first, "agency_select", json!({ "agencyId": agency["id"] })).unwrap();
-    invoke(
-        &first,
-        "contact_save",
-        json!({ "contact": { "name": "Ada" } }),
-    )
-    .unwrap();
-    app
-}
-
-/// What a refused call must leave as it was.
-fn state(first: &WebviewWindow<MockRuntime>) -> Value {
-    json!({
-        "snapshot": snapshot(first),
-        "agencies": invoke(first, "agency_list", json!({})).unwrap(),
-        "contacts": invoke(first, "contacts_list", json!({})).unwrap(),
-        "draft": invoke(first, "modal_draft", json!({})).unwrap(),
-    })
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
-
-    #[test]
-    fn any_json_to_any_command_is_answered_in_the_wire_format_and_refusals_change_nothing(
-        (command, args) in prop::sample::select(COMMANDS)
-            .prop_flat_map(|command| (Just(command), arguments_for(command))),
-    ) {
-        thread_local! {
-            static APP: (DataDir, App<MockRuntime>) = {
-                let dir = DataDir::new("ipc-fuzz");
-                let app = app(&dir);
-                (dir, app)
-            };
+        } else {
+            Err(format!("not {what}"))
         }
-        APP.with(|(_, app)| {
-            let first = window(app, "crm-1");
-            let before = state(&first);
-            let agency = before["snapshot"]["agency"]["selected"]["id"].as_str().unwrap_or_default().to_owned();
-            let contact = before["contacts"]["contacts"][0]["id"].as_str().unwrap_or_default().to_owned();
-            let args = with_ids(args, &agency, &contact);
-            match invoke(&first, command, args.clone()) {
-                Ok(lease) if command == "lock_acquire" => {
-                    // Released at once: a short lease expiring during a
-                    // later refused call would change the state for its
-                    // own good reason.
-                    invoke(&first, "lock_release", json!({ "token": lease["token"] })).unwrap();
-                    Ok(())
-                }
-                Ok(_) => Ok(()),
-                Err(error) => {
-                    let code = error["code"].as_str().unwrap_or_default();
-                    prop_assert!(CODES.contains(&code), "{command} {args}: {error}");
-                    prop_assert!(
-                        error["message"].as_str().is_some_and(|m| !m.is_empty()),
-                        "{command} {args}: {error}"
-                    );
-                    let fields: Vec<_> = error.as_object().unwrap().keys().collect();
-                    prop_assert_eq!(fields, ["code", "message"], "{} {}", command, args);
-                    prop_assert_eq!(&state(&first), &before, "{} {} changed the state", command, args);
-                    Ok(())
-                }
-            }
-        })?;
+    };
+    match call.command {
+        "coordinator_snapshot" => holds(answer["self"]["label"] == call.caller, "the caller's"),
+        "window_open" => holds(
+            before["snapshot"]["windows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|open| open["label"] != answer["label"]),
+            "a new window",
+        ),
+        "window_focus_primary" => holds(
+            answer["label"] == before["snapshot"]["primary"]["label"],
+            "the primary",
+        ),
+        "lock_acquire" => {
+            let mode = args.get("mode").filter(|mode| !mode.is_null());
+            holds(
+                answer["name"] == args["name"]
+                    && answer["mode"] == *mode.unwrap_or(&json!("exclusive")),
+                "the lock asked for, in the mode asked for (exclusive by default)",
+            )
+        }
+        "lock_extend" => holds(answer["token"] == args["token"], "the lease named"),
+        "lock_check" => holds(
+            answer["held"] == !answer["lease"].is_null()
+                && (answer["lease"].is_null() || answer["lease"]["token"] == args["token"]),
+            "held exactly when the lease named is given",
+        ),
+        "agency_list" => holds(*answer == before["agencies"], "the agencies"),
+        "agency_create" => holds(
+            answer["name"].as_str() == args["name"].as_str().map(str::trim),
+            "the name given, trimmed",
+        ),
+        "agency_select" => holds(
+            answer["selected"]["id"] == args["agencyId"]
+                && answer["changedBy"] == call.caller
+                && answer["version"].as_u64() > before["snapshot"]["agency"]["version"].as_u64(),
+            "the agency asked for, selected by the caller, at a newer version",
+        ),
+        "contacts_list" => {
+            let offset = args["offset"].as_u64().unwrap_or(0);
+            let limit = args["limit"].as_u64().unwrap_or(u64::MAX);
+            let count = answer["contacts"].as_array().unwrap().len() as u64;
+            holds(
+                answer["agencyId"] == *selected
+                    && answer["offset"] == offset
+                    && count <= limit
+                    && (offset != 0 || limit != u64::MAX || *answer == before["contacts"]),
+                "the selected agency's contacts from the offset, at most the limit",
+            )
+        }
+        "contact_get" => holds(
+            answer["id"] == args["id"] && answer["agencyId"] == *selected,
+            "the contact named, of the selected agency",
+        ),
+        "contact_save" => {
+            let sent = &args["contact"];
+            let version = sent["version"].as_u64().map_or(1, |read| read + 1);
+            holds(
+                answer["agencyId"] == *selected
+                    && answer["updatedBy"] == call.caller
+                    && answer["version"] == version
+                    && (sent["id"].is_null() || answer["id"] == sent["id"])
+                    && answer["name"].as_str() == sent["name"].as_str().map(str::trim),
+                "the contact sent, in the selected agency, by the caller, at the next version",
+            )
+        }
+        "contact_delete" => holds(
+            answer["id"] == args["id"] && answer["version"] == args["version"],
+            "the contact named, as it was",
+        ),
+        "modal_draft" => holds(*answer == before["draft"], "the draft"),
+        _ => Ok(()),
     }
+}
+
+/// How often each (command, `ok` or error code) was reached.
+type Reached = BTreeMap<(&'static str, String), u32>;
+
+fn one_call(desks: &mut Desks, reached: &mut Reached, call: Call) -> Result<(), TestCaseError> {
+    let (desk, before) = desks.ready(call.start);
+    let caller = window(&desk.app, call.caller);
+    let args = resolve(call.args.clone(), &desk.names(&before, call.caller));
+    let what = format!(
+        "{} {args} from {} ({:?})",
+        call.command, call.caller, call.start
+    );
+    let outcome = match invoke(&caller, call.command, args.clone()) {
+        Ok(answer) => {
+            let wrong = shapes::check(&answer, answer_type(call.command))
+                .and_then(|()| about_what_was_asked(&call, &args, &answer, &before));
+            if let Err(why) = wrong {
+                return Err(TestCaseError::fail(format!(
+                    "{what} answered {answer}: {why}"
+                )));
+            }
+            if call.command == "modal_draft_report" {
+                let draft = invoke(&caller, "modal_draft", json!({})).unwrap();
+                let reported =
+                    json!({ "kind": args["kind"], "text": args["text"], "window": call.caller });
+                prop_assert_eq!(draft, reported, "{} is the draft now", what);
+            }
+            desk.settle(&caller, &call, &answer);
+            "ok".to_owned()
+        }
+        Err(error) => {
+            let code = error["code"].as_str().unwrap_or_default();
+            prop_assert!(CODES.contains(&code), "{what}: {error}");
+            prop_assert!(
+                error["message"].as_str().is_some_and(|m| !m.is_empty()),
+                "{what}: {error}"
+            );
+            let fields: Vec<_> = error.as_object().unwrap().keys().collect();
+            prop_assert_eq!(fields, ["code", "message"], "{}", what);
+            prop_assert_eq!(&desk.state(), &before, "{} changed the state", what);
+            code.to_owned()
+        }
+    };
+    *reached.entry((call.command, outcome)).or_default() += 1;
+    Ok(())
+}
+
+#[test]
+fn any_json_to_any_command_is_answered_in_the_wire_format_and_refusals_change_nothing() {
+    let desks = RefCell::new(Desks::default());
+    let reached = RefCell::new(Reached::new());
+    let mut runner = TestRunner::new(ProptestConfig {
+        cases: CASES,
+        source_file: Some(file!()),
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions",
+        ))),
+        ..ProptestConfig::default()
+    });
+    let run = runner.run(&calls::call(), |call| {
+        one_call(&mut desks.borrow_mut(), &mut reached.borrow_mut(), call)
+    });
+    if let Err(error) = run {
+        panic!("{error}\n{runner}");
+    }
+    let reached = reached.into_inner();
+    let table: Vec<String> = reached
+        .iter()
+        .map(|((command, outcome), count)| format!("{command} {outcome}: {count}"))
+        .collect();
+    println!(
+        "{CASES} calls on {} desks:\n  {}",
+        desks.borrow().built,
+        table.join("\n  ")
+    );
+    let short: Vec<String> = FLOORS
+        .iter()
+        .map(|&(command, outcome)| {
+            let count = reached.get(&(command, outcome.to_owned())).copied();
+            (command, outcome, count.unwrap_or(0))
+        })
+        .filter(|&(_, _, count)| count < FLOOR)
+        .map(|(command, outcome, count)| format!("{command} {outcome}: {count}"))
+        .collect();
+    assert!(
+        short.is_empty(),
+        "reached fewer than {FLOOR} times: {short:?}"
+    );
+}
+
+#[test]
+fn the_shape_check_refuses_a_field_too_many_too_few_or_of_the_wrong_type() {
+    let contact = json!({
+        "id": "c1", "agencyId": "a1", "name": "Ada", "email": "", "phone": "",
+        "company": "", "stage": "lead", "notes": "", "version": 1,
+        "updatedAt": 5, "updatedBy": "crm-1",
+    });
+    shapes::check(&contact, "Contact").unwrap();
+    let mut extra = contact.clone();
+    extra["colour"] = json!("red");
+    let mut missing = contact.clone();
+    missing.as_object_mut().unwrap().remove("version");
+    let mut staged = contact.clone();
+    staged["stage"] = json!("asleep");
+    for wrong in [extra, missing, staged, json!([contact])] {
+        assert!(shapes::check(&wrong, "Contact").is_err(), "{wrong}");
+    }
+    shapes::check(&json!(null), "ModalDraft | null").unwrap();
+    assert!(shapes::check(&json!({}), "ModalDraft | null").is_err());
 }
