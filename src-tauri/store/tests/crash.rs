@@ -1,12 +1,14 @@
 //! Crash safety: a writer process is killed with SIGKILL at a random moment
-//! in a stream of writes, 100 times over one database. After every kill the
-//! file opens as it is (no recovery needed), and every write the writer
-//! acknowledged (printed after its commit) is there, at that version or a
-//! later one (a write can commit and be killed before it is printed).
+//! in a stream of writes, 100 times over one database. Every writer ends by
+//! the kill (a writer that failed and exited on its own would leave nothing
+//! to test); after every kill the file opens as it is (no recovery needed),
+//! and every write the writer acknowledged (printed after its commit) is
+//! there, at that version or a later one (a write can commit and be killed
+//! before it is printed).
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::Duration;
 
 use axolop_store::{Opened, Store};
@@ -15,9 +17,12 @@ const KILLS: usize = 100;
 
 #[test]
 fn every_acknowledged_write_survives_a_sigkill_at_any_moment() {
-    let dir = std::env::temp_dir().join(format!("axolop-crash-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    // Kept if the test fails (the database is the evidence); removed at the end.
+    let dir = tempfile::Builder::new()
+        .prefix("axolop-crash-")
+        .tempdir()
+        .unwrap()
+        .keep();
     let path = dir.join("axolop.sqlite3");
     let agency = {
         let (mut store, _) = Store::open(&path, 0).unwrap();
@@ -32,11 +37,20 @@ fn every_acknowledged_write_survives_a_sigkill_at_any_moment() {
             .arg(&path)
             .arg(&agency)
             .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("crash-writer");
         std::thread::sleep(Duration::from_millis(rng.u64(5..80)));
         writer.kill().expect("SIGKILL");
-        writer.wait().unwrap();
+        let status = writer.wait().unwrap();
+        if !ended_by_kill(status) {
+            let mut complaint = String::new();
+            let _ = writer.stderr.take().unwrap().read_to_string(&mut complaint);
+            panic!(
+                "seed {seed}, kill {kill}: the writer ended on its own ({status}), \
+                 not by the kill: {complaint}"
+            );
+        }
         let mut printed = String::new();
         writer
             .stdout
@@ -79,4 +93,20 @@ fn every_acknowledged_write_survives_a_sigkill_at_any_moment() {
     );
     assert!(total > KILLS, "the writer hardly wrote: {total} writes");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Whether `status` is that of a process ended by [`std::process::Child::kill`]
+/// (SIGKILL; on Windows, `TerminateProcess` with exit code 1), not one that
+/// exited on its own, such as after a panic (exit code 101).
+fn ended_by_kill(status: ExitStatus) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        const SIGKILL: i32 = 9;
+        status.signal() == Some(SIGKILL)
+    }
+    #[cfg(windows)]
+    {
+        status.code() == Some(1)
+    }
 }

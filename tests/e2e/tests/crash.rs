@@ -1,7 +1,9 @@
 //! The whole app killed with SIGKILL at random moments while a page writes
 //! contacts as fast as it can, 100 times over one data directory: every
 //! restart opens the database as it is, and every save the page saw
-//! answered before the kill is there.
+//! answered before the kill is there. No save fails before the kill: a
+//! failed save would end the page's writing, and the kills after it would
+//! hit an idle app.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -12,15 +14,22 @@ use serde_json::{json, Value};
 const KILLS: usize = 100;
 
 /// Starts the page's write loop: contact after contact, each id recorded
-/// once its save has answered.
+/// once its save has answered. A refused or failed save ends the loop and
+/// is recorded (a refusal is `{code, message}`).
 const WRITE_LOOP: &str = "window.__acked = [];
+    window.__failed = null;
     (async () => {
       for (let n = 0; ; n++) {
         const saved = await window.__TAURI__.core.invoke('contact_save', { contact: { name: 'Crash ' + n } });
         window.__acked.push(saved.id);
       }
-    })();
+    })().catch((error) => {
+      window.__failed = error instanceof Error ? String(error) : JSON.stringify(error);
+    });
     return true;";
+
+/// What the write loop saw answered so far, and how it failed, if it did.
+const WRITTEN: &str = "return { acked: window.__acked, failed: window.__failed };";
 
 #[test]
 fn every_answered_save_survives_the_app_being_killed_at_any_moment() {
@@ -46,10 +55,15 @@ fn every_answered_save_survives_the_app_being_killed_at_any_moment() {
         }
         app.execute("crm-1", WRITE_LOOP, json!([]));
         std::thread::sleep(Duration::from_millis(rng.u64(20..250)));
-        let answered = app.execute("crm-1", "return window.__acked;", json!([]));
+        let written = app.execute("crm-1", WRITTEN, json!([]));
         app.kill_app();
+        assert!(
+            written["failed"].is_null(),
+            "seed {seed}, kill {kill}: a save failed before the kill: {}",
+            written["failed"]
+        );
         acked.extend(
-            answered
+            written["acked"]
                 .as_array()
                 .into_iter()
                 .flatten()
