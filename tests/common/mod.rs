@@ -95,21 +95,17 @@ pub fn record_events(window: &WebviewWindow<MockRuntime>) -> Arc<Mutex<Vec<Value
     received
 }
 
-/// A data directory removed on drop.
-pub struct DataDir(pub PathBuf);
+/// An empty data directory of its own (`axolop-mock-<test>-…` under the
+/// system temp dir): `.0` is its path; the guard removes it on drop.
+pub struct DataDir(pub PathBuf, tempfile::TempDir);
 
 impl DataDir {
     pub fn new(test: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("axolop-mock-{}-{test}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-}
-
-impl Drop for DataDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("axolop-mock-{test}-"))
+            .tempdir()
+            .expect("a temporary data directory");
+        Self(dir.path().to_path_buf(), dir)
     }
 }
 

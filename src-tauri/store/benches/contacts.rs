@@ -19,8 +19,11 @@ const PAGE_READS: usize = 1_000;
 const NOW: u64 = 1_750_000_000_000;
 
 fn main() {
-    let dir = std::env::temp_dir().join(format!("axolop-store-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let temp = tempfile::Builder::new()
+        .prefix("axolop-store-bench-")
+        .tempdir()
+        .unwrap();
+    let dir = temp.path();
     let drafts: Vec<ContactDraft> = (0..CONTACTS)
         .map(|i| ContactDraft {
             name: format!("Contact {:05}", (i * 7_919) % CONTACTS),
@@ -52,7 +55,6 @@ fn main() {
         }
         pages.push(started.elapsed() / PAGE_READS as u32);
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 
     inserts.sort();
     pages.sort();

@@ -150,12 +150,11 @@ mod tests {
 
     #[test]
     fn moving_aside_takes_the_journal_files_along() {
-        let dir = std::env::temp_dir().join(format!(
-            "axolop-store-move-aside-{}-{}",
-            std::process::id(),
-            fastrand::u64(..)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
+        let temp = tempfile::Builder::new()
+            .prefix("axolop-store-move-aside-")
+            .tempdir()
+            .unwrap();
+        let dir = temp.path();
         let path = dir.join("crm.db");
         for (name, text) in [
             ("crm.db", "db"),
@@ -168,7 +167,7 @@ mod tests {
         let moved_to = move_aside(&path, 42).unwrap();
 
         assert_eq!(moved_to, dir.join("crm.db.corrupt-42"));
-        let mut names: Vec<String> = std::fs::read_dir(&dir)
+        let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
@@ -181,7 +180,6 @@ mod tests {
                 "crm.db.corrupt-42-wal"
             ]
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::path::Path;
 use axolop_store::{
     ContactDraft, Opened, Stage, Store, StoreError, StoredSelection, SCHEMA_VERSION,
 };
-use common::{draft, TempDir, NOW, OWNER, WINDOW};
+use common::{draft, file_names, temp_dir, NOW, OWNER, WINDOW};
 use rusqlite::Connection;
 
 /// The schema version recorded in the file, read without the store.
@@ -85,8 +85,8 @@ fn assert_recovered(opened: &Opened, path: &Path) -> std::path::PathBuf {
 
 #[test]
 fn a_missing_file_opens_fresh_at_the_latest_schema() {
-    let dir = TempDir::new("fresh");
-    let path = dir.join("crm.db");
+    let dir = temp_dir("fresh");
+    let path = dir.path().join("crm.db");
     let (store, opened) = Store::open(&path, NOW).unwrap();
     assert_eq!(opened, Opened::Fresh);
     assert!(store.agencies(OWNER).unwrap().is_empty());
@@ -96,8 +96,8 @@ fn a_missing_file_opens_fresh_at_the_latest_schema() {
 
 #[test]
 fn a_missing_data_directory_is_created() {
-    let dir = TempDir::new("missing-dir");
-    let path = dir.join("nested/deeper/crm.db");
+    let dir = temp_dir("missing-dir");
+    let path = dir.path().join("nested/deeper/crm.db");
     let (_, opened) = Store::open(&path, NOW).unwrap();
     assert_eq!(opened, Opened::Fresh);
     assert!(path.exists());
@@ -105,8 +105,8 @@ fn a_missing_data_directory_is_created() {
 
 #[test]
 fn a_file_database_runs_in_wal_mode() {
-    let dir = TempDir::new("wal");
-    let path = dir.join("crm.db");
+    let dir = temp_dir("wal");
+    let path = dir.path().join("crm.db");
     let (_store, _) = Store::open(&path, NOW).unwrap();
     let conn = Connection::open(&path).unwrap();
     let mode: String = conn
@@ -117,8 +117,8 @@ fn a_file_database_runs_in_wal_mode() {
 
 #[test]
 fn reopening_keeps_agencies_contacts_and_selections() {
-    let dir = TempDir::new("reopen");
-    let path = dir.join("crm.db");
+    let dir = temp_dir("reopen");
+    let path = dir.path().join("crm.db");
     let (mut store, _) = Store::open(&path, NOW).unwrap();
     let agency = store.create_agency(OWNER, "Acme", NOW).unwrap();
     let contact = store
@@ -142,8 +142,8 @@ fn reopening_keeps_agencies_contacts_and_selections() {
 
 #[test]
 fn a_v1_database_is_migrated_keeping_its_data() {
-    let dir = TempDir::new("v1");
-    let path = dir.join("crm.db");
+    let dir = temp_dir("v1");
+    let path = dir.path().join("crm.db");
     build_v1_database(&path);
 
     let (mut store, opened) = Store::open(&path, NOW).unwrap();
@@ -177,8 +177,8 @@ fn a_v1_database_is_migrated_keeping_its_data() {
 
 #[test]
 fn a_newer_schema_is_refused_and_the_file_left_untouched() {
-    let dir = TempDir::new("newer");
-    let path = dir.join("crm.db");
+    let dir = temp_dir("newer");
+    let path = dir.path().join("crm.db");
     {
         let conn = Connection::open(&path).unwrap();
         conn.execute_batch("CREATE TABLE future (x INTEGER); PRAGMA user_version = 99;")
@@ -199,13 +199,13 @@ fn a_newer_schema_is_refused_and_the_file_left_untouched() {
         "{error:?}"
     );
     assert_eq!(fs::read(&path).unwrap(), before);
-    assert_eq!(dir.file_names(), ["crm.db"]);
+    assert_eq!(file_names(dir.path()), ["crm.db"]);
 }
 
 #[test]
 fn a_file_that_is_not_a_database_is_moved_aside_and_a_fresh_store_works() {
-    let dir = TempDir::new("garbage");
-    let path = dir.join("crm.db");
+    let dir = temp_dir("garbage");
+    let path = dir.path().join("crm.db");
     let garbage = "this is not a database\n".repeat(500);
     fs::write(&path, &garbage).unwrap();
 
@@ -219,8 +219,8 @@ fn a_file_that_is_not_a_database_is_moved_aside_and_a_fresh_store_works() {
 
 #[test]
 fn a_truncated_database_is_moved_aside_and_a_fresh_store_works() {
-    let dir = TempDir::new("truncated");
-    let path = dir.join("crm.db");
+    let dir = temp_dir("truncated");
+    let path = dir.path().join("crm.db");
     build_populated_database(&path);
     let full = fs::metadata(&path).unwrap().len();
     fs::OpenOptions::new()
@@ -239,8 +239,8 @@ fn a_truncated_database_is_moved_aside_and_a_fresh_store_works() {
 
 #[test]
 fn a_database_with_scribbled_pages_is_moved_aside() {
-    let dir = TempDir::new("scribbled");
-    let path = dir.join("crm.db");
+    let dir = temp_dir("scribbled");
+    let path = dir.path().join("crm.db");
     build_populated_database(&path);
     let mut bytes = fs::read(&path).unwrap();
     // Leave the header page intact; wreck the b-tree pages behind it.
@@ -257,18 +257,18 @@ fn a_database_with_scribbled_pages_is_moved_aside() {
 
 #[test]
 fn stale_journal_files_of_a_corrupt_database_never_reach_the_fresh_one() {
-    let dir = TempDir::new("companions");
-    let path = dir.join("crm.db");
+    let dir = temp_dir("companions");
+    let path = dir.path().join("crm.db");
     fs::write(&path, "not a database".repeat(100)).unwrap();
-    fs::write(dir.join("crm.db-wal"), "stale wal").unwrap();
-    fs::write(dir.join("crm.db-shm"), "stale shm").unwrap();
+    fs::write(dir.path().join("crm.db-wal"), "stale wal").unwrap();
+    fs::write(dir.path().join("crm.db-shm"), "stale shm").unwrap();
 
     let (mut store, opened) = Store::open(&path, NOW).unwrap();
     assert_recovered(&opened, &path);
     let agency = store.create_agency(OWNER, "Acme", NOW).unwrap();
     drop(store);
     for name in ["crm.db-wal", "crm.db-shm"] {
-        let left = fs::read(dir.join(name)).unwrap_or_default();
+        let left = fs::read(dir.path().join(name)).unwrap_or_default();
         assert!(
             !left.starts_with(b"stale"),
             "{name} still holds the stale file"
@@ -281,8 +281,8 @@ fn stale_journal_files_of_a_corrupt_database_never_reach_the_fresh_one() {
 
 #[test]
 fn a_second_recovery_in_the_same_millisecond_keeps_the_first_file() {
-    let dir = TempDir::new("same-ms");
-    let path = dir.join("crm.db");
+    let dir = temp_dir("same-ms");
+    let path = dir.path().join("crm.db");
     fs::write(&path, "first garbage".repeat(100)).unwrap();
     let (first, _) = Store::open(&path, NOW).unwrap();
     drop(first);
@@ -296,7 +296,7 @@ fn a_second_recovery_in_the_same_millisecond_keeps_the_first_file() {
         moved_to.file_name().unwrap().to_string_lossy(),
         format!("crm.db.corrupt-{NOW}-2")
     );
-    let first_moved = dir.join(&format!("crm.db.corrupt-{NOW}"));
+    let first_moved = dir.path().join(format!("crm.db.corrupt-{NOW}"));
     assert!(fs::read_to_string(first_moved)
         .unwrap()
         .starts_with("first"));

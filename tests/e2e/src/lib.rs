@@ -71,11 +71,40 @@ pub fn log_file(data_dir: &Path) -> PathBuf {
 }
 
 /// An empty data directory for `test`.
-pub fn fresh_data_dir(test: &str) -> PathBuf {
-    let data_dir = std::env::temp_dir().join(format!("axolop-e2e-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data_dir);
-    std::fs::create_dir_all(&data_dir).expect("data dir");
-    data_dir
+pub fn fresh_data_dir(test: &str) -> DataDir {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("axolop-e2e-{test}-"))
+        .tempdir()
+        .expect("data dir");
+    DataDir(dir)
+}
+
+/// A data directory of its own (`axolop-e2e-<test>-…` under the system temp
+/// dir), used as a [`Path`]. Removed on drop, except while the test is
+/// failing: the app's logs in it are kept for reading.
+pub struct DataDir(tempfile::TempDir);
+
+impl std::ops::Deref for DataDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<Path> for DataDir {
+    fn as_ref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl Drop for DataDir {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.disable_cleanup(true);
+            eprintln!("kept the data directory {}", self.0.path().display());
+        }
+    }
 }
 
 /// One running app under test.
@@ -85,8 +114,8 @@ pub struct App {
     /// The app's `AXOLOP_DATA_DIR`.
     pub data_dir: PathBuf,
     driver_process: Child,
-    /// Whether dropping the app removes `data_dir`.
-    owns_data_dir: bool,
+    /// `data_dir` when the app made it: removed after the app stops.
+    owned_data_dir: Option<DataDir>,
     handles: RefCell<HashMap<String, String>>,
     _alone: MutexGuard<'static, ()>,
 }
@@ -100,8 +129,9 @@ impl App {
 
     /// Like [`App::launch`], with extra environment variables for the app.
     pub fn launch_with(test: &str, env: &[(&str, &str)]) -> App {
-        let mut app = Self::launch_in(&fresh_data_dir(test), env);
-        app.owns_data_dir = true;
+        let data_dir = fresh_data_dir(test);
+        let mut app = Self::launch_in(&data_dir, env);
+        app.owned_data_dir = Some(data_dir);
         app
     }
 
@@ -115,8 +145,9 @@ impl App {
     /// Launches `binary` (an installed copy, say) with a fresh data
     /// directory and waits until its first window is ready.
     pub fn launch_binary(binary: &Path, test: &str) -> App {
-        let mut app = Self::launch_binary_in(binary, &fresh_data_dir(test), &[]);
-        app.owns_data_dir = true;
+        let data_dir = fresh_data_dir(test);
+        let mut app = Self::launch_binary_in(binary, &data_dir, &[]);
+        app.owned_data_dir = Some(data_dir);
         app
     }
 
@@ -169,7 +200,7 @@ impl App {
             driver,
             data_dir,
             driver_process,
-            owns_data_dir: false,
+            owned_data_dir: None,
             handles: RefCell::new(HashMap::new()),
             _alone: alone,
         };
@@ -534,10 +565,7 @@ impl Drop for App {
         let _ = self.driver.end();
         stop_group(self.driver_process.id());
         let _ = self.driver_process.wait();
-        // Keep the logs of a failed test for reading; drop the rest.
-        if self.owns_data_dir && !std::thread::panicking() {
-            let _ = std::fs::remove_dir_all(&self.data_dir);
-        }
+        // Then `owned_data_dir` drops: kept if the test failed, else removed.
     }
 }
 

@@ -151,20 +151,22 @@ pub fn deb_files(deb: &Path) -> Vec<String> {
 /// it out under `/`. Removed when dropped.
 pub struct Unpacked {
     pub root: PathBuf,
+    _dir: tempfile::TempDir,
 }
 
 impl Unpacked {
     /// Unpacks `deb` into a fresh directory named after `purpose`.
     pub fn new(deb: &Path, purpose: &str) -> Unpacked {
-        let root =
-            std::env::temp_dir().join(format!("axolop-unpacked-{}-{purpose}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(&root).expect("unpack directory");
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("axolop-unpacked-{purpose}-"))
+            .tempdir()
+            .expect("unpack directory");
+        let root = dir.path().to_path_buf();
         output_of(
             "dpkg-deb",
             &["--extract", &deb.to_string_lossy(), &root.to_string_lossy()],
         );
-        Unpacked { root }
+        Unpacked { root, _dir: dir }
     }
 
     /// `path` (absolute, as installed) inside the unpacked tree.
@@ -175,12 +177,6 @@ impl Unpacked {
     /// The installed app binary.
     pub fn binary(&self) -> PathBuf {
         self.path("/usr/bin/axolop-desktop")
-    }
-}
-
-impl Drop for Unpacked {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
     }
 }
 

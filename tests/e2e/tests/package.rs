@@ -265,8 +265,11 @@ fn rpm_carries_the_same_files_and_metadata_as_the_deb() {
 fn icons_are_what_tauri_icon_makes_from_the_source_image() {
     let repository = package::repository();
     let icons = repository.join("icons");
-    let generated = std::env::temp_dir().join(format!("axolop-icons-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&generated);
+    let dir = tempfile::Builder::new()
+        .prefix("axolop-icons-")
+        .tempdir()
+        .expect("icons directory");
+    let generated = dir.path();
     let tauri = repository.join("node_modules/.bin/tauri");
     let source = icons.join("source.png");
     // The same two runs as `scripts/icons.sh`.
@@ -283,7 +286,7 @@ fn icons_are_what_tauri_icon_makes_from_the_source_image() {
     }
 
     let mut compared = 0;
-    for entry in std::fs::read_dir(&generated)
+    for entry in std::fs::read_dir(generated)
         .expect("generated icons")
         .flatten()
     {
@@ -314,7 +317,6 @@ fn icons_are_what_tauri_icon_makes_from_the_source_image() {
         }
         compared += 1;
     }
-    let _ = std::fs::remove_dir_all(&generated);
     assert!(compared >= 20, "only {compared} icons generated");
 }
 

@@ -336,8 +336,11 @@ fn version_script_accepts_only_the_tag_of_the_cargo_version() {
     // A copy of what the script reads and writes, so that even a broken
     // script cannot touch the working tree.
     let repository = package::repository();
-    let copy = std::env::temp_dir().join(format!("axolop-version-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&copy);
+    let dir = tempfile::Builder::new()
+        .prefix("axolop-version-")
+        .tempdir()
+        .expect("copy");
+    let copy = dir.path();
     std::fs::create_dir_all(copy.join("scripts")).expect("copy");
     for file in ["scripts/version.sh", "Cargo.toml", "package.json"] {
         std::fs::copy(repository.join(file), copy.join(file)).expect("copy");
@@ -380,5 +383,4 @@ fn version_script_accepts_only_the_tag_of_the_cargo_version() {
         cargo,
         std::fs::read(repository.join("Cargo.toml")).expect("Cargo.toml")
     );
-    let _ = std::fs::remove_dir_all(&copy);
 }

@@ -2,10 +2,10 @@
 
 #![allow(dead_code)] // Each test binary uses its own subset.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::path::Path;
 
 use axolop_store::{Agency, ContactDraft, Store, StoreError};
+use tempfile::TempDir;
 
 /// Unix ms used as "now" by the tests: a fixed instant, never the clock.
 pub const NOW: u64 = 1_750_000_000_000;
@@ -16,48 +16,23 @@ pub const OWNER: &str = "local-user";
 /// The window label the tests write as.
 pub const WINDOW: &str = "crm-1";
 
-/// A directory of its own under the system temp dir, removed on drop.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    /// A new, empty directory whose name says which test made it.
-    pub fn new(test: &str) -> Self {
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!(
-            "axolop-store-{test}-{}-{n}-{}",
-            std::process::id(),
-            fastrand::u64(..)
-        ));
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-
-    /// The directory.
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// A path inside the directory.
-    pub fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    /// The names of the files in the directory, sorted.
-    pub fn file_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(&self.0)
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
+/// A new, empty directory of its own under the system temp dir, named after
+/// the test that made it (`axolop-store-<test>-…`), removed on drop.
+pub fn temp_dir(test: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("axolop-store-{test}-"))
+        .tempdir()
+        .unwrap()
 }
 
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// The names of the files in `dir`, sorted.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 /// An in-memory store with one agency of [`OWNER`].
