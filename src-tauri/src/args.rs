@@ -1,41 +1,53 @@
 //! Command arguments that fail with `invalid_argument` in the wire format.
 //!
 //! Tauri's own argument parsing rejects bad input with a bare string. Every
-//! command instead takes its whole argument object as one [`Args`], which
-//! rejects unknown fields and answers `{code: "invalid_argument", message}`
-//! before the command runs, so a rejected call never touches any state.
+//! command instead takes its whole argument object as one [`CommandArgs`]
+//! type, parsed by [`parse`] before the command runs: unknown fields are
+//! refused and the answer is `{code: "invalid_argument", message}`, so a
+//! rejected call never touches any state.
+//!
+//! Each type is also exported to the UI (`ui/bindings/`), so a page that
+//! sends a field the app does not take fails the type check.
 
 use axolop_coordinator::modal::ModalKind;
 use axolop_coordinator::{LockMode, LockRequest, LockToken};
+use axolop_model::EMAIL_MAX_CHARS;
 use axolop_store::Stage;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use tauri::ipc::{CommandArg, CommandItem, InvokeBody, InvokeError};
-use tauri::Runtime;
+use tauri::ipc::InvokeBody;
+use ts_rs::TS;
 
 use crate::error::Error;
 
 /// The whole argument object of a command, parsed strictly.
-#[derive(Debug)]
-pub struct Args<T>(pub T);
+pub trait CommandArgs: DeserializeOwned + TS + 'static {
+    /// What a refusal says instead of serde's message, for arguments that
+    /// carry a secret: serde quotes the values it rejects ("invalid type:
+    /// integer `1234`"), and a secret must never reach a page or a log.
+    /// Declared on the type, so renaming a command cannot drop it.
+    const REDACTED: Option<&'static str> = None;
+}
 
 /// The arguments of a command that takes none: only `{}` is accepted.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct NoArgs {}
 
 /// The arguments of `heartbeat`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[ts(optional_fields)]
 pub struct HeartbeatArgs {
     /// The newest event the page has applied, when it reports one.
     pub applied_seq: Option<u64>,
 }
 
 /// The arguments of `lock_acquire`; range checks happen in [`Self::request`].
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[ts(optional_fields)]
 pub struct LockAcquireArgs {
     /// The lock's name.
     pub name: String,
@@ -60,7 +72,7 @@ impl LockAcquireArgs {
 }
 
 /// The arguments of `agency_create` (the store checks the name).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct AgencyCreateArgs {
     /// The new agency's name.
@@ -68,8 +80,9 @@ pub struct AgencyCreateArgs {
 }
 
 /// The arguments of `agency_select`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[ts(optional_fields)]
 pub struct AgencySelectArgs {
     /// The agency to select.
     pub agency_id: String,
@@ -78,8 +91,9 @@ pub struct AgencySelectArgs {
 }
 
 /// The arguments of `contacts_list`: a page, or (by default) all of them.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[ts(optional_fields)]
 pub struct ContactsListArgs {
     /// How many contacts to skip (default 0).
     pub offset: Option<u64>,
@@ -88,7 +102,7 @@ pub struct ContactsListArgs {
 }
 
 /// The arguments of `contact_save`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ContactSaveArgs {
     /// The contact to create or update.
@@ -99,8 +113,9 @@ pub struct ContactSaveArgs {
 /// id and the version last read to update it. A contact as listed may be
 /// sent back whole: its `updatedAt` and `updatedBy` are the store's to set
 /// and are ignored.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[ts(optional_fields)]
 pub struct ContactInput {
     /// The contact to update; absent to create one.
     pub id: Option<String>,
@@ -129,14 +144,16 @@ pub struct ContactInput {
     pub notes: String,
     /// Ignored (set by the store).
     #[serde(default, rename = "updatedAt")]
+    #[ts(skip)]
     _updated_at: Option<u64>,
     /// Ignored (set by the store).
     #[serde(default, rename = "updatedBy")]
+    #[ts(skip)]
     _updated_by: Option<String>,
 }
 
 /// The arguments of `contact_delete`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ContactDeleteArgs {
     /// The contact to delete.
@@ -147,7 +164,7 @@ pub struct ContactDeleteArgs {
 
 /// The arguments of the benchmark-only `bench_seed_contacts`.
 #[cfg(feature = "bench")]
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct BenchSeedArgs {
     /// The agency to fill.
@@ -157,7 +174,7 @@ pub struct BenchSeedArgs {
 }
 
 /// The arguments of `contact_get`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ContactIdArgs {
     /// The contact's id.
@@ -165,7 +182,7 @@ pub struct ContactIdArgs {
 }
 
 /// The arguments of `modal_draft_report`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ModalDraftArgs {
     /// The modal the text was typed into.
@@ -174,19 +191,18 @@ pub struct ModalDraftArgs {
     pub text: String,
 }
 
-/// The longest email address accepted (RFC 5321's path limit).
-const EMAIL_MAX_CHARS: usize = 320;
 /// The longest password accepted; far above any real one.
 const PASSWORD_MAX_CHARS: usize = 1024;
 
 /// The arguments of `session_sign_in`. The password goes straight into a
 /// secret: redacted in `Debug`, wiped when dropped.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct SignInArgs {
     /// The account's email.
     pub email: String,
     /// The account's password.
+    #[ts(type = "string")]
     pub password: SecretString,
 }
 
@@ -218,7 +234,7 @@ impl SignInArgs {
 const TOKEN_MAX_CHARS: usize = 64;
 
 /// The arguments of `lock_release` and `lock_check`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct LockTokenArgs {
     /// The lease's token, as `lock_acquire` returned it.
@@ -240,7 +256,7 @@ impl LockTokenArgs {
 }
 
 /// The arguments of `lock_extend`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LockExtendArgs {
     /// The lease's token.
@@ -276,31 +292,39 @@ fn lease_token_in(text: &str) -> Result<LockToken, Error> {
     })
 }
 
-impl<'de, T: DeserializeOwned, R: Runtime> CommandArg<'de, R> for Args<T> {
-    fn from_command(item: CommandItem<'de, R>) -> Result<Self, InvokeError> {
-        parse(item.name, item.message.payload())
-            .map(Args)
-            .map_err(InvokeError::from)
-    }
+impl CommandArgs for NoArgs {}
+impl CommandArgs for HeartbeatArgs {}
+impl CommandArgs for LockAcquireArgs {}
+impl CommandArgs for LockTokenArgs {}
+impl CommandArgs for LockExtendArgs {}
+impl CommandArgs for AgencyCreateArgs {}
+impl CommandArgs for AgencySelectArgs {}
+impl CommandArgs for ContactsListArgs {}
+impl CommandArgs for ContactIdArgs {}
+impl CommandArgs for ContactSaveArgs {}
+impl CommandArgs for ContactDeleteArgs {}
+impl CommandArgs for ModalDraftArgs {}
+impl CommandArgs for SignInArgs {
+    const REDACTED: Option<&'static str> =
+        Some("expected {email, password}, both strings, and nothing else");
 }
-
-/// Commands whose arguments carry a secret: a parse error names no value.
-const SECRET_ARGUMENTS: &[(&str, &str)] = &[(
-    "session_sign_in",
-    "expected {email, password}, both strings, and nothing else",
-)];
+#[cfg(feature = "bench")]
+impl CommandArgs for BenchSeedArgs {}
 
 /// Parses a command's payload; a missing payload counts as `{}`.
-pub fn parse<T: DeserializeOwned>(command: &'static str, payload: &InvokeBody) -> Result<T, Error> {
-    let redacted = SECRET_ARGUMENTS.iter().find(|(name, _)| *name == command);
+pub fn parse<T: CommandArgs>(command: &'static str, payload: &InvokeBody) -> Result<T, Error> {
     let invalid = |reason: String| Error::InvalidArgument {
         command,
-        // serde quotes values it rejects ("invalid type: integer `1234`").
-        reason: redacted.map_or(reason, |(_, shape)| (*shape).to_owned()),
+        reason: T::REDACTED.map_or(reason, str::to_owned),
     };
     match payload {
         InvokeBody::Json(serde_json::Value::Null) => {
             serde_json::from_value(serde_json::json!({})).map_err(|e| invalid(e.to_string()))
+        }
+        // serde would read a struct from an array too (`["Acme"]`): the
+        // arguments are an object, named field by field.
+        InvokeBody::Json(value) if !value.is_object() => {
+            Err(invalid("expected a JSON object of arguments".into()))
         }
         // The error names the field it is about ("contact.stage: unknown
         // variant …"), not only what was wrong with it.
@@ -340,7 +364,30 @@ mod tests {
     }
 
     #[test]
+    fn secret_arguments_are_refused_by_shape_whatever_the_command_is_called() {
+        let payload = InvokeBody::Json(json!({"email": "a@b.c", "password": 73_519}));
+        for command in ["session_sign_in", "renamed_sign_in"] {
+            let message = parse::<SignInArgs>(command, &payload)
+                .unwrap_err()
+                .to_wire()
+                .message;
+            assert!(!message.contains("73519"), "{message}");
+            assert!(message.contains("{email, password}"), "{message}");
+        }
+        // Arguments without a secret say exactly what was wrong.
+        let message =
+            parse::<AgencyCreateArgs>("agency_create", &InvokeBody::Json(json!({"name": 73_519})))
+                .unwrap_err()
+                .to_wire()
+                .message;
+        assert!(message.contains("73519"), "{message}");
+    }
+
+    #[test]
     fn non_objects_and_raw_bodies_are_invalid_arguments() {
+        let positional = InvokeBody::Json(json!(["Acme"]));
+        let error = parse::<AgencyCreateArgs>("agency_create", &positional).unwrap_err();
+        assert!(matches!(error, Error::InvalidArgument { .. }), "{error}");
         for body in [
             InvokeBody::Json(json!([1, 2])),
             InvokeBody::Json(json!("x")),

@@ -6,7 +6,9 @@
 //!
 //! # Layout
 //!
-//! - [`hub`]: the one shared coordinator, its clock, and the ordered outbox.
+//! - [`hub`]: the one shared coordinator and its clocks behind one mutex:
+//!   one way to change it (`transact`, whose events are delivered for the
+//!   caller), one way to read it.
 //! - [`delivery`]: sends each coordinator event to every window's own webview.
 //! - [`deadlines`]: wakes the coordinator when a lease expires, a wait runs out
 //!   or a heartbeat is overdue.
@@ -14,17 +16,22 @@
 //! - [`web_process`]: a window's crashed web process: marked, reloaded, told.
 //! - [`windows`]: opens, numbers, closes and focuses CRM windows.
 //! - [`menu`]: the window menu and its keyboard shortcuts.
-//! - [`commands`]: the IPC commands, each a line or two that delegates.
-//! - [`args`]: command arguments that answer `invalid_argument` when malformed.
+//! - [`commands`]: the command table (routing, threads, the UI's generated
+//!   `Commands` type) and the commands, each a line or two that delegates.
+//! - [`args`]: command arguments that answer `invalid_argument` when
+//!   malformed, and declare whether a refusal may quote them.
 //! - [`logging`]: `tracing` to stderr and to size-bounded rotating files.
-//! - [`paths`]: where state and logs live (`AXOLOP_DATA_DIR` or the OS default).
-//! - [`settings`]: which Supabase project to sign in to, if any.
+//! - [`paths`]: where state and logs live (a named data directory or the OS
+//!   default).
+//! - [`settings`]: everything read from the environment, read once, and
+//!   which Supabase project to sign in to, if any.
 //! - [`crm`]: the local CRM store (SQLite), opened at start.
 //! - [`agencies`]: listing, creating and selecting agencies.
 //! - [`contacts`]: the selected agency's contacts, written by compare-and-set.
 //! - [`notices`]: start-up notices every window shows.
-//! - [`session`]: sign-in, refresh and sign-out against Supabase, and the
-//!   OS keyring.
+//! - [`session`]: the session driver: sign-in, refresh and sign-out against
+//!   Supabase, and the one task that reads and writes the OS keyring, all as
+//!   the coordinator's session transitions decide.
 //! - [`timing`]: monotonic stamps for latency tracing, and wall-clock Unix ms.
 //! - [`error`]: the shell's error enum and its `{code, message}` wire form.
 
@@ -52,6 +59,7 @@ use tauri::{AppHandle, Manager, RunEvent, Runtime};
 
 pub use error::{Error, Result};
 pub use hub::Hub;
+use settings::Settings;
 
 /// Adds everything that makes a CRM app to `builder`: the shared coordinator,
 /// the commands, event delivery and the first window. `prepare` runs first in
@@ -76,17 +84,13 @@ pub fn configure<R: Runtime>(
 
 /// Supabase mode when it is configured, local mode otherwise. Bad settings
 /// are reported and leave the app in local mode rather than not starting.
-fn start_session<R: Runtime>(app: &AppHandle<R>, paths: &paths::Paths) {
-    let configured = settings::supabase(&paths.config).and_then(|config| {
+fn start_session<R: Runtime>(app: &AppHandle<R>, settings: &Settings, paths: &paths::Paths) {
+    let configured = settings.supabase(&paths.config).and_then(|config| {
         let Some(config) = config else {
             return Ok(false);
         };
-        let setting = std::env::var(settings::STORE_ENV).ok();
-        let profile = std::env::var(paths::DATA_DIR_ENV)
-            .ok()
-            .filter(|dir| !dir.is_empty());
-        let account = axolop_auth::account_for(&config.url, profile.as_deref());
-        let store = axolop_auth::SecretStore::from_setting(setting.as_deref(), &account)?;
+        let account = axolop_auth::account_for(&config.url, settings.profile());
+        let store = axolop_auth::SecretStore::from_setting(settings.secret_store(), &account)?;
         session::start(app, config, store)?;
         Ok(true)
     });
@@ -100,10 +104,10 @@ fn start_session<R: Runtime>(app: &AppHandle<R>, paths: &paths::Paths) {
     }
 }
 
-/// Applies the heartbeat timeout from the environment; a bad value is
+/// Applies the heartbeat timeout from the settings; a bad value is
 /// reported and the default kept.
-fn configure_health<R: Runtime>(app: &AppHandle<R>) {
-    match settings::heartbeat_timeout() {
+fn configure_health<R: Runtime>(app: &AppHandle<R>, settings: &Settings) {
+    match settings.heartbeat_timeout() {
         Ok(Some(timeout)) => {
             tracing::info!(
                 timeout_ms = timeout.get().as_millis() as u64,
@@ -160,13 +164,14 @@ pub fn run() {
             windows::open_in_background(app);
         }));
     let app = configure(builder, |app| {
-        let paths = paths::Paths::resolve(app)?;
+        let settings = Settings::load();
+        let paths = paths::Paths::resolve(app, settings.data_dir())?;
         logging::init(&paths.logs)?;
         tracing::info!(data_dir = %paths.data.display(), "Axolop CRM starting");
-        configure_health(app);
+        configure_health(app, &settings);
         // The store first: a restored session brings its user's agency.
         open_store(app, &paths);
-        start_session(app, &paths);
+        start_session(app, &settings, &paths);
         restore_local_agency(app);
         #[cfg(target_os = "macos")]
         menu::install_app_menu(app)?;

@@ -1,17 +1,14 @@
 //! Where the app keeps its state and logs.
 //!
-//! `AXOLOP_DATA_DIR` wins (tests isolate with it; logs then go to its `logs/`
-//! subdirectory and settings sit in it), otherwise the OS conventions through
-//! Tauri's path resolver.
+//! A data directory named in the settings (`AXOLOP_DATA_DIR`) wins (tests
+//! isolate with it; logs then go to its `logs/` subdirectory and settings
+//! sit in it), otherwise the OS conventions through Tauri's path resolver.
 
 use std::path::PathBuf;
 
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::error::{Error, Result};
-
-/// The environment variable that overrides the data directory.
-pub const DATA_DIR_ENV: &str = "AXOLOP_DATA_DIR";
 
 /// The directories the app writes to; both exist once resolved.
 #[derive(Debug, Clone)]
@@ -25,17 +22,15 @@ pub struct Paths {
 }
 
 impl Paths {
-    /// Resolves and creates the directories.
-    pub fn resolve<R: Runtime>(app: &AppHandle<R>) -> Result<Self> {
-        let paths = match std::env::var_os(DATA_DIR_ENV).filter(|dir| !dir.is_empty()) {
-            Some(dir) => {
-                let data = PathBuf::from(dir);
-                Self {
-                    logs: data.join("logs"),
-                    config: data.clone(),
-                    data,
-                }
-            }
+    /// Resolves and creates the directories: under `data_dir` when one is
+    /// named, in the OS's places otherwise.
+    pub fn resolve<R: Runtime>(app: &AppHandle<R>, data_dir: Option<PathBuf>) -> Result<Self> {
+        let paths = match data_dir {
+            Some(data) => Self {
+                logs: data.join("logs"),
+                config: data.clone(),
+                data,
+            },
             None => Self {
                 data: app.path().app_data_dir()?,
                 logs: app.path().app_log_dir()?,

@@ -1,12 +1,17 @@
-//! Which Supabase project the app signs in to, if any.
+//! The app's settings, read once at start: the environment, then the
+//! settings file.
 //!
+//! [`Settings::load`] is the only place the environment is read, so every
+//! part of the app sees the same values, and tests pass their own.
+//!
+//! Which Supabase project the app signs in to, if any:
 //! `AXOLOP_SUPABASE_URL` and `AXOLOP_SUPABASE_ANON_KEY` win; otherwise the
 //! same two values from `settings.json` in the config directory
 //! (`{"supabaseUrl": "…", "supabaseAnonKey": "…"}`). Neither means local
 //! mode. Half a configuration (one value without the other) is an error that
 //! names what is missing, never a silent fallback.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use axolop_auth::AuthConfig;
 use axolop_coordinator::health::HeartbeatTimeout;
@@ -14,6 +19,8 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
+/// The data directory variable (tests isolate with it).
+pub const DATA_DIR_ENV: &str = "AXOLOP_DATA_DIR";
 /// The project URL variable.
 pub const URL_ENV: &str = "AXOLOP_SUPABASE_URL";
 /// The anon key variable.
@@ -26,6 +33,17 @@ pub const HEARTBEAT_TIMEOUT_ENV: &str = "AXOLOP_HEARTBEAT_TIMEOUT_MS";
 /// The settings file in the config directory.
 pub const FILE: &str = "settings.json";
 
+/// What the environment says, as read at start. An empty variable counts
+/// as unset.
+#[derive(Debug, Default, Clone)]
+pub struct Settings {
+    data_dir: Option<String>,
+    supabase_url: Option<String>,
+    supabase_anon_key: Option<String>,
+    secret_store: Option<String>,
+    heartbeat_timeout_ms: Option<String>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SettingsFile {
@@ -33,33 +51,77 @@ struct SettingsFile {
     supabase_anon_key: Option<String>,
 }
 
-/// The Supabase project from the environment or the settings file in
-/// `config_dir`; `None` for local mode.
-pub fn supabase(config_dir: &Path) -> Result<Option<AuthConfig>> {
-    from_sources(config_dir, |name| std::env::var(name).ok())
-}
+impl Settings {
+    /// Reads the environment, once.
+    pub fn load() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
 
-/// [`supabase`] with the environment passed in.
-fn from_sources(
-    config_dir: &Path,
-    lookup: impl Fn(&str) -> Option<String>,
-) -> Result<Option<AuthConfig>> {
-    let env = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-    let (url, key, source) = match (env(URL_ENV), env(KEY_ENV)) {
-        (None, None) => {
-            let file = read_file(&config_dir.join(FILE))?;
-            (file.supabase_url, file.supabase_anon_key, FILE)
+    /// The settings `lookup` gives for each variable.
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        Self {
+            data_dir: get(DATA_DIR_ENV),
+            supabase_url: get(URL_ENV),
+            supabase_anon_key: get(KEY_ENV),
+            secret_store: get(STORE_ENV),
+            heartbeat_timeout_ms: get(HEARTBEAT_TIMEOUT_ENV),
         }
-        (url, key) => (url, key, "the environment"),
-    };
-    match (url, key) {
-        (Some(url), Some(anon_key)) => Ok(Some(AuthConfig {
-            url: url.trim().to_owned(),
-            anon_key: anon_key.trim().to_owned(),
-        })),
-        (None, None) => Ok(None),
-        (Some(_), None) => Err(half(source, "the anon key", KEY_ENV, "supabaseAnonKey")),
-        (None, Some(_)) => Err(half(source, "the project URL", URL_ENV, "supabaseUrl")),
+    }
+
+    /// The data directory named by `AXOLOP_DATA_DIR`, if any (otherwise
+    /// the OS default).
+    pub fn data_dir(&self) -> Option<PathBuf> {
+        self.data_dir.as_ref().map(PathBuf::from)
+    }
+
+    /// The profile the keyring entry is kept under: the data directory,
+    /// when one is named, so two profiles never share a session.
+    pub fn profile(&self) -> Option<&str> {
+        self.data_dir.as_deref()
+    }
+
+    /// Where the session is kept (`os` or `memory`), if set.
+    pub fn secret_store(&self) -> Option<&str> {
+        self.secret_store.as_deref()
+    }
+
+    /// The Supabase project from the environment or the settings file in
+    /// `config_dir`; `None` for local mode.
+    pub fn supabase(&self, config_dir: &Path) -> Result<Option<AuthConfig>> {
+        let (url, key, source) = match (&self.supabase_url, &self.supabase_anon_key) {
+            (None, None) => {
+                let file = read_file(&config_dir.join(FILE))?;
+                (file.supabase_url, file.supabase_anon_key, FILE)
+            }
+            (url, key) => (url.clone(), key.clone(), "the environment"),
+        };
+        match (url, key) {
+            (Some(url), Some(anon_key)) => Ok(Some(AuthConfig {
+                url: url.trim().to_owned(),
+                anon_key: anon_key.trim().to_owned(),
+            })),
+            (None, None) => Ok(None),
+            (Some(_), None) => Err(half(source, "the anon key", KEY_ENV, "supabaseAnonKey")),
+            (None, Some(_)) => Err(half(source, "the project URL", URL_ENV, "supabaseUrl")),
+        }
+    }
+
+    /// The heartbeat timeout set in the environment, if any.
+    pub fn heartbeat_timeout(&self) -> Result<Option<HeartbeatTimeout>> {
+        let Some(text) = &self.heartbeat_timeout_ms else {
+            return Ok(None);
+        };
+        let millis: u64 = text.trim().parse().map_err(|_| Error::Settings {
+            reason: format!(
+                "{HEARTBEAT_TIMEOUT_ENV} must be a number of milliseconds, not {text:?}"
+            ),
+        })?;
+        HeartbeatTimeout::from_millis(millis)
+            .map(Some)
+            .map_err(|error| Error::Settings {
+                reason: format!("{HEARTBEAT_TIMEOUT_ENV}: {error}"),
+            })
     }
 }
 
@@ -85,64 +147,37 @@ fn half(source: &str, missing: &str, variable: &str, field: &str) -> Error {
     }
 }
 
-/// The heartbeat timeout set in the environment, if any.
-pub fn heartbeat_timeout() -> Result<Option<HeartbeatTimeout>> {
-    let Ok(text) = std::env::var(HEARTBEAT_TIMEOUT_ENV) else {
-        return Ok(None);
-    };
-    let millis: u64 = text.trim().parse().map_err(|_| Error::Settings {
-        reason: format!("{HEARTBEAT_TIMEOUT_ENV} must be a number of milliseconds, not {text:?}"),
-    })?;
-    HeartbeatTimeout::from_millis(millis)
-        .map(Some)
-        .map_err(|error| Error::Settings {
-            reason: format!("{HEARTBEAT_TIMEOUT_ENV}: {error}"),
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn dir_with(contents: Option<&str>) -> tempdir::Dir {
-        let dir = tempdir::Dir::new();
+    fn dir_with(contents: Option<&str>) -> tempfile::TempDir {
+        let dir = tempfile::Builder::new()
+            .prefix("axolop-settings-")
+            .tempdir()
+            .unwrap();
         if let Some(contents) = contents {
             std::fs::write(dir.path().join(FILE), contents).unwrap();
         }
         dir
     }
 
-    /// A directory removed on drop (no test crate needed for this).
-    mod tempdir {
-        pub struct Dir(std::path::PathBuf);
-        impl Dir {
-            pub fn new() -> Self {
-                let path = std::env::temp_dir().join(format!(
-                    "axolop-settings-{}-{}",
-                    std::process::id(),
-                    fastrand::u64(..)
-                ));
-                std::fs::create_dir_all(&path).unwrap();
-                Self(path)
-            }
-            pub fn path(&self) -> &std::path::Path {
-                &self.0
-            }
-        }
-        impl Drop for Dir {
-            fn drop(&mut self) {
-                let _ = std::fs::remove_dir_all(&self.0);
-            }
-        }
+    fn no_env() -> Settings {
+        Settings::from_lookup(|_| None)
     }
 
-    fn no_env(_: &str) -> Option<String> {
-        None
+    fn env(pairs: &[(&str, &str)]) -> Settings {
+        Settings::from_lookup(|name| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        })
     }
 
     #[test]
     fn no_settings_at_all_means_local_mode() {
-        assert_eq!(from_sources(dir_with(None).path(), no_env).unwrap(), None);
+        assert_eq!(no_env().supabase(dir_with(None).path()).unwrap(), None);
     }
 
     #[test]
@@ -151,7 +186,7 @@ mod tests {
             r#"{"supabaseUrl": "https://x.supabase.co/", "supabaseAnonKey": " k "}"#,
         ));
         assert_eq!(
-            from_sources(dir.path(), no_env).unwrap(),
+            no_env().supabase(dir.path()).unwrap(),
             Some(AuthConfig {
                 url: "https://x.supabase.co/".into(),
                 anon_key: "k".into()
@@ -164,17 +199,8 @@ mod tests {
         let dir = dir_with(Some(
             r#"{"supabaseUrl": "https://file", "supabaseAnonKey": "file"}"#,
         ));
-        let env = |name: &str| {
-            Some(
-                if name == URL_ENV {
-                    "http://env"
-                } else {
-                    "env-key"
-                }
-                .to_owned(),
-            )
-        };
-        let config = from_sources(dir.path(), env).unwrap().unwrap();
+        let settings = env(&[(URL_ENV, "http://env"), (KEY_ENV, "env-key")]);
+        let config = settings.supabase(dir.path()).unwrap().unwrap();
         assert_eq!(
             (config.url.as_str(), config.anon_key.as_str()),
             ("http://env", "env-key")
@@ -183,16 +209,49 @@ mod tests {
 
     #[test]
     fn half_a_configuration_or_a_broken_file_is_an_error_that_says_what_is_wrong() {
-        let half = from_sources(
-            dir_with(Some(r#"{"supabaseUrl": "https://x"}"#)).path(),
-            no_env,
-        )
-        .unwrap_err();
+        let half = no_env()
+            .supabase(dir_with(Some(r#"{"supabaseUrl": "https://x"}"#)).path())
+            .unwrap_err();
         assert!(half.to_string().contains("supabaseAnonKey"), "{half}");
-        let url_only = |name: &str| (name == URL_ENV).then(|| "http://x".to_owned());
-        let half_env = from_sources(dir_with(None).path(), url_only).unwrap_err();
+        let half_env = env(&[(URL_ENV, "http://x")])
+            .supabase(dir_with(None).path())
+            .unwrap_err();
         assert!(half_env.to_string().contains(KEY_ENV), "{half_env}");
-        let broken = from_sources(dir_with(Some("{not json")).path(), no_env).unwrap_err();
+        let broken = no_env()
+            .supabase(dir_with(Some("{not json")).path())
+            .unwrap_err();
         assert!(broken.to_string().contains("is not valid"), "{broken}");
+    }
+
+    #[test]
+    fn empty_variables_count_as_unset() {
+        let settings = env(&[(DATA_DIR_ENV, ""), (URL_ENV, " "), (KEY_ENV, "")]);
+        assert_eq!(settings.data_dir(), None);
+        assert_eq!(settings.supabase(dir_with(None).path()).unwrap(), None);
+    }
+
+    #[test]
+    fn the_data_directory_names_the_keyring_profile() {
+        let settings = env(&[(DATA_DIR_ENV, "/tmp/device-b")]);
+        assert_eq!(settings.data_dir(), Some(PathBuf::from("/tmp/device-b")));
+        assert_eq!(settings.profile(), Some("/tmp/device-b"));
+        assert_eq!(no_env().profile(), None);
+    }
+
+    #[test]
+    fn a_heartbeat_timeout_that_is_no_number_or_out_of_range_says_so() {
+        assert!(no_env().heartbeat_timeout().unwrap().is_none());
+        let set = env(&[(HEARTBEAT_TIMEOUT_ENV, "3000")]);
+        assert_eq!(
+            set.heartbeat_timeout()
+                .unwrap()
+                .map(|t| t.get().as_millis()),
+            Some(3000)
+        );
+        let words = env(&[(HEARTBEAT_TIMEOUT_ENV, "soon")]).heartbeat_timeout();
+        assert!(words.unwrap_err().to_string().contains("milliseconds"));
+        assert!(env(&[(HEARTBEAT_TIMEOUT_ENV, "1")])
+            .heartbeat_timeout()
+            .is_err());
     }
 }

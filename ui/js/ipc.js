@@ -1,9 +1,13 @@
 // @ts-check
 /**
  * The UI's only door to the coordinator: typed commands and the event stream.
- * Types come from ../bindings, generated from the Rust types.
+ * Types come from ../bindings, generated from the Rust types: `Commands`
+ * names every command with its argument and result types, so a call with
+ * an argument the app does not take, or a misread answer, fails the type
+ * check.
  */
 
+/** @typedef {import('../bindings/Commands').Commands} Commands */
 /** @typedef {import('../bindings/Snapshot').Snapshot} Snapshot */
 /** @typedef {import('../bindings/Envelope').Envelope} Envelope */
 /** @typedef {import('../bindings/WindowRef').WindowRef} WindowRef */
@@ -14,7 +18,6 @@
 /** @typedef {import('../bindings/Agency').Agency} Agency */
 /** @typedef {import('../bindings/AgencySummary').AgencySummary} AgencySummary */
 /** @typedef {import('../bindings/Contact').Contact} Contact */
-/** @typedef {import('../bindings/ContactDraft').ContactDraft} ContactDraft */
 /** @typedef {import('../bindings/ContactsPage').ContactsPage} ContactsPage */
 /** @typedef {import('../bindings/ModalDraft').ModalDraft} ModalDraft */
 /** @typedef {import('../bindings/ModalKind').ModalKind} ModalKind */
@@ -22,7 +25,7 @@
 /**
  * A contact as sent to `contact_save`: a draft, plus the agency it is meant
  * for and, to update, the version last read.
- * @typedef {ContactDraft & { agencyId?: string, version?: number }} ContactInput
+ * @typedef {import('../bindings/ContactInput').ContactInput} ContactInput
  */
 
 /**
@@ -41,10 +44,11 @@ export const EVENT_NAME = 'coordinator';
 const tauri = () => window.__TAURI__;
 
 /**
- * @template T
- * @param {string} command
- * @param {Record<string, unknown>} [args]
- * @returns {Promise<T>}
+ * Invokes `command` with arguments of exactly its generated type.
+ * @template {keyof Commands} K
+ * @param {K} command
+ * @param {Commands[K]['args']} args
+ * @returns {Promise<Commands[K]['result']>}
  */
 function invoke(command, args) {
   return tauri().core.invoke(command, args);
@@ -53,13 +57,13 @@ function invoke(command, args) {
 /** The commands the UI uses, with their result types. */
 export const commands = {
   /** @returns {Promise<Snapshot>} */
-  snapshot: () => invoke('coordinator_snapshot'),
+  snapshot: () => invoke('coordinator_snapshot', {}),
   /** @returns {Promise<WindowRef>} */
-  openWindow: () => invoke('window_open'),
+  openWindow: () => invoke('window_open', {}),
   /** @returns {Promise<null>} */
-  closeWindow: () => invoke('window_close'),
+  closeWindow: () => invoke('window_close', {}),
   /** @returns {Promise<WindowRef>} */
-  focusPrimary: () => invoke('window_focus_primary'),
+  focusPrimary: () => invoke('window_focus_primary', {}),
   /**
    * @param {number} [appliedSeq] the newest event this page has applied
    * @returns {Promise<null>}
@@ -108,9 +112,9 @@ export const commands = {
    * Signs every window out.
    * @returns {Promise<null>}
    */
-  signOut: () => invoke('session_sign_out'),
+  signOut: () => invoke('session_sign_out', {}),
   /** @returns {Promise<Agency[]>} the signed-in user's agencies, by name */
-  agencyList: () => invoke('agency_list'),
+  agencyList: () => invoke('agency_list', {}),
   /**
    * @param {string} name
    * @returns {Promise<Agency>}
@@ -156,20 +160,23 @@ export const commands = {
    */
   modalDraftReport: (kind, text) => invoke('modal_draft_report', { kind, text }),
   /** @returns {Promise<ModalDraft | null>} */
-  modalDraft: () => invoke('modal_draft'),
+  modalDraft: () => invoke('modal_draft', {}),
   /** @returns {Promise<string[]>} notices from start-up, for the user */
-  appNotices: () => invoke('app_notices'),
+  appNotices: () => invoke('app_notices', {}),
 };
 
 /**
  * The fields of `args` that have a value. An absent optional argument is left
  * off the wire: the contract asks for a coordinator default by a missing
  * field, and `null` is no part of it.
- * @param {Record<string, unknown>} args
- * @returns {Record<string, unknown>}
+ * @template {object} T
+ * @param {T} args
+ * @returns {T}
  */
 function present(args) {
-  return Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined && value !== null));
+  return /** @type {T} */ (
+    Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined && value !== null))
+  );
 }
 
 /**

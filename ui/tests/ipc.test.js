@@ -64,10 +64,10 @@ test('release, extend and check name the lease by token', async () => {
   });
 });
 
-test('signIn sends the email and password, signOut nothing', async () => {
+test('signIn sends the email and password, signOut an empty argument object', async () => {
   assert.deepEqual(await sent(() => commands.signIn('ada@example.com', 'secret')), {
     command: 'session_sign_in',
     args: { email: 'ada@example.com', password: 'secret' },
   });
-  assert.deepEqual(await sent(() => commands.signOut()), { command: 'session_sign_out', args: undefined });
+  assert.deepEqual(await sent(() => commands.signOut()), { command: 'session_sign_out', args: {} });
 });

@@ -229,6 +229,27 @@ pub enum ErrorCode {
     Internal,
 }
 
+impl ErrorCode {
+    /// The code as on the wire (`"lock_timeout"`), for logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidArgument => "invalid_argument",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::LockUnavailable => "lock_unavailable",
+            ErrorCode::LockTimeout => "lock_timeout",
+            ErrorCode::LockNotHeld => "lock_not_held",
+            ErrorCode::Deadlock => "deadlock",
+            ErrorCode::TooMany => "too_many",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::Network => "network",
+            ErrorCode::NotConfigured => "not_configured",
+            ErrorCode::SignedOut => "signed_out",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
 /// An error as a webview receives it: `{ code, message }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct WireError {
@@ -251,5 +272,37 @@ impl WireError {
 impl From<Error> for WireError {
     fn from(error: Error) -> Self {
         Self::new(error.code(), error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_reads_in_logs_as_it_does_on_the_wire() {
+        // The generated `ErrorCode.ts` lists every code the wire carries.
+        let generated = include_str!("../../../ui/bindings/ErrorCode.ts");
+        let codes = [
+            ErrorCode::InvalidArgument,
+            ErrorCode::NotFound,
+            ErrorCode::Conflict,
+            ErrorCode::LockUnavailable,
+            ErrorCode::LockTimeout,
+            ErrorCode::LockNotHeld,
+            ErrorCode::Deadlock,
+            ErrorCode::TooMany,
+            ErrorCode::InvalidCredentials,
+            ErrorCode::Network,
+            ErrorCode::NotConfigured,
+            ErrorCode::SignedOut,
+            ErrorCode::Internal,
+        ];
+        for code in codes {
+            let wire = serde_json::to_value(code).unwrap();
+            assert_eq!(wire, code.as_str());
+            assert!(generated.contains(&format!("\"{}\"", code.as_str())));
+        }
+        assert_eq!(generated.matches('|').count() + 1, codes.len());
     }
 }

@@ -2,9 +2,13 @@
 //!
 //! A deterministic state machine with no Tauri inside. Every transition is a
 //! plain method that takes the current time as an argument, changes the state,
-//! and returns the numbered [`Envelope`]s that describe the change. The shell
-//! owns the clock, the windows and the IPC; it feeds window lifecycle facts in
-//! and delivers the returned events to each window's own webview.
+//! and returns a plain result; the numbered [`Envelope`]s that describe the
+//! change wait in the event log until the owner takes them
+//! ([`Coordinator::take_events`]). The shell owns the clock, the windows and
+//! the IPC; it feeds window lifecycle facts in and delivers the events to
+//! each window's own webview. Every policy is decided here (who presents a
+//! modal, which session answer counts, what the keyring must hold); the
+//! shell performs the I/O a transition names.
 //!
 //! # Layout
 //!
@@ -19,7 +23,8 @@
 //! - [`lock`]: named locks with leases, FIFO waiting, fences and deadlock
 //!   detection.
 //! - [`session`]: the Supabase session: single-flight refresh, backoff,
-//!   sign-out; tokens never serialisable.
+//!   sign-out, and what the OS keyring must hold after each; tokens never
+//!   serialisable.
 //! - [`pending`]: answers owed to callers who wait (queued locks, tokens).
 //! - [`event`]: the typed events and their global sequence numbers.
 //! - [`snapshot`]: the whole state as one window sees it.

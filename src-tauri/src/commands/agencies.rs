@@ -2,44 +2,38 @@
 
 use axolop_coordinator::agency::AgencySummary;
 use axolop_store::Agency;
-use tauri::{AppHandle, Runtime, Webview};
+use tauri::{Manager, Runtime, Webview};
 
 use super::caller;
 use crate::agencies;
-use crate::args::{AgencyCreateArgs, AgencySelectArgs, Args, NoArgs};
+use crate::args::{AgencyCreateArgs, AgencySelectArgs, NoArgs};
 use crate::error::Result;
 
 /// The signed-in user's agencies, by name.
-#[tauri::command]
-pub async fn agency_list<R: Runtime>(
-    app: AppHandle<R>,
-    _args: Args<NoArgs>,
-) -> Result<Vec<Agency>> {
-    agencies::list(&app).await
+pub async fn agency_list<R: Runtime>(webview: Webview<R>, _args: NoArgs) -> Result<Vec<Agency>> {
+    agencies::list(webview.app_handle()).await
 }
 
 /// Creates an agency (`invalid_argument` for a bad name).
-#[tauri::command]
 pub async fn agency_create<R: Runtime>(
-    app: AppHandle<R>,
-    args: Args<AgencyCreateArgs>,
+    webview: Webview<R>,
+    args: AgencyCreateArgs,
 ) -> Result<Agency> {
-    agencies::create(&app, args.0.name).await
+    agencies::create(webview.app_handle(), args.name).await
 }
 
 /// Selects an agency for every window (`conflict` when the selection moved
 /// on since `expectedVersion`, `not_found` for an unknown agency).
-#[tauri::command]
 pub async fn agency_select<R: Runtime>(
     webview: Webview<R>,
-    app: AppHandle<R>,
-    args: Args<AgencySelectArgs>,
+    args: AgencySelectArgs,
 ) -> Result<AgencySummary> {
+    let window = caller(&webview);
     agencies::select(
-        &app,
-        caller(&webview),
-        args.0.agency_id,
-        args.0.expected_version,
+        webview.app_handle(),
+        window,
+        args.agency_id,
+        args.expected_version,
     )
     .await
 }

@@ -1,5 +1,11 @@
-//! The IPC commands. Each delegates in a line or two; the calling window is
-//! always the invoking webview, never an argument.
+//! The IPC commands, routed from one table. Each command is a plain
+//! function of a line or two that delegates; the calling window is always
+//! the invoking webview, never an argument.
+//!
+//! The table below is the only place a command is named: it routes the
+//! call, says where it runs (see [`route`]), and gives the argument and
+//! result types that the UI's `Commands` type is generated from
+//! ([`bindings`]).
 //!
 //! - [`windows`]: the snapshot, heartbeats, and opening, closing and
 //!   focusing windows.
@@ -9,66 +15,91 @@
 //! - [`contacts`]: listing, saving and deleting the selected agency's
 //!   contacts.
 //! - [`modals`]: the mandatory modal's draft, and start-up notices.
+//! - [`route`]: how one call is parsed, run, answered and logged.
+//! - [`bindings`]: the TypeScript `Commands` type.
 
 pub mod agencies;
+pub mod bindings;
 pub mod contacts;
 pub mod locks;
 pub mod modals;
+pub mod route;
 pub mod session;
 pub mod windows;
 
-use axolop_coordinator::WindowLabel;
+use axolop_coordinator::agency::AgencySummary;
+use axolop_coordinator::contacts::ContactsPage;
+use axolop_coordinator::modal::ModalDraft;
+use axolop_coordinator::session::SessionSummary;
+use axolop_coordinator::{LeaseInfo, LockCheck, Snapshot, WindowLabel, WindowRef};
+use axolop_store::{Agency, Contact};
+use tauri::ipc::Invoke;
 use tauri::{Runtime, Webview};
 
-pub use locks::{lock_acquire, lock_check, lock_extend, lock_release};
-pub use windows::{
-    coordinator_snapshot, heartbeat, window_close, window_focus_primary, window_open,
-};
+use crate::args::*;
+use bindings::Signature;
 
-/// Every command, for `Builder::invoke_handler`.
-pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-    let commands = handles::<R, _>(tauri::generate_handler![
-        windows::coordinator_snapshot,
-        windows::window_open,
-        windows::window_close,
-        windows::window_focus_primary,
-        windows::heartbeat,
-        locks::lock_release,
-        locks::lock_extend,
-        locks::lock_check,
-        session::session_sign_in,
-        session::session_sign_out,
-        agencies::agency_list,
-        agencies::agency_create,
-        agencies::agency_select,
-        contacts::contacts_list,
-        contacts::contact_get,
-        contacts::contact_save,
-        contacts::contact_delete,
-        modals::modal_draft_report,
-        modals::modal_draft,
-        modals::app_notices,
-    ]);
-    #[cfg(feature = "bench")]
-    let bench_commands = handles::<R, _>(tauri::generate_handler![
-        windows::bench_republish,
-        contacts::bench_seed_contacts
-    ]);
-    move |invoke| {
-        if invoke.message.command() == locks::LOCK_ACQUIRE {
-            return locks::lock_acquire(invoke);
+/// Declares the command table: `kind name(Args) -> Result = handler;`.
+/// Expands to the invoke handler and to the list of signatures.
+macro_rules! commands {
+    ($($(#[$attr:meta])* $kind:ident $name:ident($args:ty) -> $out:ty = $run:path;)*) => {
+        /// Every command, for `Builder::invoke_handler`. An unknown name is
+        /// left to Tauri, which refuses it.
+        pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+            |invoke| match invoke.message.command() {
+                $($(#[$attr])* stringify!($name) => commands!(@route $kind, invoke, $name, $args, $out, $run),)*
+                _ => false,
+            }
         }
-        #[cfg(feature = "bench")]
-        if invoke.message.command().starts_with("bench_") {
-            return bench_commands(invoke);
+
+        /// Every command's name, argument type and result type.
+        // One push per row, so that a row's `cfg` applies to it alone.
+        #[allow(clippy::vec_init_then_push)]
+        pub fn signatures() -> Vec<Signature> {
+            let mut signatures = Vec::new();
+            $($(#[$attr])* signatures.push(Signature::of::<$args, $out>(stringify!($name)));)*
+            signatures
         }
-        commands(invoke)
-    }
+    };
+    (@route main, $invoke:ident, $name:ident, $args:ty, $out:ty, $run:path) => {
+        route::main::<R, $args, $out>($invoke, stringify!($name), $run)
+    };
+    (@route queued, $invoke:ident, $name:ident, $args:ty, $out:ty, $run:path) => {
+        route::queued::<R, $args, $out>($invoke, stringify!($name), $run)
+    };
+    (@route task, $invoke:ident, $name:ident, $args:ty, $out:ty, $run:path) => {
+        route::task::<R, $args, $out, _>($invoke, stringify!($name), $run)
+    };
 }
 
-/// Names the runtime of a generated handler.
-fn handles<R: Runtime, F: Fn(tauri::ipc::Invoke<R>) -> bool>(handler: F) -> F {
-    handler
+commands! {
+    task coordinator_snapshot(NoArgs) -> Snapshot = windows::coordinator_snapshot;
+    task window_open(NoArgs) -> WindowRef = windows::window_open;
+    task window_close(NoArgs) -> () = windows::window_close;
+    task window_focus_primary(NoArgs) -> WindowRef = windows::window_focus_primary;
+    task heartbeat(HeartbeatArgs) -> () = windows::heartbeat;
+    queued lock_acquire(LockAcquireArgs) -> LeaseInfo = locks::lock_acquire;
+    main lock_release(LockTokenArgs) -> () = locks::lock_release;
+    main lock_extend(LockExtendArgs) -> LeaseInfo = locks::lock_extend;
+    main lock_check(LockTokenArgs) -> LockCheck = locks::lock_check;
+    task session_sign_in(SignInArgs) -> SessionSummary = session::session_sign_in;
+    task session_sign_out(NoArgs) -> () = session::session_sign_out;
+    task agency_list(NoArgs) -> Vec<Agency> = agencies::agency_list;
+    task agency_create(AgencyCreateArgs) -> Agency = agencies::agency_create;
+    task agency_select(AgencySelectArgs) -> AgencySummary = agencies::agency_select;
+    task contacts_list(ContactsListArgs) -> ContactsPage = contacts::contacts_list;
+    task contact_get(ContactIdArgs) -> Contact = contacts::contact_get;
+    task contact_save(ContactSaveArgs) -> Contact = contacts::contact_save;
+    task contact_delete(ContactDeleteArgs) -> Contact = contacts::contact_delete;
+    main modal_draft_report(ModalDraftArgs) -> () = modals::modal_draft_report;
+    main modal_draft(NoArgs) -> Option<ModalDraft> = modals::modal_draft;
+    main app_notices(NoArgs) -> Vec<String> = modals::app_notices;
+    // Benchmark builds only.
+    #[cfg(feature = "bench")]
+    task bench_republish(NoArgs) -> () = windows::bench_republish;
+    // Benchmark builds only.
+    #[cfg(feature = "bench")]
+    task bench_seed_contacts(BenchSeedArgs) -> usize = contacts::bench_seed_contacts;
 }
 
 /// The label of the window whose page made the call.

@@ -2,24 +2,22 @@
 //! a sign-in answers with the session as every window sees it.
 
 use axolop_coordinator::session::SessionSummary;
-use tauri::{AppHandle, Runtime};
+use tauri::{Manager, Runtime, Webview};
 
-use crate::args::{Args, NoArgs, SignInArgs};
+use crate::args::{NoArgs, SignInArgs};
 use crate::error::Result;
 use crate::session;
 
 /// Signs in every window (`invalid_argument`, `invalid_credentials`,
 /// `network`, `not_configured`).
-#[tauri::command]
 pub async fn session_sign_in<R: Runtime>(
-    app: AppHandle<R>,
-    args: Args<SignInArgs>,
+    webview: Webview<R>,
+    args: SignInArgs,
 ) -> Result<SessionSummary> {
-    session::sign_in(&app, args.0).await
+    session::sign_in(webview.app_handle(), args).await
 }
 
 /// Signs out every window.
-#[tauri::command]
-pub async fn session_sign_out<R: Runtime>(app: AppHandle<R>, _args: Args<NoArgs>) -> Result<()> {
-    session::sign_out(&app).await
+pub async fn session_sign_out<R: Runtime>(webview: Webview<R>, _args: NoArgs) -> Result<()> {
+    session::sign_out(webview.app_handle()).await
 }

@@ -2,10 +2,10 @@
 //! and focusing windows.
 
 use axolop_coordinator::{Snapshot, WindowRef, WindowState};
-use tauri::{AppHandle, Runtime, State, Webview};
+use tauri::{Manager, Runtime, Webview};
 
 use super::caller;
-use crate::args::{Args, HeartbeatArgs, NoArgs};
+use crate::args::{HeartbeatArgs, NoArgs};
 use crate::error::Result;
 use crate::hub::Hub;
 use crate::timing;
@@ -13,15 +13,13 @@ use crate::windows;
 
 /// The state as the calling window sees it. The first call of a page also
 /// marks its window ready.
-#[tauri::command]
 pub async fn coordinator_snapshot<R: Runtime>(
     webview: Webview<R>,
-    hub: State<'_, Hub>,
-    _args: Args<NoArgs>,
+    _args: NoArgs,
 ) -> Result<Snapshot> {
     let label = caller(&webview);
     let mut first = false;
-    let snapshot = hub.transact(|coordinator, now| {
+    let snapshot = webview.state::<Hub>().transact(|coordinator, now| {
         match coordinator.windows().state(&label)? {
             WindowState::Loading => first = true,
             WindowState::Unresponsive => {
@@ -39,14 +37,12 @@ pub async fn coordinator_snapshot<R: Runtime>(
 }
 
 /// Opens a new CRM window.
-#[tauri::command]
-pub async fn window_open<R: Runtime>(app: AppHandle<R>, _args: Args<NoArgs>) -> Result<WindowRef> {
-    windows::open(&app)
+pub async fn window_open<R: Runtime>(webview: Webview<R>, _args: NoArgs) -> Result<WindowRef> {
+    windows::open(webview.app_handle())
 }
 
 /// Closes the calling window exactly as its close button does.
-#[tauri::command]
-pub async fn window_close<R: Runtime>(webview: Webview<R>, _args: Args<NoArgs>) -> Result<()> {
+pub async fn window_close<R: Runtime>(webview: Webview<R>, _args: NoArgs) -> Result<()> {
     tracing::trace!(
         target: timing::TARGET,
         window = webview.label(),
@@ -58,22 +54,16 @@ pub async fn window_close<R: Runtime>(webview: Webview<R>, _args: Args<NoArgs>) 
 }
 
 /// Brings the primary window to the front.
-#[tauri::command]
 pub async fn window_focus_primary<R: Runtime>(
-    app: AppHandle<R>,
-    _args: Args<NoArgs>,
+    webview: Webview<R>,
+    _args: NoArgs,
 ) -> Result<WindowRef> {
-    windows::focus_primary(&app)
+    windows::focus_primary(webview.app_handle())
 }
 
 /// The calling page is alive, and may say which event it applied last.
-#[tauri::command]
-pub async fn heartbeat<R: Runtime>(
-    webview: Webview<R>,
-    hub: State<'_, Hub>,
-    args: Args<HeartbeatArgs>,
-) -> Result<()> {
-    if let Some(seq) = args.0.applied_seq {
+pub async fn heartbeat<R: Runtime>(webview: Webview<R>, args: HeartbeatArgs) -> Result<()> {
+    if let Some(seq) = args.applied_seq {
         tracing::trace!(
             target: timing::TARGET,
             window = webview.label(),
@@ -83,7 +73,7 @@ pub async fn heartbeat<R: Runtime>(
         );
     }
     let label = caller(&webview);
-    hub.transact(|coordinator, now| {
+    webview.state::<Hub>().transact(|coordinator, now| {
         if coordinator.windows().state(&label)? == WindowState::Unresponsive {
             tracing::info!(window = %label, "window responding again");
         }
@@ -93,9 +83,8 @@ pub async fn heartbeat<R: Runtime>(
 
 /// Benchmark builds only: re-sends the window list as a fresh event.
 #[cfg(feature = "bench")]
-#[tauri::command]
-pub async fn bench_republish(hub: State<'_, Hub>, _args: Args<NoArgs>) -> Result<()> {
-    hub.transact(|coordinator, _| {
+pub async fn bench_republish<R: Runtime>(webview: Webview<R>, _args: NoArgs) -> Result<()> {
+    webview.state::<Hub>().transact(|coordinator, _| {
         coordinator.republish_windows();
         Ok(())
     })
