@@ -515,20 +515,20 @@ impl App {
         ticks as f64 / 100.0
     }
 
+    /// The pid of the app process itself (not of its WebKit processes).
+    pub fn app_pid(&self) -> u32 {
+        processes_in(self.driver_process.id())
+            .find(|process| process.is_live() && process.command.starts_with("axolop-desktop"))
+            .expect("the app process")
+            .pid
+    }
+
     /// Kills the app process itself with SIGKILL, as a power cut or the
     /// OOM killer would, and waits until it is gone.
     pub fn kill_app(&self) {
-        let app = processes_in(self.driver_process.id())
-            .find(|process| process.is_live() && process.command.starts_with("axolop-desktop"))
-            .expect("the app process")
-            .pid;
+        let app = self.app_pid();
         kill_now(app);
-        wait_for("the app to die", PATIENCE, || {
-            Ok(Process::read(app)
-                .is_none_or(|process| !process.is_live())
-                .then_some(()))
-        })
-        .unwrap();
+        wait_until_ended(app).unwrap();
     }
 
     /// Kills (SIGKILL) the newest web content process of the app: the page
@@ -600,6 +600,16 @@ pub fn stop_group(group: u32) {
         }
         sleep(Duration::from_millis(50));
     }
+}
+
+/// Waits until process `pid` has ended: it is gone, or a zombie its
+/// parent has yet to reap.
+pub fn wait_until_ended(pid: u32) -> Result<(), WebDriverError> {
+    wait_for(&format!("process {pid} to end"), PATIENCE, || {
+        Ok(Process::read(pid)
+            .is_none_or(|process| !process.is_live())
+            .then_some(()))
+    })
 }
 
 /// How many processes of `group` are not zombies.

@@ -1,9 +1,11 @@
 //! Window health on real windows: a primary whose page runs a 12-second
 //! busy loop stops beating, loses primacy and its locks within the
 //! heartbeat timeout plus a second, and comes back as a secondary; a window
-//! whose web process is killed loses its locks at once and is reloaded
-//! with a notice.
+//! whose web process is killed loses its locks at once (a window waiting
+//! for one gets it well within the heartbeat timeout) and is reloaded with
+//! a notice.
 
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use axolop_e2e::{wait_for, App, PATIENCE};
@@ -96,13 +98,59 @@ fn a_hung_primary_loses_primacy_and_locks_then_returns_as_a_secondary() {
     assert_eq!(check["held"], false, "the lease it held is gone");
 }
 
+/// How many CRM windows the X display shows, by their titles.
+fn crm_windows_on_screen() -> usize {
+    let found = Command::new("xdotool")
+        .args(["search", "--name", "^Axolop CRM [0-9]+$"])
+        .output()
+        .expect("xdotool must be installed");
+    String::from_utf8_lossy(&found.stdout).lines().count()
+}
+
 #[test]
 fn a_crashed_web_process_is_marked_at_once_and_its_page_comes_back_with_a_notice() {
     let app = App::launch("health-crash");
     app.open_window_from("crm-1");
+    app.invoke(
+        "crm-2",
+        "lock_acquire",
+        json!({ "name": "report", "ttlMs": 600_000 }),
+    )
+    .unwrap();
+    // crm-1 waits for crm-2's lock. The driver cannot ask crm-1 anything
+    // once crm-2's web process is dead, so crm-1's page says it got the
+    // lock by opening a window, which the X display shows.
+    app.execute(
+        "crm-1",
+        "const invoke = window.__TAURI__.core.invoke;
+         invoke('lock_acquire', { name: 'report', waitMs: 60000 })
+           .then(() => invoke('window_open'));
+         return true;",
+        json!([]),
+    );
+    wait_for("crm-1 to wait for report", PATIENCE, || {
+        let snapshot = app.invoke("crm-1", "coordinator_snapshot", json!({}));
+        let waiting = snapshot.unwrap()["locks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|lock| lock["name"] == "report" && lock["waiting"] == json!(["crm-1"]));
+        Ok(waiting.then_some(()))
+    })
+    .unwrap();
+    let windows = crm_windows_on_screen();
     app.focus_driver_on("crm-1");
     let killed = Instant::now();
     app.kill_newest_web_process();
+    wait_for("crm-1 to get crm-2's lock", PATIENCE, || {
+        Ok((crm_windows_on_screen() > windows).then_some(()))
+    })
+    .unwrap();
+    let passed_on = killed.elapsed();
+    assert!(
+        passed_on < TIMEOUT,
+        "crm-2's lock passed on {passed_on:?} after its web process died, not at once"
+    );
     // WebKitWebDriver's session does not survive a page's web process
     // dying, so the app's log tells the story from here.
     let lines = [

@@ -4,7 +4,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use axolop_e2e::{app_binary, wait_for, App, PATIENCE};
+use axolop_e2e::{app_binary, wait_for, wait_until_ended, App, PATIENCE};
 use serde_json::json;
 
 /// WebDriver key codes.
@@ -135,9 +135,12 @@ fn shortcuts_that_reach_the_page_work_too() {
 fn closing_the_last_window_quits_the_app() {
     let app = App::launch("last-window");
     assert!(app.log().contains("Axolop CRM starting"), "{}", app.log());
+    let pid = app.app_pid();
     app.invoke_detached("crm-1", "window_close");
     wait_for("the app to exit", PATIENCE, || {
         Ok(app.log().contains("Axolop CRM exiting").then_some(()))
     })
     .unwrap();
+    // The line is written on the way out; the process must be gone too.
+    wait_until_ended(pid).unwrap_or_else(|e| panic!("the app logged its exit but runs on: {e}"));
 }
