@@ -4,7 +4,7 @@
 //! in JSON, so the database stays readable and a new stage needs no data
 //! migration. A stored name this code does not know is a read error, never a
 //! silent default. [`Stage`] itself lives in the model crate, which knows no
-//! SQLite; [`StageColumn`] carries it to and from a column.
+//! SQLite; `StageColumn` carries it to and from a column.
 
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
