@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Prints the benchmark figures quoted in the README: coordinator election
-# and lock throughput, the installed app's sizes, start-up and memory, then
-# failover, event and lock round-trip latency and
-# the session's refreshes and sign-in spread in the real app (release
-# build) under Xvfb.
+# Prints every figure of the README's benchmark table (its last column
+# names the bench): coordinator election and lock throughput, the installed
+# app's sizes, start-up and memory, then in the real app (release build)
+# under Xvfb failover, event and lock round-trip latency, the session's
+# refreshes and sign-in spread, the CRM's agency switch, list and scrolling,
+# and window health.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/session.sh "$0" "$@"
