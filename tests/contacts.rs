@@ -256,3 +256,48 @@ fn the_presenter_alone_keeps_a_draft_of_the_agency_modal() {
         json!({ "kind": "agency-selection", "text": "Acme Realty", "window": "crm-1" })
     );
 }
+
+#[test]
+fn a_change_says_where_the_contact_stands_and_a_page_which_event_it_shows() {
+    let dir = DataDir::new("contacts-positions");
+    let (app, _) = two_windows_in_an_agency(&dir);
+    let (first, second) = (window(&app, "crm-1"), window(&app, "crm-2"));
+    for name in ["Bea", "dan", "Eli"] {
+        save(&first, json!({ "name": name })).unwrap();
+    }
+    let heard = record_events(&second);
+    let cai = save(&first, json!({ "name": "cai" })).unwrap();
+    let change = |op: &'static str| {
+        let heard = heard.clone();
+        move || {
+            heard
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|e| e["kind"] == "contacts-changed" && e["data"]["change"]["op"] == op)
+                .cloned()
+        }
+    };
+    eventually("crm-2 hears of cai", || change("saved")().is_some());
+    let saved = change("saved")().unwrap();
+    // Bea, cai, dan, Eli: NOCASE order, decided by the store alone.
+    assert_eq!(saved["data"]["change"]["position"], 1);
+    let page = invoke(&second, "contacts_list", json!({})).unwrap();
+    assert_eq!(names(&page), ["Bea", "cai", "dan", "Eli"]);
+    assert!(
+        page["seq"].as_u64().unwrap() >= saved["seq"].as_u64().unwrap(),
+        "the page shows cai, so it is as of cai's event or later: {page}"
+    );
+    invoke(
+        &first,
+        "contact_delete",
+        json!({ "id": cai["id"], "version": cai["version"] }),
+    )
+    .unwrap();
+    eventually("crm-2 hears of the deletion", || {
+        change("deleted")().is_some()
+    });
+    let deleted = change("deleted")().unwrap();
+    assert_eq!(deleted["data"]["change"]["position"], 1);
+    assert!(deleted["seq"].as_u64().unwrap() > page["seq"].as_u64().unwrap());
+}

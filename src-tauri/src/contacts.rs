@@ -29,11 +29,17 @@ pub async fn list<R: Runtime>(
         let agency_id = selected(app, None)?;
         let offset = offset.unwrap_or(0);
         let limit = limit.map_or(usize::MAX, clamp);
+        // With the store held, no change can be written (and announced)
+        // between the read and the sequence number it is stamped with.
+        let seq = app
+            .state::<Hub>()
+            .read(|coordinator| coordinator.last_seq());
         Ok(ContactsPage {
             total: store.contact_count(&agency_id)?,
             contacts: store.contacts(&agency_id, clamp(offset), limit)?,
             offset,
             agency_id,
+            seq,
         })
     })
     .await
@@ -74,12 +80,14 @@ pub async fn save<R: Runtime>(
             window.as_str(),
             timing::unix_ms(),
         )?;
+        let position = store.contact_position(&agency_id, &contact.name, &contact.id)?;
         announce(
             app,
             agency_id,
             window,
             ContactChange::Saved {
                 contact: Box::new(contact.clone()),
+                position,
             },
         );
         Ok(contact)
@@ -98,6 +106,7 @@ pub async fn delete<R: Runtime>(
     crm::with_store_and(app, move |store, app| {
         let agency_id = selected(app, None)?;
         let contact = store.delete_contact(&agency_id, &id, version)?;
+        let position = store.contact_position(&agency_id, &contact.name, &contact.id)?;
         announce(
             app,
             agency_id,
@@ -105,6 +114,7 @@ pub async fn delete<R: Runtime>(
             ContactChange::Deleted {
                 id: contact.id.clone(),
                 version: contact.version,
+                position,
             },
         );
         Ok(contact)

@@ -8,7 +8,13 @@ export type ContactChange = { "op": "saved",
 /**
  * The contact, with its new version.
  */
-contact: Contact, } | { "op": "deleted", 
+contact: Contact, 
+/**
+ * Where it stands in the agency's list now (how many contacts come
+ * before it, in `contacts_list` order): a window removes it from
+ * where it was and inserts it here.
+ */
+position: number, } | { "op": "deleted", 
 /**
  * The deleted contact's id.
  */
@@ -16,4 +22,8 @@ id: string,
 /**
  * The version it had when it was deleted.
  */
-version: number, };
+version: number, 
+/**
+ * Where it stood in the agency's list.
+ */
+position: number, };

@@ -21,4 +21,9 @@ offset: number,
 /**
  * The contacts, by name (case-insensitive), then id.
  */
-contacts: Array<Contact>, };
+contacts: Array<Contact>, 
+/**
+ * The newest event when the page was read: the page shows every
+ * contact change up to it, and none after it.
+ */
+seq: number, };

@@ -236,7 +236,7 @@ await onCoordinatorEvent((envelope) => {
     if (text) notice.show(text);
   }
   if (envelope.kind === 'contacts-changed') {
-    contacts.apply(envelope.data).catch(contactsProblem);
+    contacts.apply(envelope.data, envelope.seq).catch(contactsProblem);
     contactsView.observe(envelope.data);
   }
   store.receive(envelope);

@@ -1,17 +1,25 @@
 // @ts-check
 /**
  * The window's copy of the selected agency's contacts: read from the app a
- * page at a time, in the app's order, and read again when any window
+ * page at a time, in the app's order, and kept in that order as any window
  * changes a contact.
  *
  * The order is the store's (by name, case-insensitively as SQLite's NOCASE
  * collates, then id), and only the store applies it: a change event says
- * what changed, not where it now stands, so the list asks the app again
- * rather than place the row itself.
+ * where the contact now stands, and a page says which event it is up to
+ * date with, so the list places changes without ordering anything itself.
  *
  * Invariants:
  * - `rows` is what the app answered, in its order. A row is a contact, or
  *   `undefined` while its page has not arrived.
+ * - `asOf` is the newest event the rows show: every contact change up to
+ *   it and none after. It is known only once a whole read saw one event
+ *   number on every page; a read that saw a change happen midway reads
+ *   again.
+ * - While `asOf` is known, a change is placed in the rows at the position
+ *   the app gave, once (an event the rows already show is skipped); it
+ *   costs no read. Otherwise, or when a change does not fit the rows, the
+ *   rows are read again.
  * - One read of the app is in flight at a time: reads happen in passes
  *   (one page after another), and a change while a pass runs asks for one
  *   more pass after it, however many changes arrive. Answers therefore
@@ -28,6 +36,7 @@
 /** @typedef {import('../bindings/Contact').Contact} Contact */
 /** @typedef {import('../bindings/ContactsPage').ContactsPage} ContactsPage */
 /** @typedef {import('../bindings/ContactsChange').ContactsChange} ContactsChange */
+/** @typedef {import('../bindings/ContactChange').ContactChange} ContactChange */
 
 /** The first page of a pass: enough rows to fill a tall window. */
 export const FIRST_PAGE = 100;
@@ -46,6 +55,12 @@ export class ContactList {
   rows = [];
   /** Whether every row of this agency has arrived once (with no agency, there is none to wait for). */
   complete = true;
+  /**
+   * The newest event the rows show, or null while they are being read (or
+   * were read across a change).
+   * @type {number | null}
+   */
+  asOf = null;
   /**
    * The first row the view shows, set by the view as it renders, so that
    * a pass reads what the user sees before the rest.
@@ -92,12 +107,37 @@ export class ContactList {
   }
 
   /**
-   * Follows a change made in any window by reading the rows again.
+   * Follows a change made in any window: placed where the app says the
+   * contact now stands, or, while the rows are being read, read again.
    * @param {ContactsChange} change
+   * @param {number} seq the number of the event that carried it
    * @returns {Promise<void>} settles when the rows reflect the change
    */
-  apply(change) {
-    return change.agencyId === this.agencyId ? this.#pass() : Promise.resolve();
+  apply(change, seq) {
+    if (change.agencyId !== this.agencyId) return Promise.resolve();
+    if (this.#running || this.asOf === null) return this.#pass();
+    // The rows were read after this change: they show it already.
+    if (seq <= this.asOf) return Promise.resolve();
+    if (!this.#place(change.change)) return this.#pass();
+    this.asOf = seq;
+    this.onChange();
+    return Promise.resolve();
+  }
+
+  /**
+   * Places one change in rows that show every change before it.
+   * @param {ContactChange} change
+   * @returns {boolean} false when the rows cannot hold it (then they are
+   *   not what the app has, and must be read again)
+   */
+  #place(change) {
+    const id = change.op === 'saved' ? change.contact.id : change.id;
+    const old = this.rows[change.position]?.id === id ? change.position : this.rows.findIndex((row) => row?.id === id);
+    if (old >= 0) this.rows.splice(old, 1);
+    if (change.op === 'deleted') return old >= 0;
+    if (change.position > this.rows.length) return false;
+    this.rows.splice(change.position, 0, change.contact);
+    return true;
   }
 
   /**
@@ -138,7 +178,10 @@ export class ContactList {
   async #read() {
     const { agencyId } = this;
     const generation = this.#generation;
+    this.asOf = null;
     if (agencyId === null) return;
+    /** The event number every page of this pass was read at, if one. @type {number | null | undefined} */
+    let seq;
     /**
      * Reads one page into the rows: how many contacts it held, or null
      * when the pass must stop.
@@ -150,6 +193,7 @@ export class ContactList {
       // A newer agency took over, or the app answered for another one
       // (its agency-changed event loads the right one).
       if (generation !== this.#generation || page.agencyId !== agencyId) return null;
+      seq = seq === undefined || seq === page.seq ? page.seq : null;
       this.rows.length = page.total;
       page.contacts.forEach((contact, index) => {
         this.rows[page.offset + index] = contact;
@@ -178,5 +222,8 @@ export class ContactList {
       this.complete = true;
       this.onChange();
     }
+    // A change landed between two pages: they may disagree, so read again.
+    if (seq === null) this.#wanted = true;
+    else if (seq !== undefined) this.asOf = seq;
   }
 }

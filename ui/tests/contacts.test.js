@@ -34,18 +34,20 @@ function contact(id, name, version = 1) {
 }
 
 /**
- * A fake `contacts_list` over `all` (already in order), counting calls.
+ * A fake `contacts_list` over `all` (already in order) as of event
+ * `state.seq`, counting calls.
  * @param {Contact[]} all
  * @param {string} [agencyId]
  */
 function server(all, agencyId = 'a1') {
+  const state = { seq: 10 };
   const calls = /** @type {[number, number][]} */ ([]);
   /** @type {(offset: number, limit: number) => Promise<ContactsPage>} */
   const fetchPage = async (offset, limit) => {
     calls.push([offset, limit]);
-    return { agencyId, total: all.length, offset, contacts: all.slice(offset, offset + limit) };
+    return { agencyId, total: all.length, offset, contacts: all.slice(offset, offset + limit), seq: state.seq };
   };
-  return { fetchPage, calls };
+  return { fetchPage, calls, state };
 }
 
 /**
@@ -54,6 +56,7 @@ function server(all, agencyId = 'a1') {
  * @param {Contact[]} all
  */
 function heldServer(all) {
+  const state = { seq: 10 };
   const calls = /** @type {[number, number][]} */ ([]);
   /** @type {(() => void)[]} */
   const held = [];
@@ -61,7 +64,9 @@ function heldServer(all) {
   const fetchPage = (offset, limit) => {
     calls.push([offset, limit]);
     return new Promise((resolve) => {
-      held.push(() => resolve({ agencyId: 'a1', total: all.length, offset, contacts: all.slice(offset, offset + limit) }));
+      held.push(() =>
+        resolve({ agencyId: 'a1', total: all.length, offset, contacts: all.slice(offset, offset + limit), seq: state.seq }),
+      );
     });
   };
   /** Answers the oldest read, and lets what follows it run. */
@@ -69,7 +74,17 @@ function heldServer(all) {
     held.shift()?.();
     await new Promise((resolve) => setImmediate(resolve));
   };
-  return { fetchPage, calls, answer };
+  return { fetchPage, calls, answer, state };
+}
+
+/**
+ * A `contacts-changed` event's data: `contact` saved at `position`.
+ * @param {Contact} saved
+ * @param {number} position
+ * @returns {import('../bindings/ContactsChange').ContactsChange}
+ */
+function savedAt(saved, position) {
+  return { agencyId: 'a1', by: 'crm-2', change: { op: 'saved', contact: saved, position } };
 }
 
 /** @param {number} n */
@@ -91,6 +106,7 @@ test('the first page shows before the rest arrives, and the whole list follows',
   assert.equal(seen.includes(FIRST_PAGE), true, 'painted after the first page');
   assert.equal(list.total, all.length);
   assert.equal(list.complete, true);
+  assert.equal(list.asOf, 10, 'every page was read as of event 10');
   assert.deepEqual(list.rows.map((c) => c?.id), all.map((c) => c.id));
 });
 
@@ -103,65 +119,107 @@ test('rows are in the order the app answers: the list never orders them itself',
   assert.deepEqual(list.rows.map((c) => c?.name), ['b', 'A', 'É', 'a']);
 });
 
-test('a change in any window is read back from the app, in its order', async () => {
-  const all = [contact('1', 'Ada'), contact('2', 'Grace')];
-  const { fetchPage, calls } = server(all);
+test('a change in any window is placed where the app says it stands, with no read', async () => {
+  const { fetchPage, calls } = server([contact('1', 'Ada'), contact('2', 'Grace')]);
   const list = new ContactList(fetchPage, () => {});
   await list.load('a1');
-  const by = 'crm-1';
 
-  all.splice(1, 0, contact('3', 'Barbara'));
-  await list.apply({ agencyId: 'a1', by, change: { op: 'saved', contact: contact('3', 'Barbara') } });
+  await list.apply(savedAt(contact('3', 'Barbara'), 1), 11);
   assert.deepEqual(list.rows.map((c) => c?.name), ['Ada', 'Barbara', 'Grace']);
 
-  // Renamed: it moves where the app now lists it.
-  all.splice(0, 1);
-  all.push(contact('1', 'Zoe', 2));
-  await list.apply({ agencyId: 'a1', by, change: { op: 'saved', contact: contact('1', 'Zoe', 2) } });
-  assert.deepEqual(list.rows.map((c) => c?.name), ['Barbara', 'Grace', 'Zoe']);
+  // Renamed: it moves to where the app now lists it, even where no
+  // JavaScript comparison would put it.
+  await list.apply(savedAt(contact('1', 'zed', 2), 2), 14);
+  assert.deepEqual(list.rows.map((c) => c?.name), ['Barbara', 'Grace', 'zed']);
 
-  all.splice(1, 1);
-  await list.apply({ agencyId: 'a1', by, change: { op: 'deleted', id: '2', version: 1 } });
-  assert.deepEqual(list.rows.map((c) => c?.name), ['Barbara', 'Zoe']);
+  await list.apply({ agencyId: 'a1', by: 'crm-1', change: { op: 'deleted', id: '2', version: 1, position: 1 } }, 15);
+  assert.deepEqual(list.rows.map((c) => c?.name), ['Barbara', 'zed']);
   assert.equal(list.total, 2);
-  assert.equal(calls.length, 4, 'one read to load, one per change');
+  assert.equal(list.asOf, 15);
+  assert.equal(calls.length, 1, 'only the load read anything');
+});
+
+test('an event the rows already show is not applied again', async () => {
+  // Event 11 saved Barbara at 1 ([Ada, Barbara]), event 12 Aaron at 0; the
+  // page was read after both, and event 11 is delivered only then.
+  const all = [contact('0', 'Aaron'), contact('1', 'Ada'), contact('2', 'Barbara')];
+  const { fetchPage, state } = server(all);
+  const list = new ContactList(fetchPage, () => {});
+  state.seq = 12;
+  await list.load('a1');
+  await list.apply(savedAt(contact('2', 'Barbara'), 1), 11);
+  await list.apply(savedAt(contact('0', 'Aaron'), 0), 12);
+  assert.deepEqual(list.rows.map((c) => c?.name), ['Aaron', 'Ada', 'Barbara']);
+  assert.equal(list.asOf, 12);
+});
+
+test('a change that does not fit the rows makes the list read them again', async () => {
+  const all = [contact('1', 'Ada')];
+  const { fetchPage, calls, state } = server(all);
+  const list = new ContactList(fetchPage, () => {});
+  await list.load('a1');
+  // A deletion of a contact the rows never had: they are not the app's.
+  all.length = 0;
+  state.seq = 20;
+  await list.apply({ agencyId: 'a1', by: 'crm-2', change: { op: 'deleted', id: 'ghost', version: 1, position: 0 } }, 20);
+  assert.equal(calls.length, 2);
+  assert.equal(list.total, 0);
+  assert.equal(list.asOf, 20);
 });
 
 test('a change of another agency reads nothing', async () => {
   const { fetchPage, calls } = server([contact('1', 'Ada')]);
   const list = new ContactList(fetchPage, () => {});
   await list.load('a1');
-  await list.apply({ agencyId: 'other', by: 'crm-1', change: { op: 'deleted', id: '1', version: 1 } });
+  await list.apply({ agencyId: 'other', by: 'crm-1', change: { op: 'deleted', id: '1', version: 1, position: 0 } }, 11);
   assert.equal(calls.length, 1);
   assert.equal(list.total, 1);
 });
 
 test('a burst of changes while a read is out costs one more pass, not one each', async () => {
   const all = [contact('1', 'Ada')];
-  const { fetchPage, calls, answer } = heldServer(all);
+  const { fetchPage, calls, answer, state } = heldServer(all);
   const list = new ContactList(fetchPage, () => {});
   const loaded = list.load('a1');
-  await answer();
-  await loaded;
+  assert.equal(calls.length, 1);
 
   /** @param {string} id @param {string} name */
   const saved = (id, name) => {
     all.push(contact(id, name));
-    return list.apply({ agencyId: 'a1', by: 'crm-2', change: { op: 'saved', contact: contact(id, name) } });
+    state.seq += 1;
+    return list.apply(savedAt(contact(id, name), all.length - 1), state.seq);
   };
-  const first = saved('2', 'Barbara');
-  assert.equal(calls.length, 2, 'the first change reads at once');
-  const rest = [saved('3', 'Carl'), saved('4', 'Dora'), saved('5', 'Emil')];
-  assert.equal(calls.length, 2, 'one read in flight at a time');
+  const burst = [saved('2', 'Barbara'), saved('3', 'Carl'), saved('4', 'Dora')];
+  assert.equal(calls.length, 1, 'one read in flight at a time');
   await answer();
-  assert.equal(calls.length, 3, 'then one more pass for all the changes that came meanwhile');
+  assert.equal(calls.length, 2, 'then one more pass for all the changes that came meanwhile');
   await answer();
-  await Promise.all([first, ...rest]);
-  assert.equal(calls.length, 3);
-  assert.deepEqual(list.rows.map((c) => c?.name), ['Ada', 'Barbara', 'Carl', 'Dora', 'Emil']);
+  await Promise.all([loaded, ...burst]);
+  assert.equal(calls.length, 2);
+  assert.deepEqual(list.rows.map((c) => c?.name), ['Ada', 'Barbara', 'Carl', 'Dora']);
+  assert.equal(list.asOf, 13);
 });
 
-test('a refresh reads the rows in view first, then the rest, and never blanks a row', async () => {
+test('pages read across a change are read again, so no two pages disagree', async () => {
+  const all = many(FIRST_PAGE + 10);
+  const { fetchPage, calls, state } = server(all);
+  const list = new ContactList(async (offset, limit) => {
+    const page = await fetchPage(offset, limit);
+    if (calls.length === 1) {
+      // Written between the first page and the second; its event is not
+      // delivered yet.
+      all.unshift(contact('aaa', 'Aaron'));
+      state.seq = 11;
+    }
+    return page;
+  }, () => {});
+  await list.load('a1');
+  assert.equal(calls.length, 4, 'two pages, then two again');
+  assert.deepEqual(list.rows.map((c) => c?.id), all.map((c) => c.id));
+  assert.equal(list.asOf, 11);
+});
+
+test('a second load reads the rows in view first, then the rest, and never blanks a row', async () => {
   const all = many(FIRST_PAGE + 250);
   const { fetchPage, calls } = server(all);
   /** @type {number[]} */
@@ -173,7 +231,8 @@ test('a refresh reads the rows in view first, then the rest, and never blanks a 
 
   list.visibleFrom = 200;
   all[250] = { ...all[250], phone: '+1 555 0100', version: 2 };
-  await list.apply({ agencyId: 'a1', by: 'crm-2', change: { op: 'saved', contact: all[250] } });
+  // After a resync, which may have skipped changes.
+  await list.load('a1');
   assert.deepEqual(calls, [
     [200, FIRST_PAGE],
     [300, 2000],
@@ -186,12 +245,13 @@ test('a refresh reads the rows in view first, then the rest, and never blanks a 
 
 test('a change during the first load makes the list read again once it ends, so nothing is lost', async () => {
   const all = many(FIRST_PAGE + 10);
-  const { fetchPage, calls } = server(all);
+  const { fetchPage, calls, state } = server(all);
   const list = new ContactList(async (offset, limit) => {
     const page = await fetchPage(offset, limit);
-    if (calls.length === 1) {
+    if (calls.length === 2) {
       all.push(contact('zzz', 'Zed'));
-      void list.apply({ agencyId: 'a1', by: 'crm-3', change: { op: 'saved', contact: contact('zzz', 'Zed') } });
+      state.seq = 11;
+      void list.apply(savedAt(contact('zzz', 'Zed'), all.length - 1), 11);
     }
     return page;
   }, () => {});
@@ -203,20 +263,20 @@ test('a change during the first load makes the list read again once it ends, so 
 
 test('a failed read rejects, and the next change reads again', async () => {
   const all = [contact('1', 'Ada')];
-  const { fetchPage } = server(all);
-  let fail = false;
+  const { fetchPage, state } = server(all);
+  let fail = true;
   const list = new ContactList(async (offset, limit) => {
     if (fail) throw { code: 'internal', message: 'the store is busy' };
     return fetchPage(offset, limit);
   }, () => {});
-  await list.load('a1');
-  fail = true;
-  all.push(contact('2', 'Grace'));
-  const change = { agencyId: 'a1', by: 'crm-2', change: /** @type {const} */ ({ op: 'saved', contact: contact('2', 'Grace') }) };
-  await assert.rejects(list.apply(change), { message: 'the store is busy' });
+  await assert.rejects(list.load('a1'), { message: 'the store is busy' });
+  assert.equal(list.asOf, null);
   fail = false;
-  await list.apply(change);
+  all.push(contact('2', 'Grace'));
+  state.seq = 11;
+  await list.apply(savedAt(contact('2', 'Grace'), 1), 11);
   assert.deepEqual(list.rows.map((c) => c?.name), ['Ada', 'Grace']);
+  assert.equal(list.asOf, 11);
 });
 
 test('switching agency starts an empty list, and a page of the old agency is dropped', async () => {

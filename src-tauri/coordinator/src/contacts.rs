@@ -3,6 +3,10 @@
 //! The contacts themselves live in the store; the coordinator only numbers
 //! and delivers each accepted change, so that a save in one window shows in
 //! every other within a frame or two, in the order the store applied them.
+//!
+//! The order of the list has one owner, the store: a change says where the
+//! contact stands in it, and a page says which event it is up to date with,
+//! so a window keeps its copy in order without ordering anything itself.
 
 use axolop_model::Contact;
 use serde::Serialize;
@@ -30,6 +34,10 @@ pub enum ContactChange {
     Saved {
         /// The contact, with its new version.
         contact: Box<Contact>,
+        /// Where it stands in the agency's list now (how many contacts come
+        /// before it, in `contacts_list` order): a window removes it from
+        /// where it was and inserts it here.
+        position: u64,
     },
     /// Deleted.
     Deleted {
@@ -37,6 +45,8 @@ pub enum ContactChange {
         id: String,
         /// The version it had when it was deleted.
         version: u64,
+        /// Where it stood in the agency's list.
+        position: u64,
     },
 }
 
@@ -53,4 +63,7 @@ pub struct ContactsPage {
     pub offset: u64,
     /// The contacts, by name (case-insensitive), then id.
     pub contacts: Vec<Contact>,
+    /// The newest event when the page was read: the page shows every
+    /// contact change up to it, and none after it.
+    pub seq: u64,
 }

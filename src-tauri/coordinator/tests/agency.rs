@@ -230,6 +230,7 @@ fn contact_changes_are_numbered_even_after_their_window_closed() {
         change: ContactChange::Deleted {
             id: "c1".into(),
             version: 3,
+            position: 7,
         },
     });
     let events = coordinator.take_events();
@@ -238,5 +239,6 @@ fn contact_changes_are_numbered_even_after_their_window_closed() {
     let wire = serde_json::to_value(&events[0]).unwrap();
     assert_eq!(wire["kind"], "contacts-changed");
     assert_eq!(wire["data"]["change"]["op"], "deleted");
+    assert_eq!(wire["data"]["change"]["position"], 7);
     assert_eq!(wire["data"]["agencyId"], "a1");
 }

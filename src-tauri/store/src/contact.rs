@@ -122,6 +122,20 @@ impl Store {
         Ok(contacts)
     }
 
+    /// Where a contact named `name` with id `id` stands in the list of
+    /// `agency_id`'s contacts as [`Self::contacts`] orders it: how many come
+    /// before it. A window places a changed contact by it, so the order has
+    /// one owner, SQLite's `NOCASE` collation, and no page re-implements it.
+    pub fn contact_position(&self, agency_id: &str, name: &str, id: &str) -> Result<u64> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT count(*) FROM contacts WHERE agency_id = ?1 \
+             AND (name < ?2 COLLATE NOCASE OR (name = ?2 COLLATE NOCASE AND id < ?3))",
+            )?
+            .query_row([agency_id, name, id], |row| row.get(0))?)
+    }
+
     /// How many contacts `agency_id` has.
     pub fn contact_count(&self, agency_id: &str) -> Result<u64> {
         Ok(self.conn().query_row(
