@@ -50,11 +50,12 @@ fn generated_ui_bindings_are_up_to_date() {
         let _ = fs::remove_dir_all(&committed);
         export_into(&committed);
     }
-    let fresh = std::env::temp_dir().join(format!("axolop-bindings-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&fresh);
-    export_into(&fresh);
-    let expected = read_tree(&fresh);
-    let _ = fs::remove_dir_all(&fresh);
+    let fresh = tempfile::Builder::new()
+        .prefix("axolop-bindings-")
+        .tempdir()
+        .unwrap();
+    export_into(fresh.path());
+    let expected = read_tree(fresh.path());
     let actual = read_tree(&committed);
     let stale: Vec<_> = expected
         .keys()
