@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use axolop_auth::{AuthClient, AuthConfig, AuthError};
+use axolop_coordinator::agency::AgencySelection;
 use axolop_coordinator::session::{Session, SessionStatus, SignOutReason};
 use axolop_coordinator::Coordinator;
 use axolop_gotrue::{Endpoint, ErrorShape, Fault, GoTrue};
@@ -116,7 +117,9 @@ async fn session_after_fault(fault: Fault) -> (SessionStatus, Option<Duration>, 
     let grant = client.sign_in(EMAIL, &password()).await.unwrap();
     let now = Instant::now();
     let mut coordinator = Coordinator::with_session(Session::supabase());
-    coordinator.session_signed_in(grant, now).unwrap();
+    coordinator
+        .session_signed_in(AgencySelection::default(), grant, now)
+        .unwrap();
     let due = now + Duration::from_secs(3600);
     let job = coordinator.session_refresh_due(due).unwrap();
     server.inject(Endpoint::Refresh, fault, 1);
@@ -177,7 +180,9 @@ async fn a_reused_token_ends_the_session() {
     client.refresh(&grant.refresh_token).await.unwrap();
     let now = Instant::now();
     let mut coordinator = Coordinator::with_session(Session::supabase());
-    coordinator.session_signed_in(grant, now).unwrap();
+    coordinator
+        .session_signed_in(AgencySelection::default(), grant, now)
+        .unwrap();
     let job = coordinator
         .session_refresh_due(now + Duration::from_secs(3600))
         .unwrap();
