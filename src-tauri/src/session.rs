@@ -243,10 +243,20 @@ async fn keyring_writer<R: Runtime>(
 
 /// Restores the stored session, if any, with its user's agency.
 async fn restore<R: Runtime>(app: &AppHandle<R>, store: &Arc<SecretStore>) {
-    let loaded = blocking(store, |store| store.load()).await;
+    let stored = match blocking(store, |store| store.load()).await {
+        Ok(Some(stored)) => Some(stored),
+        Ok(None) => {
+            tracing::info!("no stored session; waiting for a sign-in");
+            None
+        }
+        Err(error) => {
+            tracing::warn!(%error, "the keyring could not be read; waiting for a sign-in");
+            None
+        }
+    };
     let hub = app.state::<Hub>();
-    let outcome = match loaded {
-        Ok(Some(stored)) => {
+    let outcome = match stored {
+        Some(stored) => {
             tracing::info!("restoring the stored session");
             let selection = agencies::selection_of(app, stored.user.id.clone()).await;
             hub.transact(|coordinator, now| {
@@ -254,20 +264,10 @@ async fn restore<R: Runtime>(app: &AppHandle<R>, store: &Arc<SecretStore>) {
                 Ok(())
             })
         }
-        Ok(None) => {
-            tracing::info!("no stored session; waiting for a sign-in");
-            hub.transact(|coordinator, _| {
-                coordinator.session_nothing_stored();
-                Ok(())
-            })
-        }
-        Err(error) => {
-            tracing::warn!(%error, "the keyring could not be read; waiting for a sign-in");
-            hub.transact(|coordinator, _| {
-                coordinator.session_nothing_stored();
-                Ok(())
-            })
-        }
+        None => hub.transact(|coordinator, _| {
+            coordinator.session_nothing_stored();
+            Ok(())
+        }),
     };
     if let Err(error) = outcome {
         tracing::warn!(%error, "the stored session could not be restored");
