@@ -161,20 +161,22 @@ export function createContactsView(list, actions, page) {
         >New contact</button>
       </div>
       ${editor.view()}
-      <div
-        class="contact-scroller"
-        role="list"
-        tabindex="0"
-        aria-label="Contacts"
-        data-testid="contact-list"
-        @scroll=${page.schedule}
-        @keydown=${keys}
-        ${ref(scroller)}
-      >
-        <div class="contact-spacer" style=${styles({ height: `${total * ROW_HEIGHT}px` })}></div>
-        ${repeat(shownRows(first, last), (shown) => shown.key, (shown) => row(shown.index))}
+      <div class="contact-box">
+        <div
+          class="contact-scroller"
+          role="list"
+          tabindex="0"
+          aria-label="Contacts"
+          data-testid="contact-list"
+          @scroll=${page.schedule}
+          @keydown=${keys}
+          ${ref(scroller)}
+        >
+          <div class="contact-spacer" style=${styles({ height: `${total * ROW_HEIGHT}px` })}></div>
+          ${repeat(shownRows(first, last), (shown) => shown.key, (shown) => row(shown.index))}
+        </div>
+        <p class="empty contact-empty" data-testid="contacts-empty" ?hidden=${empty === ''}>${empty}</p>
       </div>
-      <p class="empty" data-testid="contacts-empty" ?hidden=${empty === ''}>${empty}</p>
     `;
   }
 

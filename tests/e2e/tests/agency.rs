@@ -30,6 +30,27 @@ fn wait_text(app: &App, label: &str, testid: &str, wanted: &str) {
     .unwrap_or_else(|e| panic!("{e}; it shows {:?}", app.text(label, testid)));
 }
 
+/// The window fits its content at its default size: the document never
+/// scrolls (only the content area may) and the status bar is in view. A
+/// scrolling document also made every repaint, and so every event, slower.
+fn assert_fits(app: &App, label: &str, when: &str) {
+    let fits = app.execute(
+        label,
+        "const root = document.scrollingElement;
+         const bar = document.querySelector('.statusbar').getBoundingClientRect();
+         return {
+           documentScrolls: root.scrollHeight > root.clientHeight,
+           statusBarInView: bar.top >= 0 && bar.bottom <= window.innerHeight,
+         };",
+        json!([]),
+    );
+    assert_eq!(
+        fits,
+        json!({ "documentScrolls": false, "statusBarInView": true }),
+        "{label} {when}"
+    );
+}
+
 #[test]
 fn the_agency_modal_is_in_the_primary_only_and_moves_when_it_closes() {
     let app = App::launch("agency-modal");
@@ -39,6 +60,7 @@ fn the_agency_modal_is_in_the_primary_only_and_moves_when_it_closes() {
     for label in ["crm-2", "crm-3"] {
         wait_shows(&app, label, "modal-waiting");
         assert!(!app.shows(label, "agency-modal"), "{label}");
+        assert_fits(&app, label, "waiting for the agency, its list empty");
     }
     assert!(!app.shows("crm-1", "modal-waiting"));
 
@@ -117,6 +139,7 @@ fn selecting_an_agency_switches_every_window_and_its_contacts() {
     app.driver.press(&[], ARROW_DOWN).unwrap();
     app.driver.press(&[], ENTER).unwrap();
     wait_shows(&app, "crm-1", "contact-editor");
+    assert_fits(&app, "crm-1", "with the contact editor open");
     assert_eq!(
         app.value("crm-1", "[data-testid=contact-email]").as_deref(),
         Some("ada@example.com")
