@@ -19,6 +19,9 @@ PACKAGES=(
   webkit2gtk-driver xvfb xauth dbus-x11 gnome-keyring libsecret-tools xdotool imagemagick
   # Checking the Linux packages: reading the .rpm, validating the desktop entry
   rpm desktop-file-utils
+  # A real PostgreSQL for the Supabase schema's tests (tests/postgres starts
+  # its own throwaway clusters; the package's own service is not used)
+  postgresql
 )
 
 SUDO=""
