@@ -13,6 +13,7 @@
 //! # Layout
 //!
 //! - [`gotrue`]: the [`GoTrue`] handle tests hold: start, control, inspect, stop.
+//! - [`jwt`]: access tokens as signed JWTs, and how the PostgREST gateway checks them.
 //! - `server`: the runtime thread, the accept loop and one HTTP/1 connection.
 //! - `routes`: one request in, one reply out: API key, faults, the four endpoints.
 //! - `state`: everything the server knows, behind the one mutex.
@@ -27,6 +28,7 @@ pub mod endpoint;
 pub mod error;
 pub mod fault;
 pub mod gotrue;
+pub mod jwt;
 mod routes;
 mod server;
 mod state;

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::AuthError;
+use crate::jwt;
 use crate::user::UserId;
 
 /// Random characters after a token's prefix: about 238 bits, unguessable in tests.
@@ -200,9 +201,21 @@ impl Sessions {
         lifetime: Duration,
         rng: &mut fastrand::Rng,
     ) -> Issued {
-        let access_token = random_token("at-", rng);
-        let refresh_token = random_token("rt-", rng);
         let expires = now + lifetime;
+        let unix = |time: SystemTime| {
+            time.duration_since(UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_secs()
+        };
+        let claims = jwt::access_claims(
+            &self.sessions[session].user.to_string(),
+            &format!("session-{session}"),
+            unix(now),
+            unix(expires),
+            &random_token("", rng),
+        );
+        let access_token = jwt::sign(&claims, jwt::JWT_SECRET);
+        let refresh_token = random_token("rt-", rng);
         self.access_tokens
             .insert(access_token.clone(), AccessToken { session, expires });
         self.refresh_by_token
@@ -215,10 +228,7 @@ impl Sessions {
             access_token,
             refresh_token,
             expires_in: lifetime.as_secs(),
-            expires_at: expires
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_secs(),
+            expires_at: unix(expires),
         }
     }
 }
@@ -374,13 +384,15 @@ mod tests {
     }
 
     #[test]
-    fn tokens_are_prefixed_and_never_repeat() {
+    fn access_tokens_are_signed_jwts_and_no_token_repeats() {
         let (mut sessions, mut rng) = (Sessions::default(), fastrand::Rng::with_seed(9));
         let issued = signed_in(&mut sessions, &mut rng, "ada");
 
-        assert!(issued.access_token.starts_with("at-"));
+        let claims =
+            jwt::verify(&issued.access_token, jwt::JWT_SECRET, issued.expires_at - 1).unwrap();
+        assert_eq!(claims["sub"], issued.user.to_string());
         assert!(issued.refresh_token.starts_with("rt-"));
-        assert_eq!(issued.access_token.len(), 3 + TOKEN_CHARS);
+        assert_eq!(issued.refresh_token.len(), 3 + TOKEN_CHARS);
         let mut all = sessions.issued_tokens().to_vec();
         all.sort();
         all.dedup();
