@@ -1,0 +1,82 @@
+//! The handle a test holds: start the gateway, queue faults, read counters.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::database::Schema;
+use crate::fault::Fault;
+use crate::server::Server;
+
+/// Requests the gateway received, by what they asked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Every request, answered or not.
+    pub requests: usize,
+    pub selects: usize,
+    pub inserts: usize,
+    pub updates: usize,
+    pub rpcs: usize,
+    /// Requests refused before or by the database (any 4xx or 5xx).
+    pub refused: usize,
+}
+
+/// What every connection shares.
+pub(crate) struct State {
+    pub(crate) database: String,
+    pub(crate) schema: Schema,
+    pub(crate) anon_key: String,
+    pub(crate) jwt_secret: String,
+    pub(crate) faults: Mutex<VecDeque<Fault>>,
+    pub(crate) stats: Mutex<Stats>,
+}
+
+/// A running gateway; it stops when dropped.
+pub struct Gateway {
+    state: Arc<State>,
+    server: Server,
+}
+
+impl Gateway {
+    /// Starts a gateway on a free port of 127.0.0.1 that logs in to
+    /// PostgreSQL with `database` (a libpq connection string for the
+    /// `authenticator` role), accepts `anon_key` as the project's key, and
+    /// checks tokens with `jwt_secret`.
+    ///
+    /// # Panics
+    ///
+    /// If the schema cannot be read or no port bound: a test cannot go on.
+    pub fn start(database: &str, anon_key: &str, jwt_secret: &str) -> Gateway {
+        let (server, state) =
+            Server::start(database, anon_key, jwt_secret).expect("start the PostgREST gateway");
+        Gateway { state, server }
+    }
+
+    /// The project URL; the API is under `/rest/v1`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr())
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.server.addr()
+    }
+
+    /// The next `times` requests suffer `fault`, in the order queued.
+    pub fn inject(&self, fault: Fault, times: usize) {
+        self.state
+            .faults
+            .lock()
+            .extend(std::iter::repeat_n(fault, times));
+    }
+
+    /// Drops every queued fault.
+    pub fn clear_faults(&self) {
+        self.state.faults.lock().clear();
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.state.stats.lock().clone()
+    }
+}
