@@ -67,6 +67,12 @@ impl AuthClient {
         })
     }
 
+    /// The HTTP client, for other calls to the same project (the data
+    /// API): one connection pool, the same timeouts, no redirects.
+    pub fn http(&self) -> reqwest::Client {
+        self.http.clone()
+    }
+
     /// Signs in with email and password.
     pub async fn sign_in(&self, email: &str, password: &SecretString) -> Result<Grant, AuthError> {
         let body = json!({ "email": email, "password": password.expose_secret() });

@@ -1,0 +1,308 @@
+//! The client against the real schema: PostgreSQL with the project's
+//! migrations, the PostgREST gateway in front, and access tokens from the
+//! GoTrue test server, as a device signed in to Supabase has them.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axolop_auth::{AuthClient, AuthConfig};
+use axolop_gotrue::jwt::{self, JWT_SECRET};
+use axolop_gotrue::{GoTrue, ANON_KEY};
+use axolop_model::Stage;
+use axolop_postgres::Postgres;
+use axolop_postgrest::{Fault, Gateway};
+use axolop_sync::remote::ContactFields;
+use axolop_sync::{Pushed, Rest, SyncError};
+use secrecy::SecretString;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// Two users of one agency (Ada owns it, Bob was added in Supabase), each
+/// signed in on a device of their own.
+struct Team {
+    ada: Device,
+    bob: Device,
+    agency: String,
+    gateway: Gateway,
+    postgres: Postgres,
+    _gotrue: GoTrue,
+}
+
+struct Device {
+    user: String,
+    token: SecretString,
+    rest: Rest,
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn team(runtime: &tokio::runtime::Runtime) -> Team {
+    let postgres = Postgres::start();
+    let gotrue = GoTrue::start();
+    let gateway = Gateway::start(&postgres.url("authenticator"), ANON_KEY, JWT_SECRET);
+    let device = |email: &str| {
+        let user = gotrue.add_user(email, PASSWORD).to_string();
+        postgres.add_user(&user, email);
+        let auth = AuthClient::new(AuthConfig {
+            url: gotrue.url(),
+            anon_key: ANON_KEY.to_owned(),
+        })
+        .unwrap();
+        let grant = runtime
+            .block_on(auth.sign_in(email, &SecretString::from(PASSWORD)))
+            .expect("sign in");
+        let rest = Rest::new(auth.http(), &gateway.url(), ANON_KEY).unwrap();
+        Device {
+            user,
+            token: grant.access_token,
+            rest,
+        }
+    };
+    let (ada, bob) = (device("ada@example.com"), device("bob@example.com"));
+    let agency = uuid::Uuid::new_v4().to_string();
+    runtime
+        .block_on(ada.rest.create_agency(&ada.token, &agency, "Acme"))
+        .unwrap();
+    postgres
+        .superuser()
+        .execute(
+            "insert into agency_members (agency_id, user_id) values ($1::text::uuid, $2::text::uuid)",
+            &[&agency, &bob.user],
+        )
+        .unwrap();
+    Team {
+        ada,
+        bob,
+        agency,
+        gateway,
+        postgres,
+        _gotrue: gotrue,
+    }
+}
+
+fn fields(name: &str) -> ContactFields {
+    ContactFields {
+        name: name.to_owned(),
+        email: format!("{}@example.com", name.to_lowercase()),
+        phone: String::new(),
+        company: "Acme".to_owned(),
+        stage: Stage::Lead,
+        notes: String::new(),
+    }
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+#[test]
+fn one_device_pushes_and_another_pulls_edits_conflicts_and_tombstones() {
+    let runtime = runtime();
+    let team = team(&runtime);
+    let (ada, bob) = (&team.ada, &team.bob);
+    runtime.block_on(async {
+        let id = new_id();
+        let Pushed::Applied(created) = ada
+            .rest
+            .insert_contact(&ada.token, &id, &team.agency, &fields("Grace"))
+            .await
+            .unwrap()
+        else {
+            panic!("the insert applies");
+        };
+        assert_eq!(
+            (created.version, created.updated_by.as_deref()),
+            (1, Some(ada.user.as_str()))
+        );
+
+        let watermark = bob.rest.watermark(&bob.token).await.unwrap();
+        let page = bob
+            .rest
+            .contacts_changed(&bob.token, &team.agency, 0, 0, 100)
+            .await
+            .unwrap();
+        assert_eq!(page.total, Some(1));
+        assert_eq!(page.rows, vec![*created.clone()]);
+
+        let mut edit = fields("Grace");
+        edit.stage = Stage::Won;
+        let Pushed::Applied(bobs) = bob
+            .rest
+            .update_contact(&bob.token, &id, 1, &edit)
+            .await
+            .unwrap()
+        else {
+            panic!("bob's edit applies");
+        };
+        assert_eq!((bobs.version, bobs.stage), (2, Stage::Won));
+        let stale = ada
+            .rest
+            .update_contact(&ada.token, &id, 1, &fields("Grace H."))
+            .await
+            .unwrap();
+        assert_eq!(stale, Pushed::Conflict, "ada's edit was based on version 1");
+
+        let Pushed::Applied(tombstone) = ada.rest.delete_contact(&ada.token, &id, 2).await.unwrap()
+        else {
+            panic!("the deletion applies");
+        };
+        assert!(tombstone.is_deleted());
+        let later = bob
+            .rest
+            .contacts_changed(&bob.token, &team.agency, watermark, 0, 100)
+            .await
+            .unwrap();
+        assert_eq!(later.rows.len(), 1);
+        assert!(
+            later.rows[0].is_deleted(),
+            "the deletion travels as a tombstone"
+        );
+        assert_eq!(later.rows[0].version, 3);
+    });
+}
+
+#[test]
+fn a_retried_insert_is_recognised_and_agencies_list_the_members_own() {
+    let runtime = runtime();
+    let team = team(&runtime);
+    let ada = &team.ada;
+    runtime.block_on(async {
+        let id = new_id();
+        let first = ada
+            .rest
+            .insert_contact(&ada.token, &id, &team.agency, &fields("Linus"))
+            .await
+            .unwrap();
+        assert!(matches!(first, Pushed::Applied(_)));
+        let retry = ada
+            .rest
+            .insert_contact(&ada.token, &id, &team.agency, &fields("Linus"))
+            .await
+            .unwrap();
+        assert_eq!(retry, Pushed::AlreadyApplied);
+        let page = ada
+            .rest
+            .contacts_changed(&ada.token, &team.agency, 0, 0, 100)
+            .await
+            .unwrap();
+        assert_eq!(page.total, Some(1), "one row, however often it was sent");
+
+        ada.rest
+            .create_agency(&ada.token, &team.agency, "Acme")
+            .await
+            .expect("a retried creation is no error");
+        let agencies = ada.rest.agencies(&ada.token).await.unwrap();
+        let names: Vec<&str> = agencies.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["Acme"]);
+        assert_eq!(
+            team.bob.rest.agencies(&team.bob.token).await.unwrap().len(),
+            1
+        );
+    });
+}
+
+#[test]
+fn a_large_pull_comes_in_counted_pages() {
+    let runtime = runtime();
+    let team = team(&runtime);
+    team.postgres
+        .superuser()
+        .execute(
+            "insert into contacts (agency_id, name) select $1::text::uuid, 'Contact ' || n from generate_series(1, 250) n",
+            &[&team.agency],
+        )
+        .unwrap();
+    let ada = &team.ada;
+    runtime.block_on(async {
+        let mut seen = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = ada
+                .rest
+                .contacts_changed(&ada.token, &team.agency, 0, offset, 100)
+                .await
+                .unwrap();
+            if offset == 0 {
+                assert_eq!(page.total, Some(250));
+            }
+            offset += page.rows.len() as u64;
+            let done = page.rows.len() < 100;
+            seen.extend(page.rows.into_iter().map(|row| (row.change_seq, row.id)));
+            if done {
+                break;
+            }
+        }
+        assert_eq!(seen.len(), 250);
+        assert!(
+            seen.windows(2).all(|pair| pair[0] < pair[1]),
+            "in (change_seq, id) order, none twice"
+        );
+    });
+}
+
+#[test]
+fn each_failure_says_what_to_do_next() {
+    let runtime = runtime();
+    let team = team(&runtime);
+    let (ada, bob) = (&team.ada, &team.bob);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let expired = SecretString::from(jwt::sign(
+        &jwt::access_claims(&ada.user, "s", now - 60, now - 1, "t"),
+        JWT_SECRET,
+    ));
+    let forged = SecretString::from(jwt::sign(
+        &jwt::access_claims(&ada.user, "s", now, now + 60, "t"),
+        "not the secret",
+    ));
+    let outsider_agency = new_id();
+    runtime.block_on(async {
+        assert_eq!(ada.rest.watermark(&expired).await, Err(SyncError::TokenExpired));
+        assert!(matches!(ada.rest.watermark(&forged).await, Err(SyncError::Unauthorized { .. })));
+
+        let planted = bob.rest.insert_contact(&bob.token, &new_id(), &outsider_agency, &fields("Planted")).await;
+        assert!(
+            matches!(&planted, Err(SyncError::Refused { status: 403, code, .. }) if code == "42501"),
+            "{planted:?}"
+        );
+
+        team.gateway.inject(Fault::Status(503), 1);
+        assert!(matches!(ada.rest.watermark(&ada.token).await, Err(SyncError::Unavailable(_))));
+        team.gateway.inject(Fault::Reset, 1);
+        assert!(matches!(ada.rest.watermark(&ada.token).await, Err(SyncError::Unavailable(_))));
+        assert!(ada.rest.watermark(&ada.token).await.is_ok(), "the faults are spent");
+    });
+    let gone = Rest::new(
+        reqwest_client(),
+        &format!("http://127.0.0.1:{}", closed_port()),
+        ANON_KEY,
+    )
+    .unwrap();
+    let offline = runtime.block_on(gone.watermark(&ada.token));
+    assert!(
+        matches!(offline, Err(SyncError::Unavailable(_))),
+        "{offline:?}"
+    );
+}
+
+fn reqwest_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+/// A loopback port nothing listens on.
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
