@@ -93,6 +93,24 @@ pub(crate) struct Answer {
     pub(crate) content_range: Option<String>,
 }
 
+impl Answer {
+    fn json(status: u16, body: String) -> Answer {
+        Answer {
+            status,
+            body: Some(body),
+            content_range: None,
+        }
+    }
+
+    fn empty(status: u16) -> Answer {
+        Answer {
+            status,
+            body: None,
+            content_range: None,
+        }
+    }
+}
+
 /// Runs `query` as `caller`, in one transaction.
 pub(crate) async fn run(
     config: &str,
@@ -243,21 +261,13 @@ pub(crate) async fn run(
                     .await
                     .map_err(failed)?
                     .get(0);
-                Answer {
-                    status: 200,
-                    body: Some(body),
-                    content_range: None,
-                }
+                Answer::json(200, body)
             } else {
                 transaction
                     .execute(&update, &statement.params())
                     .await
                     .map_err(failed)?;
-                Answer {
-                    status: 204,
-                    body: None,
-                    content_range: None,
-                }
+                Answer::empty(204)
             }
         }
         Query::Rpc { function } => {
@@ -270,11 +280,7 @@ pub(crate) async fn run(
                 .await
                 .map_err(failed)?
                 .get(0);
-            Answer {
-                status: 200,
-                body: Some(body),
-                content_range: None,
-            }
+            Answer::json(200, body)
         }
     };
     transaction.commit().await.map_err(failed)?;
