@@ -16,6 +16,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::contact::{find_contact, Contact, ContactDraft, ContactFields};
 use crate::error::{Result, StoreError};
 use crate::id::new_id;
+use crate::outbox;
 use crate::stage::StageColumn;
 use crate::store::Store;
 use crate::validation;
@@ -40,11 +41,15 @@ impl Store {
     ) -> Result<Contact> {
         let fields = ContactFields::from_draft(draft)?;
         let window = validation::key("window label", window)?;
+        let queue = self.queue_changes;
         match (&draft.id, expected_version) {
             (None, None) => self.write(|tx| {
                 require_agency(tx, agency_id)?;
                 let contact = fields.into_contact(new_id(), agency_id, 1, window, now_ms);
                 insert(tx, &contact)?;
+                if queue {
+                    outbox::queue_saved(tx, agency_id, &contact.id, true)?;
+                }
                 Ok(contact)
             }),
             (None, Some(version)) => Err(StoreError::invalid(format!(
@@ -76,6 +81,9 @@ impl Store {
                         contact.id
                     ],
                 )?;
+                if queue {
+                    outbox::queue_saved(tx, agency_id, &contact.id, false)?;
+                }
                 Ok(contact)
             }),
         }
@@ -87,8 +95,17 @@ impl Store {
     /// Refusals: `NotFound` (no such contact in this agency), `Conflict` (the
     /// stored version differs; it carries the stored contact).
     pub fn delete_contact(&mut self, agency_id: &str, id: &str, version: u64) -> Result<Contact> {
+        let queue = self.queue_changes;
         self.write(|tx| {
             let current = current_at(tx, agency_id, id, version)?;
+            if queue {
+                let server_version: Option<u64> = tx.query_row(
+                    "SELECT server_version FROM contacts WHERE id = ?1",
+                    [id],
+                    |row| row.get(0),
+                )?;
+                outbox::queue_deleted(tx, agency_id, id, server_version)?;
+            }
             tx.execute(
                 "DELETE FROM contacts WHERE agency_id = ?1 AND id = ?2",
                 [agency_id, id],

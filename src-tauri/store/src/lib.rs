@@ -22,6 +22,7 @@
 //! - [`contact`]: reading contacts page by page; validating drafts.
 //! - `contact_changes`: create, update, delete and bulk insert, with
 //!   optimistic concurrency on the contact version.
+//! - [`outbox`]: the contact changes still to push to Supabase, in line.
 //! - [`stage`]: how the pipeline stage of a contact is stored.
 //! - [`validation`]: the limits every value must pass before it is written.
 //! - `id`: random ids.
@@ -33,6 +34,7 @@ mod contact_changes;
 pub mod error;
 mod id;
 mod migrations;
+pub mod outbox;
 mod recovery;
 pub mod selection;
 pub mod stage;
@@ -43,6 +45,7 @@ pub use agency::Agency;
 pub use contact::{Contact, ContactDraft};
 pub use error::{Result, StoreError};
 pub use migrations::SCHEMA_VERSION;
+pub use outbox::{ChangeKind, OutboxEntry};
 pub use selection::StoredSelection;
 pub use stage::Stage;
 pub use store::{Opened, Store};

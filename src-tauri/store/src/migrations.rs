@@ -68,6 +68,30 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             );
         ",
     },
+    // v3: syncing with Supabase (docs/SYNC.md): the server version each
+    // cached contact is based on (NULL: never on the server), the changes
+    // still to push (one entry per contact, in the order of its first
+    // change), and each agency's pull watermark.
+    Migration {
+        version: 3,
+        sql: "
+            ALTER TABLE contacts ADD COLUMN server_version INTEGER;
+            CREATE TABLE outbox (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                agency_id TEXT NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,
+                contact_id TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL CHECK (kind IN ('insert', 'update', 'delete')),
+                base_version INTEGER,
+                revision INTEGER NOT NULL DEFAULT 1,
+                attempts INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX outbox_by_agency ON outbox(agency_id);
+            CREATE TABLE sync_cursors (
+                agency_id TEXT PRIMARY KEY NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,
+                watermark INTEGER NOT NULL
+            );
+        ",
+    },
 ];
 
 /// The latest schema version this code knows (and writes).

@@ -28,6 +28,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
+    /// Whether contact changes are queued for the server (`outbox`).
+    pub(crate) queue_changes: bool,
 }
 
 /// What [`Store::open`] found, so the app can tell the user plainly.
@@ -114,7 +116,10 @@ impl Store {
     }
 
     fn from_connection(conn: Connection) -> Self {
-        Self { conn }
+        Self {
+            conn,
+            queue_changes: false,
+        }
     }
 
     /// The connection, for reads.
