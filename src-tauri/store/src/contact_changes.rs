@@ -173,7 +173,7 @@ fn current_at(conn: &Connection, agency_id: &str, id: &str, expected: u64) -> Re
 
 /// Refuses a create in an agency that does not exist (rather than surfacing
 /// the foreign-key failure SQLite would raise).
-fn require_agency(conn: &Connection, agency_id: &str) -> Result<()> {
+pub(crate) fn require_agency(conn: &Connection, agency_id: &str) -> Result<()> {
     let exists: Option<i64> = conn
         .query_row("SELECT 1 FROM agencies WHERE id = ?1", [agency_id], |row| {
             row.get(0)
@@ -185,7 +185,7 @@ fn require_agency(conn: &Connection, agency_id: &str) -> Result<()> {
     }
 }
 
-fn insert(conn: &Connection, contact: &Contact) -> Result<()> {
+pub(crate) fn insert(conn: &Connection, contact: &Contact) -> Result<()> {
     let mut statement = conn.prepare_cached(
         "INSERT INTO contacts (id, agency_id, name, email, phone, company, stage, notes, \
          version, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",

@@ -23,6 +23,7 @@
 //! - `contact_changes`: create, update, delete and bulk insert, with
 //!   optimistic concurrency on the contact version.
 //! - [`outbox`]: the contact changes still to push to Supabase, in line.
+//! - [`pull`]: applying a page the server sent to the cache.
 //! - [`stage`]: how the pipeline stage of a contact is stored.
 //! - [`validation`]: the limits every value must pass before it is written.
 //! - `id`: random ids.
@@ -35,6 +36,7 @@ pub mod error;
 mod id;
 mod migrations;
 pub mod outbox;
+pub mod pull;
 mod recovery;
 pub mod selection;
 pub mod stage;
@@ -46,6 +48,7 @@ pub use contact::{Contact, ContactDraft};
 pub use error::{Result, StoreError};
 pub use migrations::SCHEMA_VERSION;
 pub use outbox::{ChangeKind, OutboxEntry};
+pub use pull::{Pulled, ServerContact};
 pub use selection::StoredSelection;
 pub use stage::Stage;
 pub use store::{Opened, Store};
