@@ -29,6 +29,8 @@ pub(crate) struct State {
     pub(crate) schema: Schema,
     pub(crate) anon_key: String,
     pub(crate) jwt_secret: String,
+    /// Where `/auth/v1` goes, if anywhere.
+    pub(crate) auth: Option<SocketAddr>,
     pub(crate) faults: Mutex<VecDeque<Fault>>,
     pub(crate) stats: Mutex<Stats>,
 }
@@ -49,8 +51,20 @@ impl Gateway {
     ///
     /// If the schema cannot be read or no port bound: a test cannot go on.
     pub fn start(database: &str, anon_key: &str, jwt_secret: &str) -> Gateway {
-        let (server, state) =
-            Server::start(database, anon_key, jwt_secret).expect("start the PostgREST gateway");
+        Gateway::start_with_auth(database, anon_key, jwt_secret, None)
+    }
+
+    /// The same, also passing `/auth/v1/…` on to the auth server at
+    /// `auth`, as Supabase's API gateway does: one project URL for sign-in
+    /// and data, as the app is configured.
+    pub fn start_with_auth(
+        database: &str,
+        anon_key: &str,
+        jwt_secret: &str,
+        auth: Option<SocketAddr>,
+    ) -> Gateway {
+        let (server, state) = Server::start(database, anon_key, jwt_secret, auth)
+            .expect("start the PostgREST gateway");
         Gateway { state, server }
     }
 

@@ -33,6 +33,10 @@
 //! Errors are PostgREST's `{code, message, details, hint}` with its status
 //! codes ([`error`]).
 //!
+//! Started with [`Gateway::start_with_auth`], it also passes `/auth/v1/…`
+//! on to the GoTrue test server, so the app has one project URL, as with
+//! Supabase.
+//!
 //! # Layout
 //!
 //! - [`gateway`]: the handle a test holds: start, stop, faults, counters.

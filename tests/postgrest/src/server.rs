@@ -39,6 +39,7 @@ impl Server {
         database: &str,
         anon_key: &str,
         jwt_secret: &str,
+        auth: Option<SocketAddr>,
     ) -> io::Result<(Server, Arc<State>)> {
         let listener = TcpListener::bind(("127.0.0.1", 0))?;
         listener.set_nonblocking(true)?;
@@ -54,6 +55,7 @@ impl Server {
             schema,
             anon_key: anon_key.to_owned(),
             jwt_secret: jwt_secret.to_owned(),
+            auth,
             faults: Default::default(),
             stats: Default::default(),
         });
@@ -129,6 +131,15 @@ async fn answer(
         Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
         None => {}
     }
+    if let Some(auth) = state
+        .auth
+        .filter(|_| request.uri().path().starts_with("/auth/v1/"))
+    {
+        return Ok(proxy(auth, request).await.unwrap_or_else(|error| {
+            let message = format!("the auth server failed: {error}");
+            refusal(&state, &ApiError::new(502, "PGRST000", message))
+        }));
+    }
     Ok(match handle(&state, request).await {
         Ok(answer) => reply(answer),
         Err(error) => refusal(&state, &error),
@@ -173,6 +184,27 @@ async fn handle(state: &State, request: Request<Incoming>) -> Result<Answer, Api
         }
     }
     database::run(&state.database, &state.schema, &caller, &query).await
+}
+
+/// Passes `request` on to the auth server and its answer back, whole.
+async fn proxy(
+    auth: SocketAddr,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Box<dyn std::error::Error + Send + Sync>> {
+    let (parts, body) = request.into_parts();
+    let body = body.collect().await?.to_bytes();
+    let stream = tokio::net::TcpStream::connect(auth).await?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let mut forwarded = Request::from_parts(parts, Full::new(body));
+    forwarded.headers_mut().insert(
+        hyper::header::HOST,
+        HeaderValue::from_str(&auth.to_string())?,
+    );
+    let (parts, body) = sender.send_request(forwarded).await?.into_parts();
+    let body = body.collect().await?.to_bytes();
+    Ok(Response::from_parts(parts, Full::new(body)))
 }
 
 /// The caller a bearer token names, or `anon` without one.

@@ -512,3 +512,63 @@ fn faults_delay_fail_or_cut_the_next_requests_and_every_request_is_counted() {
     let stats = project.gateway.stats();
     assert_eq!((stats.requests, stats.selects, stats.refused), (4, 2, 1));
 }
+
+#[test]
+fn one_project_url_serves_sign_in_and_data_as_supabase_does() {
+    let postgres = Postgres::start();
+    let gotrue = axolop_gotrue::GoTrue::start();
+    let user = gotrue
+        .add_user("ada@example.com", "correct horse")
+        .to_string();
+    postgres.add_user(&user, "ada@example.com");
+    let auth_addr = gotrue.url().trim_start_matches("http://").parse().unwrap();
+    let gateway = Gateway::start_with_auth(
+        &postgres.url("authenticator"),
+        ANON_KEY,
+        JWT_SECRET,
+        Some(auth_addr),
+    );
+
+    let auth = axolop_auth::AuthClient::new(axolop_auth::AuthConfig {
+        url: gateway.url(),
+        anon_key: ANON_KEY.to_owned(),
+    })
+    .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let grant = runtime
+        .block_on(auth.sign_in(
+            "ada@example.com",
+            &secrecy::SecretString::from("correct horse"),
+        ))
+        .expect("sign in through the gateway");
+    assert_eq!(grant.user.id, user);
+    assert_eq!(
+        gotrue.stats().password_calls,
+        1,
+        "the auth server answered it"
+    );
+
+    let project = Project {
+        gateway,
+        ada: user,
+        ada_token: secrecy::ExposeSecret::expose_secret(&grant.access_token).to_owned(),
+        bob_token: String::new(),
+        _postgres: postgres,
+    };
+    let agencies = ask(
+        &project,
+        "GET",
+        "agencies?select=*",
+        Some(&project.ada_token),
+        &[],
+        None,
+    );
+    assert_eq!(
+        (agencies.status, agencies.body),
+        (200, json!([])),
+        "the token GoTrue issued opens the data API"
+    );
+}
