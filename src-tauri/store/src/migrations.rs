@@ -71,7 +71,8 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     // v3: syncing with Supabase (docs/SYNC.md): the server version each
     // cached contact is based on (NULL: never on the server), the changes
     // still to push (one entry per contact, in the order of its first
-    // change), and each agency's pull watermark.
+    // change), each agency's pull watermark, and the local edits the
+    // server's newer version won over, kept for the user.
     Migration {
         version: 3,
         sql: "
@@ -89,6 +90,17 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             CREATE TABLE sync_cursors (
                 agency_id TEXT PRIMARY KEY NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,
                 watermark INTEGER NOT NULL
+            );
+            CREATE TABLE conflicts (
+                contact_id TEXT PRIMARY KEY NOT NULL,
+                agency_id TEXT NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                email TEXT NOT NULL,
+                phone TEXT NOT NULL,
+                company TEXT NOT NULL,
+                stage TEXT NOT NULL,
+                notes TEXT NOT NULL,
+                server_version INTEGER NOT NULL
             );
         ",
     },

@@ -14,9 +14,10 @@
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use crate::contact::{find_contact, Contact};
+use crate::contact::{find_contact, Contact, ContactDraft};
 use crate::contact_changes::{insert, require_agency};
 use crate::error::Result;
+use crate::outbox::OutboxEntry;
 use crate::stage::{Stage, StageColumn};
 use crate::store::Store;
 
@@ -63,6 +64,71 @@ impl Store {
             }
             Ok(changes)
         })
+    }
+}
+
+impl Store {
+    /// Settles a push the server refused as a conflict (`entry` was based
+    /// on a version it no longer has; `server` is its row now): the
+    /// server's row goes into the cache, the local edit is kept as the
+    /// contact's conflict for the user (see [`Store::conflict`]), and the
+    /// entry leaves the line.
+    pub fn settle_conflict(
+        &mut self,
+        entry: &OutboxEntry,
+        server: &ServerContact,
+    ) -> Result<Option<Pulled>> {
+        self.write(|tx| {
+            if let Some(mine) = find_contact(tx, &entry.agency_id, &entry.contact_id)? {
+                tx.execute(
+                    "INSERT OR REPLACE INTO conflicts \
+                     (contact_id, agency_id, name, email, phone, company, stage, notes, server_version) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![
+                        mine.id,
+                        mine.agency_id,
+                        mine.name,
+                        mine.email,
+                        mine.phone,
+                        mine.company,
+                        StageColumn(mine.stage),
+                        mine.notes,
+                        server.version
+                    ],
+                )?;
+            }
+            tx.execute("DELETE FROM outbox WHERE seq = ?1", [entry.seq])?;
+            // The cached row is the local edit: the server's replaces it,
+            // whatever server version the cache last knew.
+            tx.execute(
+                "UPDATE contacts SET server_version = NULL WHERE id = ?1",
+                [&entry.contact_id],
+            )?;
+            apply_row(tx, &entry.agency_id, server)
+        })
+    }
+
+    /// The local edit of contact `id` that a newer server version won
+    /// over, if one is kept, as a draft the editor can offer again.
+    pub fn conflict(&self, id: &str) -> Result<Option<ContactDraft>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT name, email, phone, company, stage, notes FROM conflicts WHERE contact_id = ?1",
+                [id],
+                |row| {
+                    Ok(ContactDraft {
+                        id: Some(id.to_owned()),
+                        name: row.get(0)?,
+                        email: row.get(1)?,
+                        phone: row.get(2)?,
+                        company: row.get(3)?,
+                        stage: row.get::<_, StageColumn>(4)?.0,
+                        notes: row.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
     }
 }
 

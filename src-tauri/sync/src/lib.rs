@@ -5,7 +5,8 @@
 //! in `supabase/migrations`:
 //!
 //! - **Pull**: [`Rest::watermark`] first, then [`Rest::contacts_changed`]
-//!   page by page from the previous watermark, in `(change_seq, id)` order.
+//!   keyset page by keyset page from the previous watermark, in
+//!   `(change_seq, id)` order.
 //!   The next pull starts at this pull's watermark, so a transaction that
 //!   commits late is never skipped (see the migration's header).
 //! - **Push**: [`Rest::insert_contact`] with the client's id, ignoring a

@@ -3,7 +3,12 @@
 //! the server-assigned `version` and `change_seq` as numbers.
 
 use axolop_model::Stage;
+use axolop_store::ServerContact;
 use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::error::{Result, SyncError};
 
 /// A contact row, tombstones included.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +34,42 @@ impl RemoteContact {
     pub fn is_deleted(&self) -> bool {
         self.deleted_at.is_some()
     }
+
+    /// The row as the local cache takes it.
+    pub fn to_server(&self) -> Result<ServerContact> {
+        Ok(ServerContact {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            company: self.company.clone(),
+            stage: self.stage,
+            notes: self.notes.clone(),
+            version: self.version,
+            updated_at: unix_ms(&self.updated_at)?,
+            updated_by: self.updated_by.clone().unwrap_or_default(),
+            deleted: self.is_deleted(),
+        })
+    }
+
+    /// The fields a push sends, from what the cache holds.
+    pub fn fields_of(contact: &axolop_store::Contact) -> ContactFields {
+        ContactFields {
+            name: contact.name.clone(),
+            email: contact.email.clone(),
+            phone: contact.phone.clone(),
+            company: contact.company.clone(),
+            stage: contact.stage,
+            notes: contact.notes.clone(),
+        }
+    }
+}
+
+/// An RFC 3339 time as Unix milliseconds (0 before 1970).
+fn unix_ms(text: &str) -> Result<u64> {
+    let time = OffsetDateTime::parse(text, &Rfc3339)
+        .map_err(|e| SyncError::Protocol(format!("a time the server sent ({text:?}): {e}")))?;
+    Ok(u64::try_from(time.unix_timestamp_nanos() / 1_000_000).unwrap_or(0))
 }
 
 /// The fields a device sends for a contact: everything the app edits.
@@ -50,4 +91,19 @@ pub struct RemoteAgency {
     pub created_at: String,
     pub version: u64,
     pub change_seq: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgrest_times_read_as_unix_milliseconds() {
+        assert_eq!(unix_ms("1970-01-01T00:00:01.5+00:00").unwrap(), 1_500);
+        assert_eq!(
+            unix_ms("2026-11-30T10:00:00.123456+01:00").unwrap(),
+            1_796_029_200_123
+        );
+        assert!(matches!(unix_ms("yesterday"), Err(SyncError::Protocol(_))));
+    }
 }

@@ -63,27 +63,37 @@ impl Rest {
         self.json(request).await
     }
 
-    /// Rows `[offset, offset + limit)` of `agency`'s contacts changed at or
-    /// after `since`, counting the whole pull when `offset` is 0.
+    /// Up to `limit` of `agency`'s contacts changed at or after `since`,
+    /// in `(change_seq, id)` order, starting after the row `after` (its
+    /// `(change_seq, id)`) or from the first; the first page counts the
+    /// whole pull.
+    ///
+    /// Keyset pages, not offsets: a row changed during the pull moves to
+    /// the end, and with offsets the rows behind it would shift back past
+    /// the page boundary and be skipped for good.
     pub async fn contacts_changed(
         &self,
         token: &SecretString,
         agency: &str,
         since: i64,
-        offset: u64,
+        after: Option<(i64, &str)>,
         limit: u64,
     ) -> Result<Page> {
-        let mut request = self
-            .request(Method::GET, "contacts", token)
-            .query(&[
-                ("select", "*".to_owned()),
-                ("agency_id", format!("eq.{agency}")),
-                ("change_seq", format!("gte.{since}")),
-                ("order", "change_seq.asc,id.asc".to_owned()),
-            ])
-            .header("range-unit", "items")
-            .header("range", format!("{offset}-{}", offset + limit.max(1) - 1));
-        if offset == 0 {
+        let mut query = vec![
+            ("select", "*".to_owned()),
+            ("agency_id", format!("eq.{agency}")),
+            ("change_seq", format!("gte.{since}")),
+            ("order", "change_seq.asc,id.asc".to_owned()),
+            ("limit", limit.max(1).to_string()),
+        ];
+        if let Some((seq, id)) = after {
+            query.push((
+                "or",
+                format!("(change_seq.gt.{seq},and(change_seq.eq.{seq},id.gt.{id}))"),
+            ));
+        }
+        let mut request = self.request(Method::GET, "contacts", token).query(&query);
+        if after.is_none() {
             request = request.header("prefer", "count=exact");
         }
         let response = self.send(request).await?;
@@ -95,6 +105,16 @@ impl Rest {
             .and_then(|(_, total)| total.parse().ok());
         let rows = read_json(response).await?;
         Ok(Page { rows, total })
+    }
+
+    /// The contact `id` as the server has it now (tombstone included), if
+    /// the user may see it.
+    pub async fn contact(&self, token: &SecretString, id: &str) -> Result<Option<RemoteContact>> {
+        let request = self
+            .request(Method::GET, "contacts", token)
+            .query(&[("select", "*".to_owned()), ("id", format!("eq.{id}"))]);
+        let rows: Vec<RemoteContact> = self.json(request).await?;
+        Ok(rows.into_iter().next())
     }
 
     /// Inserts a contact under the device-made `id`; a retry of an insert

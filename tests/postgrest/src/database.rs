@@ -8,7 +8,7 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::NoTls;
 
 use crate::error::ApiError;
-use crate::request::{Filter, Op, Order, Query};
+use crate::request::{Condition, Filter, Op, Order, Query};
 
 /// The tables (with each column's type) and functions of `public`, read
 /// once at start from the catalog, as PostgREST's schema cache is.
@@ -296,30 +296,52 @@ struct Statement {
 
 impl Statement {
     /// `filters` as a `where` condition (`true` for none), adding parameters.
+    /// `filters` as a `where` condition (`true` for none), adding parameters.
     fn condition(
         &mut self,
         schema: &Schema,
         table: &str,
-        filters: &[Filter],
+        filters: &[Condition],
     ) -> Result<String, ApiError> {
-        let mut terms = vec!["true".to_owned()];
-        for filter in filters {
-            let kind = schema.column_type(table, &filter.column)?;
-            let column = ident(&filter.column);
-            match (&filter.op, &filter.value) {
-                (Op::IsNull, _) => terms.push(format!("{column} is null")),
-                (op, Some(value)) => {
-                    self.values.push(value.clone());
-                    terms.push(format!(
-                        "{column} {} (${}::text)::{kind}",
-                        op.sql(),
-                        self.values.len()
-                    ));
-                }
-                (_, None) => unreachable!("only is.null has no value"),
-            }
+        if filters.is_empty() {
+            return Ok("true".to_owned());
         }
-        Ok(terms.join(" and "))
+        self.group(schema, table, filters, " and ")
+    }
+
+    fn group(
+        &mut self,
+        schema: &Schema,
+        table: &str,
+        conditions: &[Condition],
+        joiner: &str,
+    ) -> Result<String, ApiError> {
+        let terms = conditions
+            .iter()
+            .map(|condition| match condition {
+                Condition::Is(filter) => self.term(schema, table, filter),
+                Condition::All(all) => self.group(schema, table, all, " and "),
+                Condition::Any(any) => self.group(schema, table, any, " or "),
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        Ok(format!("({})", terms.join(joiner)))
+    }
+
+    fn term(&mut self, schema: &Schema, table: &str, filter: &Filter) -> Result<String, ApiError> {
+        let kind = schema.column_type(table, &filter.column)?;
+        let column = ident(&filter.column);
+        Ok(match (&filter.op, &filter.value) {
+            (Op::IsNull, _) => format!("{column} is null"),
+            (op, Some(value)) => {
+                self.values.push(value.clone());
+                format!(
+                    "{column} {} (${}::text)::{kind}",
+                    op.sql(),
+                    self.values.len()
+                )
+            }
+            (_, None) => unreachable!("only is.null has no value"),
+        })
     }
 
     fn params(&self) -> Vec<&(dyn ToSql + Sync)> {

@@ -15,7 +15,8 @@
 //!
 //! - `GET /rest/v1/{table}?select=*&{column}={op}.{value}&order={column}.{asc|desc},…&limit=&offset=`:
 //!   rows as a JSON array. Filters `eq`, `neq`, `gt`, `gte`, `lt`, `lte`,
-//!   `is.null`. A `Range: {first}-{last}` header pages like `offset` and
+//!   `is.null`, grouped by `or=(…)` and `and(…)` (a keyset page:
+//!   `or=(change_seq.gt.7,and(change_seq.eq.7,id.gt.{id}))`). A `Range: {first}-{last}` header pages like `offset` and
 //!   `limit`; `Prefer: count=exact` counts the matches. The answer carries
 //!   `Content-Range: {first}-{last}/{total or *}` and is 206 when it holds
 //!   part of a counted result.

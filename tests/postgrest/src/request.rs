@@ -14,6 +14,14 @@ pub(crate) struct Filter {
     pub(crate) value: Option<String>,
 }
 
+/// A filter, or a group of them (`and(…)`, `or(…)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Condition {
+    Is(Filter),
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Op {
     Eq,
@@ -57,7 +65,7 @@ pub(crate) struct Prefer {
 pub(crate) enum Query {
     Select {
         table: String,
-        filters: Vec<Filter>,
+        filters: Vec<Condition>,
         order: Vec<Order>,
         offset: u64,
         limit: Option<u64>,
@@ -71,7 +79,7 @@ pub(crate) enum Query {
     },
     Update {
         table: String,
-        filters: Vec<Filter>,
+        filters: Vec<Condition>,
         changes: Value,
         prefer: Prefer,
     },
@@ -133,7 +141,9 @@ impl Query {
                         "`columns` is not supported by this gateway",
                     ))
                 }
-                _ => filters.push(parse_filter(key, &value)?),
+                "or" => filters.push(Condition::Any(parse_group(&value)?)),
+                "and" => filters.push(Condition::All(parse_group(&value)?)),
+                _ => filters.push(Condition::Is(parse_filter(key, &value)?)),
             }
         }
         match method {
@@ -235,6 +245,42 @@ fn percent_decode(text: &str) -> Result<String, ApiError> {
         }
     }
     String::from_utf8(out).map_err(|_| ApiError::unsupported("the URL is not UTF-8"))
+}
+
+/// `(cond,cond,…)`, where a cond is `column.op.value`, `and(…)` or `or(…)`
+/// (PostgREST's logical operators; values may not hold `,` `(` `)`).
+fn parse_group(text: &str) -> Result<Vec<Condition>, ApiError> {
+    let malformed = || ApiError::unsupported(format!("failed to parse logic tree ({text})"));
+    let inner = text
+        .strip_prefix('(')
+        .and_then(|rest| rest.strip_suffix(')'))
+        .ok_or_else(malformed)?;
+    let (mut items, mut depth, mut start) = (Vec::new(), 0usize, 0);
+    for (at, c) in inner.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.checked_sub(1).ok_or_else(malformed)?,
+            ',' if depth == 0 => {
+                items.push(&inner[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&inner[start..]);
+    items
+        .into_iter()
+        .map(|item| {
+            if let Some(group) = item.strip_prefix("and") {
+                Ok(Condition::All(parse_group(group)?))
+            } else if let Some(group) = item.strip_prefix("or") {
+                Ok(Condition::Any(parse_group(group)?))
+            } else {
+                let (column, rest) = item.split_once('.').ok_or_else(malformed)?;
+                Ok(Condition::Is(parse_filter(column.to_owned(), rest)?))
+            }
+        })
+        .collect()
 }
 
 fn parse_filter(column: String, value: &str) -> Result<Filter, ApiError> {
@@ -340,15 +386,54 @@ mod tests {
         assert_eq!(table, "contacts");
         assert_eq!(
             filters[0],
-            Filter {
+            Condition::Is(Filter {
                 column: "agency_id".into(),
                 op: Op::Eq,
                 value: Some("a-b".into())
-            }
+            })
         );
-        assert_eq!(filters[1].op, Op::Gte);
+        assert!(matches!(&filters[1], Condition::Is(filter) if filter.op == Op::Gte));
         assert_eq!(order.len(), 2);
         assert_eq!((offset, limit, count), (100, Some(100), true));
+    }
+
+    #[test]
+    fn a_keyset_page_reads_as_nested_groups() {
+        let query = Query::parse(
+            "GET",
+            "/rest/v1/contacts?or=(change_seq.gt.7,and(change_seq.eq.7,id.gt.a-b))",
+            None,
+            None,
+            b"",
+        )
+        .unwrap();
+        let Query::Select { filters, .. } = query else {
+            panic!("not a select: {query:?}");
+        };
+        let is = |column: &str, op, value: &str| {
+            Condition::Is(Filter {
+                column: column.into(),
+                op,
+                value: Some(value.into()),
+            })
+        };
+        assert_eq!(
+            filters,
+            [Condition::Any(vec![
+                is("change_seq", Op::Gt, "7"),
+                Condition::All(vec![is("change_seq", Op::Eq, "7"), is("id", Op::Gt, "a-b")]),
+            ])]
+        );
+        for bad in [
+            "or=change_seq.gt.7",
+            "or=(change_seq.gt.7",
+            "or=(and(id.eq.1)))",
+        ] {
+            assert!(
+                Query::parse("GET", &format!("/rest/v1/contacts?{bad}"), None, None, b"").is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
