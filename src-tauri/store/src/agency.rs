@@ -52,6 +52,22 @@ impl Store {
             .ok_or_else(|| StoreError::not_found("agency", id))
     }
 
+    /// Caches an agency `owner` belongs to on the server, under the
+    /// server's id and name (a rename there renames it here).
+    pub fn cache_agency(&mut self, owner: &str, agency: &Agency) -> Result<()> {
+        let owner = validation::key("owner", owner)?;
+        let id = validation::key("id", &agency.id)?;
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO agencies (id, owner, name, created_at) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name \
+                 WHERE agencies.owner = excluded.owner",
+                params![id, owner, agency.name, agency.created_at],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Creates an agency named `name` (trimmed) for `owner`, with a new id.
     pub fn create_agency(&mut self, owner: &str, name: &str, now_ms: u64) -> Result<Agency> {
         let owner = validation::key("owner", owner)?;

@@ -117,6 +117,15 @@ impl Store {
         })
     }
 
+    /// Drops `entry` from the line whatever happened to its contact since:
+    /// the server refused it for good.
+    pub fn outbox_drop(&mut self, entry: &OutboxEntry) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM outbox WHERE seq = ?1", [entry.seq])?;
+            Ok(())
+        })
+    }
+
     /// Records the server's answer to `entry`'s push: the contact is now at
     /// `server_version` there (none for a deletion). Returns whether the
     /// entry left the line; it stays when the contact changed since `entry`

@@ -26,6 +26,9 @@ pub enum SyncError {
     /// The server answered something this client cannot read.
     #[error("the data server answered something unreadable: {0}")]
     Protocol(String),
+    /// The local database failed; the exchange stops where it was.
+    #[error("the local database failed: {0}")]
+    Store(String),
     /// The client could not be set up (a bad project URL).
     #[error("the data server settings are not usable: {0}")]
     Config(String),

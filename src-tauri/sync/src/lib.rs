@@ -23,11 +23,14 @@
 //!
 //! # Layout
 //!
+//! - [`exchange`]: one push of the outbox and one pull of an agency,
+//!   between the client and the local store.
 //! - [`rest`]: the client.
 //! - [`remote`]: rows as the server has them.
 //! - [`error`]: what went wrong, by what to do about it.
 
 pub mod error;
+pub mod exchange;
 pub mod remote;
 pub mod rest;
 

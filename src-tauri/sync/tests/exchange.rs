@@ -1,0 +1,297 @@
+//! Exchanges between devices through the server: each device has its own
+//! local store (the cache and its outbox), and pushes and pulls through the
+//! gateway over the real schema, with GoTrue-issued tokens.
+
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axolop_auth::{AuthClient, AuthConfig};
+use axolop_gotrue::jwt::{self, JWT_SECRET};
+use axolop_gotrue::{GoTrue, ANON_KEY};
+use axolop_postgres::Postgres;
+use axolop_postgrest::{Fault, Gateway};
+use axolop_store::{Agency, ContactDraft, Pulled, Stage, Store};
+use axolop_sync::exchange::{pull, push};
+use axolop_sync::{Rest, SyncError};
+use secrecy::SecretString;
+
+const PASSWORD: &str = "correct horse battery staple";
+const NOW: u64 = 1_796_000_000_000;
+
+struct Device {
+    user: String,
+    token: SecretString,
+    rest: Rest,
+    store: Mutex<Store>,
+}
+
+impl Device {
+    fn save(&self, agency: &str, name: &str) -> axolop_store::Contact {
+        let draft = ContactDraft {
+            name: name.to_owned(),
+            ..ContactDraft::default()
+        };
+        self.store
+            .lock()
+            .unwrap()
+            .save_contact(agency, &draft, None, "crm-1", NOW)
+            .unwrap()
+    }
+
+    fn edit(&self, agency: &str, id: &str, name: &str) -> axolop_store::Contact {
+        let mut store = self.store.lock().unwrap();
+        let current = store.contact(agency, id).unwrap();
+        let draft = ContactDraft {
+            id: Some(id.to_owned()),
+            name: name.to_owned(),
+            stage: Stage::Won,
+            ..ContactDraft::default()
+        };
+        store
+            .save_contact(agency, &draft, Some(current.version), "crm-1", NOW)
+            .unwrap()
+    }
+
+    fn names(&self, agency: &str) -> Vec<String> {
+        self.store
+            .lock()
+            .unwrap()
+            .contacts(agency, 0, 100)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.name)
+            .collect()
+    }
+
+    fn waiting(&self) -> u64 {
+        self.store.lock().unwrap().outbox_len().unwrap()
+    }
+}
+
+struct Team {
+    ada: Device,
+    bob: Device,
+    agency: String,
+    gateway: Gateway,
+    postgres: Postgres,
+    runtime: tokio::runtime::Runtime,
+    _gotrue: GoTrue,
+}
+
+impl Team {
+    fn push(&self, device: &Device) -> axolop_sync::Result<axolop_sync::exchange::Pushes> {
+        self.runtime
+            .block_on(push(&device.rest, &device.token, &device.store))
+    }
+
+    fn pull(&self, device: &Device) -> Vec<Pulled> {
+        self.runtime
+            .block_on(pull(
+                &device.rest,
+                &device.token,
+                &device.store,
+                &self.agency,
+            ))
+            .expect("pull")
+    }
+
+    fn on_server(&self, name: &str) -> i64 {
+        self.postgres
+            .superuser()
+            .query_one("select count(*) from contacts where name = $1", &[&name])
+            .unwrap()
+            .get(0)
+    }
+}
+
+/// Ada and Bob, members of one agency, each signed in on a device whose
+/// store caches the agency and queues its changes.
+fn team() -> Team {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let postgres = Postgres::start();
+    let gotrue = GoTrue::start();
+    let gateway = Gateway::start(&postgres.url("authenticator"), ANON_KEY, JWT_SECRET);
+    let agency = uuid::Uuid::new_v4().to_string();
+    let device = |email: &str| {
+        let user = gotrue.add_user(email, PASSWORD).to_string();
+        postgres.add_user(&user, email);
+        let auth = AuthClient::new(AuthConfig {
+            url: gotrue.url(),
+            anon_key: ANON_KEY.to_owned(),
+        })
+        .unwrap();
+        let grant = runtime
+            .block_on(auth.sign_in(email, &SecretString::from(PASSWORD)))
+            .unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .cache_agency(
+                &user,
+                &Agency {
+                    id: agency.clone(),
+                    name: "Acme".to_owned(),
+                    created_at: NOW,
+                },
+            )
+            .unwrap();
+        store.set_queue_changes(true);
+        Device {
+            rest: Rest::new(auth.http(), &gateway.url(), ANON_KEY).unwrap(),
+            token: grant.access_token,
+            store: Mutex::new(store),
+            user,
+        }
+    };
+    let (ada, bob) = (device("ada@example.com"), device("bob@example.com"));
+    runtime
+        .block_on(ada.rest.create_agency(&ada.token, &agency, "Acme"))
+        .unwrap();
+    postgres
+        .superuser()
+        .execute(
+            "insert into agency_members (agency_id, user_id) values ($1::text::uuid, $2::text::uuid)",
+            &[&agency, &bob.user],
+        )
+        .unwrap();
+    Team {
+        ada,
+        bob,
+        agency,
+        gateway,
+        postgres,
+        runtime,
+        _gotrue: gotrue,
+    }
+}
+
+#[test]
+fn what_one_device_saves_edits_and_deletes_reaches_the_other() {
+    let team = team();
+    let (ada, bob, agency) = (&team.ada, &team.bob, team.agency.as_str());
+    let grace = ada.save(agency, "Grace");
+    ada.save(agency, "Linus");
+    ada.save(agency, "Ada");
+    assert_eq!(ada.waiting(), 3);
+    assert_eq!(team.push(ada).unwrap().applied, 3);
+    assert_eq!(ada.waiting(), 0);
+
+    let arrived = team.pull(bob);
+    assert_eq!(arrived.len(), 3);
+    assert_eq!(bob.names(agency), ["Ada", "Grace", "Linus"]);
+    assert_eq!(team.pull(bob), [], "the next pull starts at the watermark");
+
+    bob.edit(agency, &grace.id, "Grace Hopper");
+    team.push(bob).unwrap();
+    let edited = team.pull(ada);
+    let [Pulled::Saved(contact)] = &edited[..] else {
+        panic!("{edited:?}")
+    };
+    assert_eq!(
+        (contact.name.as_str(), contact.stage),
+        ("Grace Hopper", Stage::Won)
+    );
+
+    let linus = ada
+        .store
+        .lock()
+        .unwrap()
+        .contacts(agency, 0, 100)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Linus")
+        .unwrap();
+    ada.store
+        .lock()
+        .unwrap()
+        .delete_contact(agency, &linus.id, linus.version)
+        .unwrap();
+    team.push(ada).unwrap();
+    let gone = team.pull(bob);
+    assert!(
+        matches!(&gone[..], [Pulled::Deleted(c)] if c.name == "Linus"),
+        "{gone:?}"
+    );
+    assert_eq!(bob.names(agency), ["Ada", "Grace Hopper"]);
+}
+
+#[test]
+fn two_offline_edits_of_one_contact_end_in_one_conflict_that_keeps_the_losing_text() {
+    let team = team();
+    let (ada, bob, agency) = (&team.ada, &team.bob, team.agency.as_str());
+    let grace = ada.save(agency, "Grace");
+    team.push(ada).unwrap();
+    team.pull(bob);
+
+    // Both edit while apart; Bob's push arrives first.
+    ada.edit(agency, &grace.id, "Grace (Ada's)");
+    bob.edit(agency, &grace.id, "Grace (Bob's)");
+    team.push(bob).unwrap();
+    let pushes = team.push(ada).unwrap();
+
+    assert_eq!(pushes.conflicts.len(), 1);
+    assert_eq!(
+        ada.names(agency),
+        ["Grace (Bob's)"],
+        "the server's row wins in the cache"
+    );
+    let kept = ada
+        .store
+        .lock()
+        .unwrap()
+        .conflict(&grace.id)
+        .unwrap()
+        .expect("Ada's edit is kept");
+    assert_eq!(kept.name, "Grace (Ada's)");
+    assert_eq!(team.on_server("Grace (Bob's)"), 1);
+    assert_eq!(team.on_server("Grace (Ada's)"), 0);
+    assert_eq!(ada.waiting(), 0);
+}
+
+#[test]
+fn a_push_the_network_cuts_keeps_its_line_and_lands_each_change_once_later() {
+    let team = team();
+    let (ada, agency) = (&team.ada, team.agency.as_str());
+    for n in 0..5 {
+        ada.save(agency, &format!("Offline {n}"));
+    }
+    team.gateway.inject(Fault::Status(503), 1);
+    assert!(matches!(team.push(ada), Err(SyncError::Unavailable(_))));
+    assert_eq!(ada.waiting(), 5, "nothing left the line");
+
+    team.gateway.inject(Fault::Reset, 1);
+    assert!(matches!(team.push(ada), Err(SyncError::Unavailable(_))));
+    assert_eq!(team.push(ada).unwrap().applied, 5);
+    for n in 0..5 {
+        assert_eq!(
+            team.on_server(&format!("Offline {n}")),
+            1,
+            "Offline {n} once"
+        );
+    }
+}
+
+#[test]
+fn an_expired_token_stops_the_exchange_with_the_line_intact() {
+    let team = team();
+    let (ada, agency) = (&team.ada, team.agency.as_str());
+    ada.save(agency, "Waiting");
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let expired = SecretString::from(jwt::sign(
+        &jwt::access_claims(&ada.user, "s", now - 60, now - 1, "t"),
+        JWT_SECRET,
+    ));
+    let result = team.runtime.block_on(push(&ada.rest, &expired, &ada.store));
+    assert!(matches!(result, Err(SyncError::TokenExpired)), "{result:?}");
+    assert_eq!(ada.waiting(), 1);
+    assert_eq!(
+        team.push(ada).unwrap().applied,
+        1,
+        "with a fresh token it goes"
+    );
+}
