@@ -5,24 +5,40 @@
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axolop_auth::{AuthClient, AuthConfig};
 use axolop_gotrue::jwt::{self, JWT_SECRET};
-use axolop_gotrue::{GoTrue, ANON_KEY};
-use axolop_postgres::Postgres;
-use axolop_postgrest::{Fault, Gateway};
+use axolop_postgrest::Fault;
 use axolop_store::{Agency, ContactDraft, Pulled, Stage, Store};
 use axolop_sync::exchange::{pull, push};
-use axolop_sync::{Rest, SyncError};
+use axolop_sync::SyncError;
 use secrecy::SecretString;
+use support::Member;
 
-const PASSWORD: &str = "correct horse battery staple";
+mod support;
+
 const NOW: u64 = 1_796_000_000_000;
 
+/// A member's device: their session, and a store that caches the agency
+/// and queues its changes.
 struct Device {
-    user: String,
-    token: SecretString,
-    rest: Rest,
+    member: Member,
     store: Mutex<Store>,
+}
+
+impl Device {
+    fn new(member: Member, agency: &str) -> Device {
+        let mut store = Store::open_in_memory().unwrap();
+        let cached = Agency {
+            id: agency.to_owned(),
+            name: "Acme".to_owned(),
+            created_at: NOW,
+        };
+        store.cache_agency(&member.user, &cached).unwrap();
+        store.set_queue_changes(true);
+        Device {
+            member,
+            store: Mutex::new(store),
+        }
+    }
 }
 
 impl Device {
@@ -68,27 +84,34 @@ impl Device {
     }
 }
 
-struct Team {
+struct Devices {
     ada: Device,
     bob: Device,
     agency: String,
-    gateway: Gateway,
-    postgres: Postgres,
-    runtime: tokio::runtime::Runtime,
-    _gotrue: GoTrue,
+    servers: support::Servers,
 }
 
-impl Team {
+impl std::ops::Deref for Devices {
+    type Target = support::Servers;
+
+    fn deref(&self) -> &support::Servers {
+        &self.servers
+    }
+}
+
+impl Devices {
     fn push(&self, device: &Device) -> axolop_sync::Result<axolop_sync::exchange::Pushes> {
+        let member = &device.member;
         self.runtime
-            .block_on(push(&device.rest, &device.token, &device.store))
+            .block_on(push(&member.rest, &member.token, &device.store))
     }
 
     fn pull(&self, device: &Device) -> Vec<Pulled> {
+        let member = &device.member;
         self.runtime
             .block_on(pull(
-                &device.rest,
-                &device.token,
+                &member.rest,
+                &member.token,
                 &device.store,
                 &self.agency,
             ))
@@ -104,66 +127,19 @@ impl Team {
     }
 }
 
-/// Ada and Bob, members of one agency, each signed in on a device whose
-/// store caches the agency and queues its changes.
-fn team() -> Team {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let postgres = Postgres::start();
-    let gotrue = GoTrue::start();
-    let gateway = Gateway::start(&postgres.url("authenticator"), ANON_KEY, JWT_SECRET);
-    let agency = uuid::Uuid::new_v4().to_string();
-    let device = |email: &str| {
-        let user = gotrue.add_user(email, PASSWORD).to_string();
-        postgres.add_user(&user, email);
-        let auth = AuthClient::new(AuthConfig {
-            url: gotrue.url(),
-            anon_key: ANON_KEY.to_owned(),
-        })
-        .unwrap();
-        let grant = runtime
-            .block_on(auth.sign_in(email, &SecretString::from(PASSWORD)))
-            .unwrap();
-        let mut store = Store::open_in_memory().unwrap();
-        store
-            .cache_agency(
-                &user,
-                &Agency {
-                    id: agency.clone(),
-                    name: "Acme".to_owned(),
-                    created_at: NOW,
-                },
-            )
-            .unwrap();
-        store.set_queue_changes(true);
-        Device {
-            rest: Rest::new(auth.http(), &gateway.url(), ANON_KEY).unwrap(),
-            token: grant.access_token,
-            store: Mutex::new(store),
-            user,
-        }
-    };
-    let (ada, bob) = (device("ada@example.com"), device("bob@example.com"));
-    runtime
-        .block_on(ada.rest.create_agency(&ada.token, &agency, "Acme"))
-        .unwrap();
-    postgres
-        .superuser()
-        .execute(
-            "insert into agency_members (agency_id, user_id) values ($1::text::uuid, $2::text::uuid)",
-            &[&agency, &bob.user],
-        )
-        .unwrap();
-    Team {
+/// Ada's and Bob's devices, both caching their shared agency.
+fn team() -> Devices {
+    let support::Team {
         ada,
         bob,
         agency,
-        gateway,
-        postgres,
-        runtime,
-        _gotrue: gotrue,
+        servers,
+    } = support::team();
+    Devices {
+        ada: Device::new(ada, &agency),
+        bob: Device::new(bob, &agency),
+        agency,
+        servers,
     }
 }
 
@@ -283,10 +259,12 @@ fn an_expired_token_stops_the_exchange_with_the_line_intact() {
         .unwrap()
         .as_secs();
     let expired = SecretString::from(jwt::sign(
-        &jwt::access_claims(&ada.user, "s", now - 60, now - 1, "t"),
+        &jwt::access_claims(&ada.member.user, "s", now - 60, now - 1, "t"),
         JWT_SECRET,
     ));
-    let result = team.runtime.block_on(push(&ada.rest, &expired, &ada.store));
+    let result = team
+        .runtime
+        .block_on(push(&ada.member.rest, &expired, &ada.store));
     assert!(matches!(result, Err(SyncError::TokenExpired)), "{result:?}");
     assert_eq!(ada.waiting(), 1);
     assert_eq!(

@@ -4,85 +4,17 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axolop_auth::{AuthClient, AuthConfig};
 use axolop_gotrue::jwt::{self, JWT_SECRET};
-use axolop_gotrue::{GoTrue, ANON_KEY};
+use axolop_gotrue::ANON_KEY;
 use axolop_model::Stage;
-use axolop_postgres::Postgres;
-use axolop_postgrest::{Fault, Gateway};
+use axolop_postgrest::Fault;
 use axolop_sync::remote::ContactFields;
 use axolop_sync::{Pushed, Rest, SyncError};
 use secrecy::SecretString;
 
-const PASSWORD: &str = "correct horse battery staple";
+mod support;
 
-/// Two users of one agency (Ada owns it, Bob was added in Supabase), each
-/// signed in on a device of their own.
-struct Team {
-    ada: Device,
-    bob: Device,
-    agency: String,
-    gateway: Gateway,
-    postgres: Postgres,
-    _gotrue: GoTrue,
-}
-
-struct Device {
-    user: String,
-    token: SecretString,
-    rest: Rest,
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-fn team(runtime: &tokio::runtime::Runtime) -> Team {
-    let postgres = Postgres::start();
-    let gotrue = GoTrue::start();
-    let gateway = Gateway::start(&postgres.url("authenticator"), ANON_KEY, JWT_SECRET);
-    let device = |email: &str| {
-        let user = gotrue.add_user(email, PASSWORD).to_string();
-        postgres.add_user(&user, email);
-        let auth = AuthClient::new(AuthConfig {
-            url: gotrue.url(),
-            anon_key: ANON_KEY.to_owned(),
-        })
-        .unwrap();
-        let grant = runtime
-            .block_on(auth.sign_in(email, &SecretString::from(PASSWORD)))
-            .expect("sign in");
-        let rest = Rest::new(auth.http(), &gateway.url(), ANON_KEY).unwrap();
-        Device {
-            user,
-            token: grant.access_token,
-            rest,
-        }
-    };
-    let (ada, bob) = (device("ada@example.com"), device("bob@example.com"));
-    let agency = uuid::Uuid::new_v4().to_string();
-    runtime
-        .block_on(ada.rest.create_agency(&ada.token, &agency, "Acme"))
-        .unwrap();
-    postgres
-        .superuser()
-        .execute(
-            "insert into agency_members (agency_id, user_id) values ($1::text::uuid, $2::text::uuid)",
-            &[&agency, &bob.user],
-        )
-        .unwrap();
-    Team {
-        ada,
-        bob,
-        agency,
-        gateway,
-        postgres,
-        _gotrue: gotrue,
-    }
-}
+use support::team;
 
 fn fields(name: &str) -> ContactFields {
     ContactFields {
@@ -101,8 +33,8 @@ fn new_id() -> String {
 
 #[test]
 fn one_device_pushes_and_another_pulls_edits_conflicts_and_tombstones() {
-    let runtime = runtime();
-    let team = team(&runtime);
+    let team = team();
+    let runtime = &team.runtime;
     let (ada, bob) = (&team.ada, &team.bob);
     runtime.block_on(async {
         let id = new_id();
@@ -167,8 +99,8 @@ fn one_device_pushes_and_another_pulls_edits_conflicts_and_tombstones() {
 
 #[test]
 fn a_retried_insert_is_recognised_and_agencies_list_the_members_own() {
-    let runtime = runtime();
-    let team = team(&runtime);
+    let team = team();
+    let runtime = &team.runtime;
     let ada = &team.ada;
     runtime.block_on(async {
         let id = new_id();
@@ -211,8 +143,8 @@ fn a_retried_insert_is_recognised_and_agencies_list_the_members_own() {
 /// to the end and shift an unchanged one back past the page boundary.
 #[test]
 fn a_large_pull_comes_in_keyset_pages_that_a_concurrent_edit_cannot_thin() {
-    let runtime = runtime();
-    let team = team(&runtime);
+    let team = team();
+    let runtime = &team.runtime;
     let mut admin = team.postgres.superuser();
     admin
         .execute(
@@ -267,8 +199,8 @@ fn a_large_pull_comes_in_keyset_pages_that_a_concurrent_edit_cannot_thin() {
 
 #[test]
 fn each_failure_says_what_to_do_next() {
-    let runtime = runtime();
-    let team = team(&runtime);
+    let team = team();
+    let runtime = &team.runtime;
     let (ada, bob) = (&team.ada, &team.bob);
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
