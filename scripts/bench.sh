@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prints every figure of the README's benchmark table (its last column
-# names the bench): coordinator election and lock throughput, the installed
+# names the bench): coordinator election and lock throughput, a first sync
+# of 10,000 contacts through the sync exchange, the installed
 # app's sizes, start-up and memory, then in the real app (release build)
 # under Xvfb failover, event and lock round-trip latency, the session's
 # refreshes and sign-in spread, the CRM's agency switch, list and scrolling,
@@ -11,6 +12,8 @@ source scripts/session.sh "$0" "$@"
 
 cargo bench -p axolop-coordinator --bench election
 cargo bench -p axolop-coordinator --bench locks
+# A first sync of 10,000 contacts by one exchange (PostgreSQL, the gateway).
+cargo bench -p axolop-sync --bench first_sync
 # What users install: sizes, start-up and memory of the app from the .deb.
 # First, because the bench build below replaces target/release's binary.
 npx tauri build --bundles deb,rpm

@@ -115,13 +115,25 @@ async fn push_one(
     }
 }
 
+/// How far a pull has come, after each page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Rows read and applied so far.
+    pub rows: u64,
+    /// Rows the whole pull matches, as counted when it began.
+    pub total: Option<u64>,
+}
+
 /// Pulls what changed in `agency` since its watermark, page by page, each
-/// page applied to the cache as it comes; returns the cache's changes.
+/// page applied to the cache as it comes and then reported to `progress`
+/// (a first sync of a large agency shows its rows while the rest come);
+/// returns the cache's changes.
 pub async fn pull(
     rest: &Rest,
     token: &SecretString,
     store: &Mutex<Store>,
     agency: &str,
+    mut progress: impl FnMut(Progress),
 ) -> Result<Vec<Pulled>> {
     let mut since = locked(store, |store| store.pull_watermark(agency))?;
     let watermark = rest.watermark(token).await?;
@@ -132,6 +144,7 @@ pub async fn pull(
     }
     let mut changes = Vec::new();
     let mut after: Option<(i64, String)> = None;
+    let (mut rows_read, mut total) = (0, None);
     loop {
         let key = after.as_ref().map(|(seq, id)| (*seq, id.as_str()));
         let page = rest
@@ -143,9 +156,16 @@ pub async fn pull(
             .map(RemoteContact::to_server)
             .collect::<Result<Vec<_>>>()?;
         changes.extend(locked(store, |store| store.apply_pulled(agency, &rows))?);
-        let full = page.rows.len() as u64 == PAGE;
+        rows_read += rows.len() as u64;
+        total = total.or(page.total);
+        progress(Progress {
+            rows: rows_read,
+            total,
+        });
         after = page.rows.last().map(|row| (row.change_seq, row.id.clone()));
-        if !full {
+        // A short page is the last; so is reaching the count (rows that
+        // commit meanwhile are at or above the watermark: the next pull).
+        if (page.rows.len() as u64) < PAGE || total.is_some_and(|total| rows_read >= total) {
             break;
         }
     }

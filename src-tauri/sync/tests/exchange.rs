@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use axolop_gotrue::jwt::{self, JWT_SECRET};
 use axolop_postgrest::Fault;
 use axolop_store::{Agency, ContactDraft, Pulled, Stage, Store};
-use axolop_sync::exchange::{pull, push};
+use axolop_sync::exchange::{pull, push, Progress};
 use axolop_sync::SyncError;
 use secrecy::SecretString;
 use support::Member;
@@ -114,6 +114,7 @@ impl Devices {
                 &member.token,
                 &device.store,
                 &self.agency,
+                |_| {},
             ))
             .expect("pull")
     }
@@ -271,5 +272,48 @@ fn an_expired_token_stops_the_exchange_with_the_line_intact() {
         team.push(ada).unwrap().applied,
         1,
         "with a fresh token it goes"
+    );
+}
+
+#[test]
+fn a_first_sync_of_a_large_agency_comes_in_pages_and_says_how_far_it_is() {
+    let team = team();
+    team.postgres
+        .superuser()
+        .execute(
+            "insert into contacts (agency_id, name) select $1::text::uuid, 'Contact ' || n from generate_series(1, 2500) n",
+            &[&team.agency],
+        )
+        .unwrap();
+    let bob = &team.bob;
+    let mut reports = Vec::new();
+    let changes = team
+        .runtime
+        .block_on(pull(
+            &bob.member.rest,
+            &bob.member.token,
+            &bob.store,
+            &team.agency,
+            |progress| {
+                let cached = bob
+                    .store
+                    .lock()
+                    .unwrap()
+                    .contact_count(&team.agency)
+                    .unwrap();
+                reports.push((progress, cached));
+            },
+        ))
+        .unwrap();
+    assert_eq!(changes.len(), 2500);
+    let total = Some(2500);
+    assert_eq!(
+        reports,
+        [
+            (Progress { rows: 1000, total }, 1000),
+            (Progress { rows: 2000, total }, 2000),
+            (Progress { rows: 2500, total }, 2500),
+        ],
+        "each page is in the cache when it is reported"
     );
 }
