@@ -8,6 +8,14 @@ use serde_json::{json, Value};
 use crate::error::{Result, SyncError};
 use crate::remote::{ContactFields, RemoteAgency, RemoteContact};
 
+/// The largest answer read: a page of 1,000 contacts at every field's
+/// limit (10,000 characters of notes, up to 4 bytes each) fits.
+const BODY_MAX: usize = 48 * 1024 * 1024;
+/// The largest error body read.
+const ERROR_BODY_MAX: usize = 64 * 1024;
+/// The longest server message passed on.
+const MESSAGE_MAX_CHARS: usize = 300;
+
 /// One page of a pull.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
@@ -240,9 +248,15 @@ impl Rest {
         if status.is_success() {
             return Ok(response);
         }
-        let body: Value = response.json().await.unwrap_or(Value::Null);
-        let code = body["code"].as_str().unwrap_or_default().to_owned();
-        let message = body["message"].as_str().unwrap_or_default().to_owned();
+        let body = read_capped(response, ERROR_BODY_MAX)
+            .await
+            .unwrap_or_default();
+        let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let code = printable(body["code"].as_str().unwrap_or_default(), 16);
+        let message = printable(
+            body["message"].as_str().unwrap_or_default(),
+            MESSAGE_MAX_CHARS,
+        );
         Err(match status {
             StatusCode::UNAUTHORIZED if code == "PGRST303" => SyncError::TokenExpired,
             StatusCode::UNAUTHORIZED => SyncError::Unauthorized { code, message },
@@ -260,8 +274,42 @@ impl Rest {
 }
 
 async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T> {
-    let bytes = response.bytes().await.map_err(unavailable)?;
+    let bytes = read_capped(response, BODY_MAX).await?;
     serde_json::from_slice(&bytes).map_err(|e| SyncError::Protocol(e.to_string()))
+}
+
+/// The body, if it is at most `limit` bytes: a server (or something posing
+/// as one) cannot make the app hold more than that for one answer.
+async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>> {
+    let too_large = || SyncError::Protocol(format!("an answer larger than {} KiB", limit / 1024));
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(unavailable)? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// At most `max` characters of a server's text, on one line: it reaches
+/// logs and windows, where a newline or an escape would forge a line.
+fn printable(text: &str, max: usize) -> String {
+    let mut out: String = text
+        .chars()
+        .take(max)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// A transport failure. reqwest never puts headers (where the token
@@ -278,4 +326,22 @@ fn unavailable(error: reqwest::Error) -> SyncError {
         .map(|source| format!(" ({source})"))
         .unwrap_or_default();
     SyncError::Unavailable(format!("{what}{cause}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_text_is_cut_to_one_bounded_line() {
+        assert_eq!(
+            printable("row\nforged log line\u{1b}[31m", 300),
+            "row forged log line [31m"
+        );
+        let long = "x".repeat(1_000);
+        let cut = printable(&long, 300);
+        assert_eq!(cut.chars().count(), 301);
+        assert!(cut.ends_with('…'));
+        assert_eq!(printable("short", 300), "short");
+    }
 }
