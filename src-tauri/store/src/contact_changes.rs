@@ -63,24 +63,7 @@ impl Store {
                 let current = current_at(tx, agency_id, id, expected)?;
                 let contact =
                     fields.into_contact(current.id, agency_id, expected + 1, window, now_ms);
-                tx.execute(
-                    "UPDATE contacts SET name = ?1, email = ?2, phone = ?3, company = ?4, \
-                     stage = ?5, notes = ?6, version = ?7, updated_at = ?8, updated_by = ?9 \
-                     WHERE agency_id = ?10 AND id = ?11",
-                    params![
-                        contact.name,
-                        contact.email,
-                        contact.phone,
-                        contact.company,
-                        StageColumn(contact.stage),
-                        contact.notes,
-                        contact.version,
-                        contact.updated_at,
-                        contact.updated_by,
-                        agency_id,
-                        contact.id
-                    ],
-                )?;
+                update(tx, &contact)?;
                 if queue {
                     outbox::queue_saved(tx, agency_id, &contact.id, false)?;
                 }
@@ -202,6 +185,30 @@ pub(crate) fn insert(conn: &Connection, contact: &Contact) -> Result<()> {
         contact.version,
         contact.updated_at,
         contact.updated_by
+    ])?;
+    Ok(())
+}
+
+/// Writes every field of `contact` over its stored row (same agency, same
+/// id).
+pub(crate) fn update(conn: &Connection, contact: &Contact) -> Result<()> {
+    let mut statement = conn.prepare_cached(
+        "UPDATE contacts SET name = ?1, email = ?2, phone = ?3, company = ?4, stage = ?5, \
+         notes = ?6, version = ?7, updated_at = ?8, updated_by = ?9 \
+         WHERE agency_id = ?10 AND id = ?11",
+    )?;
+    statement.execute(params![
+        contact.name,
+        contact.email,
+        contact.phone,
+        contact.company,
+        StageColumn(contact.stage),
+        contact.notes,
+        contact.version,
+        contact.updated_at,
+        contact.updated_by,
+        contact.agency_id,
+        contact.id
     ])?;
     Ok(())
 }

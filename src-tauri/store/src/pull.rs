@@ -15,7 +15,7 @@
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::contact::{find_contact, Contact, ContactDraft};
-use crate::contact_changes::{insert, require_agency};
+use crate::contact_changes::{insert, require_agency, update};
 use crate::error::Result;
 use crate::outbox::OutboxEntry;
 use crate::stage::{Stage, StageColumn};
@@ -176,22 +176,7 @@ fn apply_row(tx: &Transaction<'_>, agency_id: &str, row: &ServerContact) -> Resu
                 updated_by: row.updated_by.clone(),
             };
             if cached.is_some() {
-                tx.execute(
-                    "UPDATE contacts SET name = ?2, email = ?3, phone = ?4, company = ?5, stage = ?6, \
-                     notes = ?7, version = ?8, updated_at = ?9, updated_by = ?10 WHERE id = ?1",
-                    params![
-                        contact.id,
-                        contact.name,
-                        contact.email,
-                        contact.phone,
-                        contact.company,
-                        StageColumn(contact.stage),
-                        contact.notes,
-                        contact.version,
-                        contact.updated_at,
-                        contact.updated_by
-                    ],
-                )?;
+                update(tx, &contact)?;
             } else {
                 insert(tx, &contact)?;
             }
