@@ -37,6 +37,21 @@ pub struct Contact {
     pub updated_by: String,
 }
 
+impl Contact {
+    /// Its editable fields, as a draft that updates it.
+    pub fn draft(&self) -> ContactDraft {
+        ContactDraft {
+            id: Some(self.id.clone()),
+            name: self.name.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            company: self.company.clone(),
+            stage: self.stage,
+            notes: self.notes.clone(),
+        }
+    }
+}
+
 /// What a window sends to create (`id` absent) or update a contact.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(default, rename_all = "camelCase")]

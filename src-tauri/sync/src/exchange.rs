@@ -70,7 +70,7 @@ async fn push_one(
         locked(store, |store| {
             store.contact(&entry.agency_id, &entry.contact_id)
         })
-        .map(|contact| RemoteContact::fields_of(&contact))
+        .map(|contact| contact.draft())
     };
     let pushed = match (entry.kind, entry.base_version) {
         (ChangeKind::Insert, _) | (ChangeKind::Update, None) => {

@@ -4,14 +4,14 @@
 
 use axolop_model::Stage;
 use axolop_store::ServerContact;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::error::{Result, SyncError};
 
 /// A contact row, tombstones included.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct RemoteContact {
     pub id: String,
     pub agency_id: String,
@@ -51,18 +51,6 @@ impl RemoteContact {
             deleted: self.is_deleted(),
         })
     }
-
-    /// The fields a push sends, from what the cache holds.
-    pub fn fields_of(contact: &axolop_store::Contact) -> ContactFields {
-        ContactFields {
-            name: contact.name.clone(),
-            email: contact.email.clone(),
-            phone: contact.phone.clone(),
-            company: contact.company.clone(),
-            stage: contact.stage,
-            notes: contact.notes.clone(),
-        }
-    }
 }
 
 /// An RFC 3339 time as Unix milliseconds (0 before 1970).
@@ -70,17 +58,6 @@ fn unix_ms(text: &str) -> Result<u64> {
     let time = OffsetDateTime::parse(text, &Rfc3339)
         .map_err(|e| SyncError::Protocol(format!("a time the server sent ({text:?}): {e}")))?;
     Ok(u64::try_from(time.unix_timestamp_nanos() / 1_000_000).unwrap_or(0))
-}
-
-/// The fields a device sends for a contact: everything the app edits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ContactFields {
-    pub name: String,
-    pub email: String,
-    pub phone: String,
-    pub company: String,
-    pub stage: Stage,
-    pub notes: String,
 }
 
 /// An agency row.

@@ -6,7 +6,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use crate::error::{Result, SyncError};
-use crate::remote::{ContactFields, RemoteAgency, RemoteContact};
+use axolop_model::ContactDraft;
+
+use crate::remote::{RemoteAgency, RemoteContact};
 
 /// The largest answer read: a page of 1,000 contacts at every field's
 /// limit (10,000 characters of notes, up to 4 bytes each) fits.
@@ -125,17 +127,17 @@ impl Rest {
         Ok(rows.into_iter().next())
     }
 
-    /// Inserts a contact under the device-made `id`; a retry of an insert
-    /// that already landed adds nothing ([`Pushed::AlreadyApplied`]).
+    /// Inserts a contact with `fields` under the device-made `id` (the
+    /// draft's own id is not sent); a retry of an insert that already
+    /// landed adds nothing ([`Pushed::AlreadyApplied`]).
     pub async fn insert_contact(
         &self,
         token: &SecretString,
         id: &str,
         agency: &str,
-        fields: &ContactFields,
+        fields: &ContactDraft,
     ) -> Result<Pushed> {
-        let mut row =
-            serde_json::to_value(fields).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        let mut row = editable(fields)?;
         row["id"] = json!(id);
         row["agency_id"] = json!(agency);
         let request = self
@@ -153,18 +155,17 @@ impl Rest {
             .map_or(Pushed::AlreadyApplied, |row| Pushed::Applied(Box::new(row))))
     }
 
-    /// Writes `fields` over the contact `id` if the server still has
-    /// `base_version`.
+    /// Writes `fields` over the contact `id` (the draft's own id is not
+    /// sent) if the server still has `base_version`.
     pub async fn update_contact(
         &self,
         token: &SecretString,
         id: &str,
         base_version: u64,
-        fields: &ContactFields,
+        fields: &ContactDraft,
     ) -> Result<Pushed> {
-        let changes =
-            serde_json::to_value(fields).map_err(|e| SyncError::Protocol(e.to_string()))?;
-        self.patch_contact(token, id, base_version, changes).await
+        self.patch_contact(token, id, base_version, editable(fields)?)
+            .await
     }
 
     /// Marks the contact `id` deleted (a tombstone) if the server still has
@@ -271,6 +272,16 @@ impl Rest {
             },
         })
     }
+}
+
+/// A draft's editable fields as a row's columns (the app's names and the
+/// schema's are the same), without its id.
+fn editable(fields: &ContactDraft) -> Result<Value> {
+    let mut row = serde_json::to_value(fields).map_err(|e| SyncError::Protocol(e.to_string()))?;
+    if let Some(row) = row.as_object_mut() {
+        row.remove("id");
+    }
+    Ok(row)
 }
 
 async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T> {

@@ -6,9 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axolop_gotrue::jwt::{self, JWT_SECRET};
 use axolop_gotrue::ANON_KEY;
-use axolop_model::Stage;
+use axolop_model::{ContactDraft, Stage};
 use axolop_postgrest::Fault;
-use axolop_sync::remote::ContactFields;
 use axolop_sync::{Pushed, Rest, SyncError};
 use secrecy::SecretString;
 
@@ -16,14 +15,15 @@ mod support;
 
 use support::team;
 
-fn fields(name: &str) -> ContactFields {
-    ContactFields {
+fn fields(name: &str) -> ContactDraft {
+    ContactDraft {
         name: name.to_owned(),
         email: format!("{}@example.com", name.to_lowercase()),
         phone: String::new(),
         company: "Acme".to_owned(),
         stage: Stage::Lead,
         notes: String::new(),
+        id: None,
     }
 }
 
