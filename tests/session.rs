@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use axolop_auth::{AuthClient, AuthConfig, SecretStore, StoredSession};
 use axolop_desktop::{configure, session};
 use axolop_gotrue::{Endpoint, Fault, GoTrue};
+use axolop_postgrest::Project;
 use common::{assert_error, eventually, invoke, record_events, snapshot, window};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
@@ -269,11 +270,16 @@ fn in_local_mode_there_is_nothing_to_sign_in_to() {
 
 #[test]
 fn each_user_finds_their_own_agency_when_they_sign_in_again() {
-    let server = server();
-    server.add_user("grace@example.com", PASSWORD);
+    // Agencies are made on the server in Supabase mode: the whole project.
+    let project = Project::start();
+    project.add_user(EMAIL, PASSWORD);
+    project.add_user("grace@example.com", PASSWORD);
     let dir = common::DataDir::new("session-agency");
     let data = dir.0.clone();
-    let config = config(&server);
+    let config = AuthConfig {
+        url: project.url(),
+        anon_key: project.anon_key().to_owned(),
+    };
     let mut app = configure(mock_builder(), move |app| {
         axolop_desktop::crm::open(app, &data)?;
         session::start(app, config, SecretStore::memory())

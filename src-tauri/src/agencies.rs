@@ -16,6 +16,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use crate::crm::{self, LOCAL_OWNER};
 use crate::error::Result;
 use crate::hub::Hub;
+use crate::sync_engine;
 use crate::timing;
 
 /// The signed-in user's agencies, by name.
@@ -24,9 +25,13 @@ pub async fn list<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<Agency>> {
     crm::with_store(app, move |store| store.agencies(&owner)).await
 }
 
-/// Creates an agency for the signed-in user.
+/// Creates an agency for the signed-in user: on the server first in
+/// Supabase mode (it is shared from the start), in the store otherwise.
 pub async fn create<R: Runtime>(app: &AppHandle<R>, name: String) -> Result<Agency> {
     let owner = crm::owner(app)?;
+    if let Some(rest) = sync_engine::rest(app) {
+        return sync_engine::create_agency(app, &rest, owner, name).await;
+    }
     let now = timing::unix_ms();
     crm::with_store(app, move |store| store.create_agency(&owner, &name, now)).await
 }
@@ -58,6 +63,8 @@ pub async fn select<R: Runtime>(
             // know. Undoing the switch would flip every window twice.
             tracing::warn!(%error, "the agency selection holds for this run but was not saved");
         }
+        // The newly selected agency's changes, now rather than at the next tick.
+        sync_engine::wake(app);
         Ok(summary)
     })
     .await

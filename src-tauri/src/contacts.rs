@@ -9,7 +9,7 @@
 
 use axolop_coordinator::contacts::{ContactChange, ContactsChange, ContactsPage};
 use axolop_coordinator::WindowLabel;
-use axolop_store::{Contact, ContactDraft};
+use axolop_store::{Contact, ContactDraft, Pulled, Store};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::args::ContactInput;
@@ -84,12 +84,13 @@ pub async fn save<R: Runtime>(
         announce(
             app,
             agency_id,
-            window,
+            Some(window),
             ContactChange::Saved {
                 contact: Box::new(contact.clone()),
                 position,
             },
         );
+        crate::sync_engine::wake(app);
         Ok(contact)
     })
     .await
@@ -110,16 +111,73 @@ pub async fn delete<R: Runtime>(
         announce(
             app,
             agency_id,
-            window,
+            Some(window),
             ContactChange::Deleted {
                 id: contact.id.clone(),
                 version: contact.version,
                 position,
             },
         );
+        crate::sync_engine::wake(app);
         Ok(contact)
     })
     .await
+}
+
+/// Changes the server brought (a pull, a settled conflict), each told
+/// to every window, with `store` still held (see `crm`'s lock order). A
+/// large batch is told as one `refreshed` change, and windows read their
+/// list again: a first sync of 10,000 contacts is ten events, not 10,000.
+pub fn announce_pulled<R: Runtime>(
+    app: &AppHandle<R>,
+    store: &Store,
+    agency_id: &str,
+    changes: &[Pulled],
+) {
+    const ONE_BY_ONE: usize = 50;
+    if changes.is_empty() {
+        return;
+    }
+    if changes.len() > ONE_BY_ONE {
+        let count = changes.len() as u64;
+        announce(
+            app,
+            agency_id.to_owned(),
+            None,
+            ContactChange::Refreshed { count },
+        );
+        return;
+    }
+    for change in changes {
+        let (Pulled::Saved(contact) | Pulled::Deleted(contact)) = change;
+        let position = match store.contact_position(agency_id, &contact.name, &contact.id) {
+            Ok(position) => position,
+            Err(error) => {
+                // Windows cannot place it; they read their list again.
+                tracing::warn!(%error, "a pulled change could not be placed");
+                let count = changes.len() as u64;
+                announce(
+                    app,
+                    agency_id.to_owned(),
+                    None,
+                    ContactChange::Refreshed { count },
+                );
+                return;
+            }
+        };
+        let change = match change {
+            Pulled::Saved(contact) => ContactChange::Saved {
+                contact: Box::new(contact.clone()),
+                position,
+            },
+            Pulled::Deleted(contact) => ContactChange::Deleted {
+                id: contact.id.clone(),
+                version: contact.version,
+                position,
+            },
+        };
+        announce(app, agency_id.to_owned(), None, change);
+    }
 }
 
 /// The id of the selected agency; `asked`, if given, must be it.
@@ -131,11 +189,12 @@ fn selected<R: Runtime>(app: &AppHandle<R>, asked: Option<&str>) -> Result<Strin
     })?)
 }
 
-/// Tells every window of a stored change.
+/// Tells every window of a stored change, made by window `by` (none for
+/// the server's).
 fn announce<R: Runtime>(
     app: &AppHandle<R>,
     agency_id: String,
-    by: WindowLabel,
+    by: Option<WindowLabel>,
     change: ContactChange,
 ) {
     let change = ContactsChange {

@@ -53,6 +53,14 @@ pub fn open<R: Runtime>(app: &AppHandle<R>, data_dir: &Path) -> Result<()> {
     Ok(())
 }
 
+impl Crm {
+    /// The store itself, for the sync engine's exchanges, which take it
+    /// for short calls between requests (`axolop_sync::exchange`).
+    pub fn store(&self) -> &Mutex<Store> {
+        &self.store
+    }
+}
+
 /// Runs `call` on the store on a blocking thread.
 pub async fn with_store<R: Runtime, T: Send + 'static>(
     app: &AppHandle<R>,

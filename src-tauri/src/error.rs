@@ -37,6 +37,9 @@ pub enum Error {
     /// The local CRM store refused or failed.
     #[error(transparent)]
     Store(#[from] axolop_store::StoreError),
+    /// The Supabase project's data server failed or refused.
+    #[error(transparent)]
+    Sync(#[from] axolop_sync::SyncError),
     /// The local CRM store could not be opened at start (the log says why).
     #[error("the CRM database is not available: {reason}")]
     StoreUnavailable {
@@ -68,6 +71,7 @@ impl Error {
             Error::Auth(error) => WireError::new(auth_code(error), self.to_string()),
             Error::Store(error) => WireError::new(store_code(error), self.to_string()),
             Error::StoreUnavailable { .. } => WireError::new(ErrorCode::Internal, self.to_string()),
+            Error::Sync(error) => WireError::new(sync_code(error), self.to_string()),
         }
     }
 }
@@ -99,5 +103,17 @@ fn store_code(error: &axolop_store::StoreError) -> ErrorCode {
         StoreError::NotFound { .. } => ErrorCode::NotFound,
         StoreError::Conflict { .. } => ErrorCode::Conflict,
         _ => ErrorCode::Internal,
+    }
+}
+
+/// The wire code of a data server failure.
+fn sync_code(error: &axolop_sync::SyncError) -> ErrorCode {
+    use axolop_sync::SyncError;
+    match error {
+        SyncError::Unavailable(_) => ErrorCode::Network,
+        SyncError::TokenExpired | SyncError::Unauthorized { .. } => ErrorCode::SignedOut,
+        SyncError::Refused { .. } => ErrorCode::InvalidArgument,
+        SyncError::Config(_) => ErrorCode::NotConfigured,
+        SyncError::Protocol(_) | SyncError::Store(_) => ErrorCode::Internal,
     }
 }

@@ -32,6 +32,9 @@
 //! - [`session`]: the session driver: sign-in, refresh and sign-out against
 //!   Supabase, and the one task that reads and writes the OS keyring, all as
 //!   the coordinator's session transitions decide.
+//! - [`sync_engine`]: the one task that exchanges the cache with the
+//!   Supabase project: pushes the outbox, pulls what changed, and reports
+//!   where the device stands (Supabase mode).
 //! - [`timing`]: monotonic stamps for latency tracing, and wall-clock Unix ms.
 //! - [`error`]: the shell's error enum and its `{code, message}` wire form.
 
@@ -51,6 +54,7 @@ pub mod notices;
 pub mod paths;
 pub mod session;
 pub mod settings;
+pub mod sync_engine;
 pub mod timing;
 pub mod web_process;
 pub mod windows;

@@ -22,6 +22,7 @@ use axolop_auth::{AuthClient, AuthConfig, AuthError, SecretStore, StoreKind, Sto
 use axolop_coordinator::session::{
     KeyringWrite, RefreshJob, RefreshRecorded, SessionSummary, TokenAnswer,
 };
+use axolop_sync::Rest;
 use secrecy::SecretString;
 use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::mpsc;
@@ -30,6 +31,7 @@ use crate::agencies;
 use crate::args::SignInArgs;
 use crate::error::{Error, Result};
 use crate::hub::Hub;
+use crate::sync_engine;
 
 /// The auth client and the keyring writer, managed as Tauri state in
 /// Supabase mode only.
@@ -58,7 +60,9 @@ impl SessionDriver {
 /// `store`, and starts the keyring writer, which first restores a stored
 /// session. Call before any window opens.
 pub fn start<R: Runtime>(app: &AppHandle<R>, config: AuthConfig, store: SecretStore) -> Result<()> {
-    let client = AuthClient::new(config)?;
+    let client = AuthClient::new(config.clone())?;
+    // The data server shares the auth client's connections and timeouts.
+    let rest = Rest::new(client.http(), &config.url, &config.anon_key)?;
     if store.kind() == StoreKind::Memory {
         tracing::warn!(
             "the session is kept in memory only (AXOLOP_SECRET_STORE=memory): for tests"
@@ -76,6 +80,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, config: AuthConfig, store: SecretSt
         Ok(())
     })?;
     tauri::async_runtime::spawn(keyring_writer(app.clone(), store, writes));
+    sync_engine::start(app, rest);
     Ok(())
 }
 
@@ -95,6 +100,7 @@ pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result
         Ok(coordinator.session().summary())
     })?;
     tracing::info!(%user, "signed in");
+    sync_engine::wake(app);
     Ok(summary)
 }
 
@@ -130,6 +136,15 @@ pub async fn access_token<R: Runtime>(app: &AppHandle<R>) -> Result<SecretString
         TokenAnswer::Ready(token) => Ok(token),
         TokenAnswer::Pending(pending) => Ok(pending.outcome().await?),
     }
+}
+
+/// A server refused `token` as expired: the next [`access_token`] waits
+/// for the one refresh (the coordinator makes many refusals one refresh).
+pub fn token_rejected<R: Runtime>(app: &AppHandle<R>, token: &SecretString) {
+    let _ = app.state::<Hub>().transact(|coordinator, now| {
+        coordinator.session_token_rejected(token, now);
+        Ok(())
+    });
 }
 
 /// Starts the refresh that is due now, if any (the deadline task calls this
@@ -259,10 +274,12 @@ async fn restore<R: Runtime>(app: &AppHandle<R>, store: &Arc<SecretStore>) {
         Some(stored) => {
             tracing::info!("restoring the stored session");
             let selection = agencies::selection_of(app, stored.user.id.clone()).await;
-            hub.transact(|coordinator, now| {
+            let restored = hub.transact(|coordinator, now| {
                 coordinator.session_restore(selection, stored.user, stored.refresh_token, now);
                 Ok(())
-            })
+            });
+            sync_engine::wake(app);
+            restored
         }
         None => hub.transact(|coordinator, _| {
             coordinator.session_nothing_stored();

@@ -26,4 +26,8 @@ version: number,
 /**
  * Where it stood in the agency's list.
  */
-position: number, };
+position: number, } | { "op": "refreshed", 
+/**
+ * How many contacts changed.
+ */
+count: number, };

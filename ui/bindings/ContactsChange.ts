@@ -11,9 +11,10 @@ export type ContactsChange = {
  */
 agencyId: string, 
 /**
- * The window that made the change.
+ * The window that made the change; `None` for a change that came
+ * from the server (made on another device, or by another member).
  */
-by: WindowLabel, 
+by: WindowLabel | null, 
 /**
  * What changed.
  */

@@ -5,6 +5,7 @@ import type { LockChange } from "./LockChange";
 import type { ModalPlan } from "./ModalPlan";
 import type { PrimaryChange } from "./PrimaryChange";
 import type { SessionChange } from "./SessionChange";
+import type { SyncStatus } from "./SyncStatus";
 import type { WindowSummary } from "./WindowSummary";
 
 /**
@@ -18,4 +19,4 @@ seq: number, } & ({ "kind": "windows-changed", "data": {
 /**
  * Every open window, oldest first.
  */
-windows: Array<WindowSummary>, } } | { "kind": "primary-changed", "data": PrimaryChange } | { "kind": "lock-changed", "data": LockChange } | { "kind": "session-changed", "data": SessionChange } | { "kind": "modal-changed", "data": ModalPlan } | { "kind": "agency-changed", "data": AgencySummary } | { "kind": "contacts-changed", "data": ContactsChange });
+windows: Array<WindowSummary>, } } | { "kind": "primary-changed", "data": PrimaryChange } | { "kind": "lock-changed", "data": LockChange } | { "kind": "session-changed", "data": SessionChange } | { "kind": "modal-changed", "data": ModalPlan } | { "kind": "agency-changed", "data": AgencySummary } | { "kind": "contacts-changed", "data": ContactsChange } | { "kind": "sync-changed", "data": SyncStatus });

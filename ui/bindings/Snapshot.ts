@@ -5,6 +5,7 @@ import type { ModalPlan } from "./ModalPlan";
 import type { PrimaryInfo } from "./PrimaryInfo";
 import type { SelfInfo } from "./SelfInfo";
 import type { SessionSummary } from "./SessionSummary";
+import type { SyncStatus } from "./SyncStatus";
 import type { WindowSummary } from "./WindowSummary";
 
 /**
@@ -42,4 +43,8 @@ modal: ModalPlan,
 /**
  * The named locks that are held or awaited.
  */
-locks: Array<LockSummary>, };
+locks: Array<LockSummary>, 
+/**
+ * The device's standing with the server (Supabase mode).
+ */
+sync: SyncStatus, };

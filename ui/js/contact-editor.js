@@ -255,7 +255,8 @@ export function createContactEditor(actions, page) {
       if (what.op === 'saved' && what.contact.id === base.id && what.contact.version > base.version) {
         open(what.contact, agencyId);
       } else if (what.op === 'deleted' && what.id === base.id) {
-        actions.notify(`${windowName(change.by)} deleted ${base.name}.`);
+        const who = change.by === null ? 'Someone on another computer' : windowName(change.by);
+        actions.notify(`${who} deleted ${base.name}.`);
         close();
       }
     },

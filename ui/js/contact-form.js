@@ -68,6 +68,8 @@ export function conflictText(current) {
   if (current === null) {
     return 'Another window deleted this contact while you edited it. Your changes are still here.';
   }
-  const who = current.updatedBy.startsWith('crm-') ? windowName(current.updatedBy) : 'Another window';
+  // A window of this app signs its saves with its label; a change pulled
+  // from the server carries the user who made it elsewhere.
+  const who = current.updatedBy.startsWith('crm-') ? windowName(current.updatedBy) : 'Someone on another computer';
   return `${who} saved a newer version of this contact (version ${current.version}) while you edited it. Your changes are still here.`;
 }

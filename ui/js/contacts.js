@@ -131,6 +131,8 @@ export class ContactList {
    *   not what the app has, and must be read again)
    */
   #place(change) {
+    // Many contacts came from the server at once: read them again.
+    if (change.op === 'refreshed') return false;
     const id = change.op === 'saved' ? change.contact.id : change.id;
     const old = this.rows[change.position]?.id === id ? change.position : this.rows.findIndex((row) => row?.id === id);
     if (old >= 0) this.rows.splice(old, 1);

@@ -167,6 +167,9 @@ export function applyEvent(state, envelope) {
     case 'agency-changed':
       state.agency = envelope.data;
       break;
+    case 'sync-changed':
+      state.sync = envelope.data;
+      break;
   }
 }
 

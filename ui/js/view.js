@@ -9,6 +9,7 @@
  * part of the contract the end-to-end tests read.
  */
 
+import { serverStatus } from './server-status.js';
 import { canSignOut, statusText } from './session.js';
 import { html, nothing, repeat } from './template.js';
 import { windowName, windowNumber } from './window-label.js';
@@ -195,8 +196,25 @@ function statusBar({ state, syncProblem }, inert) {
     >${session ? statusText(session) : '…'}</strong></span>
     <span>Agency: <strong data-testid="current-agency">${state ? (state.agency.selected?.name ?? 'No agency selected') : '…'}</strong></span>
     <span data-testid="lock-count" title=${state ? `${state.locks.length} held or awaited; ${own} by this window` : ''}>Locks: <strong>${state?.locks.length ?? 0}</strong></span>
+    ${server(state)}
     <span class="sync" data-testid="sync-status" data-state=${sync.state} title=${sync.title}>${sync.text}</span>
   </footer>`;
+}
+
+/**
+ * Where this computer stands with the server (Supabase mode only).
+ * @param {PageModel['state']} state
+ */
+function server(state) {
+  const shown = state ? serverStatus(state.sync) : null;
+  if (!state || !shown) return nothing;
+  return html`<span
+    class="server"
+    data-testid="server-status"
+    data-state=${state.sync.state}
+    data-waiting=${state.sync.waiting}
+    title=${shown.title}
+  >${shown.text}</span>`;
 }
 
 /**

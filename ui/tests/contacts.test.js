@@ -311,3 +311,18 @@ test('the editor is dirty once a field differs from the contact it showed', () =
   assert.equal(isDirty(editorFields(null), null), false);
   assert.equal(isDirty({ ...editorFields(null), notes: 'met at the fair' }, null), true);
 });
+
+test('many contacts from the server at once are read again, and a change from the server is placed like any', async () => {
+  const all = [contact('1', 'Ada'), contact('2', 'Grace')];
+  const { fetchPage, calls, state } = server(all);
+  const list = new ContactList(fetchPage, () => {});
+  await list.load('a1');
+  await list.apply({ agencyId: 'a1', by: null, change: { op: 'saved', contact: contact('3', 'Barbara'), position: 1 } }, 11);
+  assert.equal(calls.length, 1, 'one change from the server is placed, not read');
+  all.push(contact('4', 'Zoe'), contact('5', 'Yan'));
+  state.seq = 12;
+  await list.apply({ agencyId: 'a1', by: null, change: { op: 'refreshed', count: 60 } }, 12);
+  assert.ok(calls.length > 1, 'the list was read again');
+  assert.equal(list.total, 4);
+  assert.equal(list.asOf, 12);
+});

@@ -26,6 +26,7 @@ function snapshot(seq, windows, self = 'crm-2') {
     agency: { selected: null, version: 0 },
     modal: { required: null, presenter: null },
     locks: [],
+    sync: { state: 'off', waiting: 0, progress: null, problem: null },
   };
 }
 
@@ -253,4 +254,16 @@ test('agency-changed replaces the agency selection', () => {
     data: { selected: { id: 'a1', name: 'Acme' }, version: 1, changedBy: 'crm-2' },
   });
   assert.deepEqual(state.agency, { selected: { id: 'a1', name: 'Acme' }, version: 1, changedBy: 'crm-2' });
+});
+
+test('a sync-changed event replaces the sync status', async () => {
+  const store = new CoordinatorStore(async () => snapshot(4, ['crm-1', 'crm-2']), () => {}, () => {});
+  await store.resync();
+  store.receive({
+    seq: 5,
+    kind: 'sync-changed',
+    data: { state: 'offline', waiting: 23, progress: null, problem: 'No route to host.' },
+  });
+  assert.equal(store.state?.sync.state, 'offline');
+  assert.equal(store.state?.sync.waiting, 23);
 });

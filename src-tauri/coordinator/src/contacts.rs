@@ -20,8 +20,9 @@ use crate::window::WindowLabel;
 pub struct ContactsChange {
     /// The agency whose contacts changed.
     pub agency_id: String,
-    /// The window that made the change.
-    pub by: WindowLabel,
+    /// The window that made the change; `None` for a change that came
+    /// from the server (made on another device, or by another member).
+    pub by: Option<WindowLabel>,
     /// What changed.
     pub change: ContactChange,
 }
@@ -47,6 +48,13 @@ pub enum ContactChange {
         version: u64,
         /// Where it stood in the agency's list.
         position: u64,
+    },
+    /// Many contacts changed at once (a page pulled from the server): one
+    /// event instead of one per contact, and the window reads its list
+    /// again.
+    Refreshed {
+        /// How many contacts changed.
+        count: u64,
     },
 }
 

@@ -13,6 +13,7 @@ mod contacts;
 mod locks;
 mod modals;
 mod sessions;
+mod syncing;
 
 use std::time::Instant;
 
@@ -26,6 +27,7 @@ use crate::modal::{ModalDraft, ModalKind, ModalPlan};
 use crate::registry::WindowRegistry;
 use crate::session::Session;
 use crate::snapshot::{SelfInfo, Snapshot};
+use crate::sync::SyncStatus;
 use crate::window::{WindowLabel, WindowState};
 
 /// The coordinator state. The shell keeps one behind a mutex.
@@ -41,6 +43,8 @@ pub struct Coordinator {
     /// What the user typed into the modal, kept while the window it was
     /// typed in lives, for the next presenter.
     modal_draft: Option<ModalDraft>,
+    /// The device's standing with the server, as the sync engine reported.
+    sync: SyncStatus,
     log: EventLog,
     /// How many window labels were handed out; labels are never reused.
     labels_issued: u64,
@@ -207,6 +211,7 @@ impl Coordinator {
             agency: self.agency.summary().clone(),
             modal: self.modal.clone(),
             locks: self.locks.summaries(),
+            sync: self.sync.clone(),
         })
     }
 

@@ -19,6 +19,7 @@ use crate::election::PrimaryChange;
 use crate::lock::LockChange;
 use crate::modal::ModalPlan;
 use crate::session::SessionChange;
+use crate::sync::SyncStatus;
 use crate::window::WindowSummary;
 
 /// The name of the one IPC event every coordinator event travels under.
@@ -47,6 +48,9 @@ pub enum Event {
     AgencyChanged(AgencySummary),
     /// A contact of an agency was saved or deleted; carries the change.
     ContactsChanged(ContactsChange),
+    /// The device's standing with the server changed: online or offline,
+    /// changes waiting, a first sync's progress.
+    SyncChanged(SyncStatus),
 }
 
 impl Event {
@@ -60,6 +64,7 @@ impl Event {
             Event::ModalChanged(_) => "modal-changed",
             Event::AgencyChanged(_) => "agency-changed",
             Event::ContactsChanged(_) => "contacts-changed",
+            Event::SyncChanged(_) => "sync-changed",
         }
     }
 }

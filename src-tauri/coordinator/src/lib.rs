@@ -26,6 +26,8 @@
 //!   sign-out, and what the OS keyring must hold after each; tokens never
 //!   serialisable.
 //! - [`pending`]: answers owed to callers who wait (queued locks, tokens).
+//! - [`sync`]: the device's standing with the server, as the sync engine
+//!   reports it.
 //! - [`event`]: the typed events and their global sequence numbers.
 //! - [`snapshot`]: the whole state as one window sees it.
 //! - [`coordinator`]: the state machine that ties the parts together.
@@ -44,6 +46,7 @@ pub mod pending;
 pub mod registry;
 pub mod session;
 pub mod snapshot;
+pub mod sync;
 pub mod window;
 
 pub use coordinator::Coordinator;

@@ -12,6 +12,7 @@ use crate::election::{PrimaryInfo, Role};
 use crate::lock::LockSummary;
 use crate::modal::ModalPlan;
 use crate::session::SessionSummary;
+use crate::sync::SyncStatus;
 use crate::window::{WindowLabel, WindowSummary};
 
 /// Everything a window needs to render, as of event `seq`.
@@ -35,6 +36,8 @@ pub struct Snapshot {
     pub modal: ModalPlan,
     /// The named locks that are held or awaited.
     pub locks: Vec<LockSummary>,
+    /// The device's standing with the server (Supabase mode).
+    pub sync: SyncStatus,
 }
 
 /// The asking window and its role.

@@ -226,7 +226,7 @@ fn contact_changes_are_numbered_even_after_their_window_closed() {
     coordinator.take_events();
     coordinator.contacts_changed(ContactsChange {
         agency_id: "a1".into(),
-        by: w(2),
+        by: Some(w(2)),
         change: ContactChange::Deleted {
             id: "c1".into(),
             version: 3,
@@ -241,4 +241,22 @@ fn contact_changes_are_numbered_even_after_their_window_closed() {
     assert_eq!(wire["data"]["change"]["op"], "deleted");
     assert_eq!(wire["data"]["change"]["position"], 7);
     assert_eq!(wire["data"]["agencyId"], "a1");
+    assert_eq!(wire["data"]["by"], "crm-2");
+}
+
+#[test]
+fn a_change_from_the_server_is_announced_without_a_window() {
+    let (mut coordinator, _) = common::desk(1, Session::supabase(), patient());
+    coordinator.take_events();
+    coordinator.contacts_changed(ContactsChange {
+        agency_id: "a1".into(),
+        by: None,
+        change: ContactChange::Deleted {
+            id: "c1".into(),
+            version: 2,
+            position: 0,
+        },
+    });
+    let wire = serde_json::to_value(coordinator.take_events().pop().unwrap()).unwrap();
+    assert_eq!(wire["data"]["by"], serde_json::Value::Null);
 }

@@ -77,7 +77,8 @@ impl Replica {
             | Event::SessionChanged(_)
             | Event::ModalChanged(_)
             | Event::AgencyChanged(_)
-            | Event::ContactsChanged(_) => {}
+            | Event::ContactsChanged(_)
+            | Event::SyncChanged(_) => {}
         }
     }
 }

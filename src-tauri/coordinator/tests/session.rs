@@ -739,3 +739,42 @@ fn a_rejected_refresh_asks_the_keyring_to_forget_and_a_transient_one_does_not() 
     assert!(matches!(write, KeyringWrite::Clear { .. }));
     assert!(coordinator.keyring_write_current(&write));
 }
+
+#[test]
+fn a_token_a_server_refused_as_expired_is_refreshed_once_however_many_requests_saw_it() {
+    let (mut coordinator, now) = signed_in(2);
+    let (token, _) = ready(coordinator.session_token(now).unwrap());
+    let refused = SecretString::from(token);
+    // Three requests in flight with the token all come back 401.
+    let current: Vec<bool> = (0..3)
+        .map(|_| coordinator.session_token_rejected(&refused, now))
+        .collect();
+    assert_eq!(current, [true, true, true]);
+    let mut jobs = Vec::new();
+    let mut waiting = Vec::new();
+    for _ in 0..3 {
+        let (pending, job) = pending(coordinator.session_token(now).unwrap());
+        waiting.push(pending);
+        jobs.extend(job);
+    }
+    assert_eq!(jobs.len(), 1, "one refresh for every refused request");
+    coordinator.session_refreshed(jobs[0].id, grant(2), now);
+    for mut pending in waiting {
+        assert_eq!(
+            pending.try_outcome().unwrap().unwrap().expose_secret(),
+            "access-2"
+        );
+    }
+    // A late refusal of the old token leaves the new one alone.
+    assert!(!coordinator.session_token_rejected(&refused, now));
+    let (token, job) = ready(coordinator.session_token(now).unwrap());
+    assert_eq!((token.as_str(), job.is_none()), ("access-2", true));
+}
+
+#[test]
+fn a_refused_token_without_a_session_changes_nothing() {
+    let mut coordinator = Coordinator::with_session(Session::supabase());
+    let token = SecretString::from("access-1".to_owned());
+    assert!(!coordinator.session_token_rejected(&token, Instant::now()));
+    assert!(coordinator.take_events().is_empty());
+}

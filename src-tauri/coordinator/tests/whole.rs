@@ -480,7 +480,7 @@ fn apply(copy: &mut Snapshot, envelope: &Envelope) {
         Event::SessionChanged(change) => copy.session = change.session.clone(),
         Event::ModalChanged(plan) => copy.modal = plan.clone(),
         Event::AgencyChanged(summary) => copy.agency = summary.clone(),
-        Event::ContactsChanged(_) => {}
+        Event::ContactsChanged(_) | Event::SyncChanged(_) => {}
     }
 }
 

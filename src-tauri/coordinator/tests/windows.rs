@@ -231,7 +231,8 @@ fn a_first_snapshot_in_local_mode_asks_the_primary_for_an_agency() {
             "session": { "status": "local" },
             "agency": { "selected": null, "version": 0 },
             "modal": { "required": "agency-selection", "presenter": "crm-1" },
-            "locks": []
+            "locks": [],
+            "sync": { "state": "off", "waiting": 0, "progress": null, "problem": null }
         })
     );
 }

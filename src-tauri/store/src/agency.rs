@@ -26,6 +26,17 @@ fn agency_from_row(row: &Row<'_>) -> rusqlite::Result<Agency> {
     })
 }
 
+/// A new agency named `name` (trimmed and checked as
+/// [`Store::create_agency`] checks it), with a new id, not yet stored: for
+/// an agency the server must take first (Supabase mode), then cached.
+pub fn new_agency(name: &str, now_ms: u64) -> Result<Agency> {
+    Ok(Agency {
+        id: new_id(),
+        name: validation::name("agency name", name)?,
+        created_at: now_ms,
+    })
+}
+
 impl Store {
     /// The agencies of `owner`, by name (case-insensitive), then id.
     pub fn agencies(&self, owner: &str) -> Result<Vec<Agency>> {
@@ -71,13 +82,8 @@ impl Store {
     /// Creates an agency named `name` (trimmed) for `owner`, with a new id.
     pub fn create_agency(&mut self, owner: &str, name: &str, now_ms: u64) -> Result<Agency> {
         let owner = validation::key("owner", owner)?;
-        let name = validation::name("agency name", name)?;
+        let agency = new_agency(name, now_ms)?;
         self.write(|tx| {
-            let agency = Agency {
-                id: new_id(),
-                name,
-                created_at: now_ms,
-            };
             tx.execute(
                 "INSERT INTO agencies (id, owner, name, created_at) VALUES (?1, ?2, ?3, ?4)",
                 params![agency.id, owner, agency.name, agency.created_at],

@@ -47,9 +47,16 @@ fn main() {
         let mut first_page = None;
         let changes = team
             .runtime
-            .block_on(pull(&bob.rest, &bob.token, &store, &team.agency, |_| {
-                first_page.get_or_insert_with(|| started.elapsed());
-            }))
+            .block_on(pull(
+                &bob.rest,
+                &bob.token,
+                &store,
+                &team.agency,
+                |_| {
+                    first_page.get_or_insert_with(|| started.elapsed());
+                },
+                &mut |_, _, _| {},
+            ))
             .expect("pull");
         all.push(started.elapsed().as_secs_f64() * 1000.0);
         first.push(first_page.expect("a page").as_secs_f64() * 1000.0);

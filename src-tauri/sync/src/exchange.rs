@@ -5,6 +5,9 @@
 //!
 //! The store is taken only for short, synchronous calls, never across a
 //! request, so windows keep writing while an exchange waits on the network.
+//! Every change an exchange makes to the cache is shown to a [`Told`]
+//! with the store still held, so the app announces it before any later
+//! write: windows hear of changes in the order the cache took them.
 
 use std::sync::Mutex;
 
@@ -14,6 +17,10 @@ use secrecy::SecretString;
 use crate::error::{Result, SyncError};
 use crate::remote::RemoteContact;
 use crate::rest::{Pushed, Rest};
+
+/// Hears of each change an exchange made to the cache of an agency, with
+/// the store still held (it may read it, as the change now stands).
+pub type Told<'a> = &'a mut (dyn FnMut(&Store, &str, &[Pulled]) + Send);
 
 /// Outbox entries read at a time.
 const BATCH: usize = 50;
@@ -36,7 +43,12 @@ pub struct Pushes {
 /// Pushes every entry of the outbox, oldest first. Stops at the first
 /// failure the engine must act on (an expired token, no network): that
 /// entry and those behind it stay in line.
-pub async fn push(rest: &Rest, token: &SecretString, store: &Mutex<Store>) -> Result<Pushes> {
+pub async fn push(
+    rest: &Rest,
+    token: &SecretString,
+    store: &Mutex<Store>,
+    told: Told<'_>,
+) -> Result<Pushes> {
     let mut pushes = Pushes::default();
     loop {
         let batch = locked(store, |store| store.outbox(BATCH))?;
@@ -45,7 +57,7 @@ pub async fn push(rest: &Rest, token: &SecretString, store: &Mutex<Store>) -> Re
         }
         for entry in batch {
             locked(store, |store| store.outbox_attempted(entry.seq))?;
-            match push_one(rest, token, store, &entry).await {
+            match push_one(rest, token, store, &entry, &mut *told).await {
                 Ok(Some(conflict)) => pushes.conflicts.extend(conflict),
                 Ok(None) => pushes.applied += 1,
                 Err(error @ SyncError::Refused { .. }) => {
@@ -65,6 +77,7 @@ async fn push_one(
     token: &SecretString,
     store: &Mutex<Store>,
     entry: &OutboxEntry,
+    told: Told<'_>,
 ) -> Result<Option<Option<Pulled>>> {
     let current = || {
         locked(store, |store| {
@@ -101,7 +114,11 @@ async fn push_one(
             let change = match rest.contact(token, &entry.contact_id).await? {
                 Some(row) => {
                     let row = row.to_server()?;
-                    locked(store, |store| store.settle_conflict(entry, &row))?
+                    locked(store, |store| {
+                        let change = store.settle_conflict(entry, &row)?;
+                        told(store, &entry.agency_id, change.as_slice());
+                        Ok(change)
+                    })?
                 }
                 // Gone from what the user may see (left the agency): nothing
                 // to settle against.
@@ -133,7 +150,8 @@ pub async fn pull(
     token: &SecretString,
     store: &Mutex<Store>,
     agency: &str,
-    mut progress: impl FnMut(Progress),
+    mut progress: impl FnMut(Progress) + Send,
+    told: Told<'_>,
 ) -> Result<Vec<Pulled>> {
     let mut since = locked(store, |store| store.pull_watermark(agency))?;
     let watermark = rest.watermark(token).await?;
@@ -155,7 +173,11 @@ pub async fn pull(
             .iter()
             .map(RemoteContact::to_server)
             .collect::<Result<Vec<_>>>()?;
-        changes.extend(locked(store, |store| store.apply_pulled(agency, &rows))?);
+        changes.extend(locked(store, |store| {
+            let applied = store.apply_pulled(agency, &rows)?;
+            told(store, agency, &applied);
+            Ok(applied)
+        })?);
         rows_read += rows.len() as u64;
         total = total.or(page.total);
         progress(Progress {

@@ -2,7 +2,7 @@
 //! renders them: ids and users as UUID text, times as ISO 8601 text, and
 //! the server-assigned `version` and `change_seq` as numbers.
 
-use axolop_model::Stage;
+use axolop_model::{Agency, Stage};
 use axolop_store::ServerContact;
 use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
@@ -68,6 +68,17 @@ pub struct RemoteAgency {
     pub created_at: String,
     pub version: u64,
     pub change_seq: i64,
+}
+
+impl RemoteAgency {
+    /// The agency as the local cache keeps it.
+    pub fn to_agency(&self) -> Result<Agency> {
+        Ok(Agency {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            created_at: unix_ms(&self.created_at)?,
+        })
+    }
 }
 
 #[cfg(test)]

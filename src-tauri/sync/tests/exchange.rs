@@ -102,21 +102,39 @@ impl std::ops::Deref for Devices {
 impl Devices {
     fn push(&self, device: &Device) -> axolop_sync::Result<axolop_sync::exchange::Pushes> {
         let member = &device.member;
-        self.runtime
-            .block_on(push(&member.rest, &member.token, &device.store))
+        let mut told = Vec::new();
+        let pushes = self.runtime.block_on(push(
+            &member.rest,
+            &member.token,
+            &device.store,
+            &mut |_, _, changes| told.extend_from_slice(changes),
+        ))?;
+        assert_eq!(
+            told, pushes.conflicts,
+            "every conflict is told as it settles"
+        );
+        Ok(pushes)
     }
 
     fn pull(&self, device: &Device) -> Vec<Pulled> {
         let member = &device.member;
-        self.runtime
+        let mut told = Vec::new();
+        let pulled = self
+            .runtime
             .block_on(pull(
                 &member.rest,
                 &member.token,
                 &device.store,
                 &self.agency,
                 |_| {},
+                &mut |_, agency, changes| {
+                    assert_eq!(agency, self.agency);
+                    told.extend_from_slice(changes);
+                },
             ))
-            .expect("pull")
+            .expect("pull");
+        assert_eq!(told, pulled, "every change is told as it is applied");
+        pulled
     }
 
     fn on_server(&self, name: &str) -> i64 {
@@ -263,9 +281,12 @@ fn an_expired_token_stops_the_exchange_with_the_line_intact() {
         &jwt::access_claims(&ada.member.user, "s", now - 60, now - 1, "t"),
         JWT_SECRET,
     ));
-    let result = team
-        .runtime
-        .block_on(push(&ada.member.rest, &expired, &ada.store));
+    let result = team.runtime.block_on(push(
+        &ada.member.rest,
+        &expired,
+        &ada.store,
+        &mut |_, _, _| {},
+    ));
     assert!(matches!(result, Err(SyncError::TokenExpired)), "{result:?}");
     assert_eq!(ada.waiting(), 1);
     assert_eq!(
@@ -303,6 +324,7 @@ fn a_first_sync_of_a_large_agency_comes_in_pages_and_says_how_far_it_is() {
                     .unwrap();
                 reports.push((progress, cached));
             },
+            &mut |_, _, _| {},
         ))
         .unwrap();
     assert_eq!(changes.len(), 2500);

@@ -43,6 +43,11 @@ impl GoTrue {
         format!("http://{}", self.server.addr())
     }
 
+    /// The address it listens on (for a gateway that passes `/auth/v1` on).
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.server.addr()
+    }
+
     /// The anon key every request must send in its `apikey` header.
     pub fn anon_key(&self) -> &str {
         ANON_KEY

@@ -46,10 +46,13 @@
 //! - `database`: the schema cache, and a query run as the caller.
 //! - [`error`]: refusals and their PostgREST bodies.
 //! - [`fault`]: what a test can make the next requests suffer.
+//! - [`project`]: a whole project (PostgreSQL, GoTrue and the gateway on
+//!   one URL) for the app's tests.
 
 pub mod error;
 pub mod fault;
 pub mod gateway;
+pub mod project;
 
 mod database;
 mod request;
@@ -57,3 +60,4 @@ mod server;
 
 pub use fault::Fault;
 pub use gateway::{Gateway, Stats};
+pub use project::Project;

@@ -96,6 +96,13 @@ impl Coordinator {
         self.session.access_token(now)
     }
 
+    /// An API refused `token` as expired: it counts as run out, so the
+    /// next [`Self::session_token`] waits for the one refresh (see
+    /// [`Session::token_rejected`]).
+    pub fn session_token_rejected(&mut self, token: &SecretString, now: Instant) -> bool {
+        self.session.token_rejected(token, now)
+    }
+
     /// The refresh job that is due at `now`, if any.
     pub fn session_refresh_due(&mut self, now: Instant) -> Option<RefreshJob> {
         self.session.due(now)

@@ -21,7 +21,7 @@ use super::schedule::{backoff, refresh_margin};
 use super::summary::{SessionCause, SessionChange, SessionStatus, SessionSummary};
 use crate::error::{Error, Result};
 use crate::pending::{Pending, Reply};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 /// The session shared by every window.
 #[derive(Debug)]
@@ -400,6 +400,28 @@ impl Session {
                 Refresh::InFlight { .. } => {}
             }
         }
+    }
+
+    /// A server refused `token` as expired while the schedule still
+    /// counted it valid (its clock runs ahead of ours). If `token` is still
+    /// the current one it counts as run out from `now`: the next caller
+    /// waits for the one refresh, however many requests were refused with
+    /// it. Returns whether it was current.
+    pub fn token_rejected(&mut self, token: &SecretString, now: Instant) -> bool {
+        let State::Live(live) = &mut self.state else {
+            return false;
+        };
+        let current = live
+            .access
+            .as_ref()
+            .is_some_and(|access| access.expose_secret() == token.expose_secret());
+        if current && now < live.expires_at {
+            live.expires_at = now;
+            if let Refresh::Idle { due } = &mut live.refresh {
+                *due = now;
+            }
+        }
+        current
     }
 
     /// When [`Session::due`] next has something to do.

@@ -1,0 +1,350 @@
+//! The sync engine (Supabase mode): the one task in the app process that
+//! exchanges the cache with the user's Supabase project (docs/SYNC.md).
+//!
+//! An exchange pushes the outbox, refreshes the list of the user's
+//! agencies, and pulls the selected agency's changes. One runs:
+//!
+//! - at once when woken: a save or delete waits to be pushed, someone
+//!   signed in or a stored session came back, the agency changed;
+//! - every 3 s while a window of the app has the focus, every 30 s
+//!   otherwise, and every 3 s while the server cannot be reached (so the
+//!   outbox drains soon after the network is back).
+//!
+//! However many windows are open, there is one engine, so one exchange per
+//! interval. The token comes from the session's single flight; a request
+//! the server refuses as expired marks the token run out and the exchange
+//! runs once more with the refreshed one. A session that cannot be renewed
+//! ends as every session does (the coordinator signs out every window) and
+//! the outbox stays for that user's next sign-in.
+//!
+//! The engine reports what it sees to the coordinator as a [`SyncStatus`],
+//! which tells the windows only when it changes.
+
+use std::time::Duration;
+
+use axolop_coordinator::sync::{SyncProgress, SyncState, SyncStatus};
+use axolop_model::Agency;
+use axolop_sync::exchange::{self, Progress};
+use axolop_sync::{Rest, SyncError};
+use secrecy::SecretString;
+use tauri::{AppHandle, Manager, Runtime};
+use tokio::sync::Notify;
+
+use crate::contacts;
+use crate::crm::{self, Crm};
+use crate::error::{Error, Result};
+use crate::hub::Hub;
+use crate::session;
+
+/// Between exchanges while a window of the app has the focus, and while
+/// the server is out of reach.
+pub const FOCUSED: Duration = Duration::from_secs(3);
+/// Between exchanges while no window has the focus.
+pub const UNFOCUSED: Duration = Duration::from_secs(30);
+
+/// The engine, managed as Tauri state in Supabase mode only.
+pub struct SyncEngine {
+    rest: Rest,
+    /// Set by [`wake`]; a wake while an exchange runs makes one more.
+    wake: Notify,
+}
+
+/// Starts the engine for the project `rest` speaks to. Call once, in
+/// Supabase mode, after the store is open and before any window opens:
+/// from then on every save and delete also waits in the outbox.
+pub fn start<R: Runtime>(app: &AppHandle<R>, rest: Rest) {
+    if let Err(error) = crm::now(app, |store| {
+        store.set_queue_changes(true);
+        Ok(())
+    }) {
+        tracing::warn!(%error, "nothing saved here can reach the server without a database");
+    }
+    app.manage(SyncEngine {
+        rest,
+        wake: Notify::new(),
+    });
+    tauri::async_runtime::spawn(run(app.clone()));
+}
+
+/// Asks for an exchange now (a no-op in local mode). Wakes that come while
+/// one runs make a single exchange after it.
+pub fn wake<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(engine) = app.try_state::<SyncEngine>() {
+        engine.wake.notify_one();
+    }
+}
+
+/// The engine's project, or `None` in local mode.
+pub fn rest<R: Runtime>(app: &AppHandle<R>) -> Option<Rest> {
+    app.try_state::<SyncEngine>()
+        .map(|engine| engine.rest.clone())
+}
+
+/// Creates agency `name` on the server for the signed-in user `owner`,
+/// then caches it. Needs the server: an agency made offline could not be
+/// shared until it was pushed, and its members could not be added.
+pub async fn create_agency<R: Runtime>(
+    app: &AppHandle<R>,
+    rest: &Rest,
+    owner: String,
+    name: String,
+) -> Result<Agency> {
+    let agency = axolop_store::agency::new_agency(&name, crate::timing::unix_ms())?;
+    with_token(app, |token| {
+        let (id, name) = (agency.id.clone(), agency.name.clone());
+        async move { rest.create_agency(&token, &id, &name).await }
+    })
+    .await?;
+    let cached = agency.clone();
+    crm::with_store(app, move |store| store.cache_agency(&owner, &cached)).await?;
+    Ok(agency)
+}
+
+/// The loop: wait for a wake or the interval, exchange, report.
+async fn run<R: Runtime>(app: AppHandle<R>) {
+    let engine = app.state::<SyncEngine>();
+    let mut state = SyncState::Off;
+    loop {
+        let interval = match state {
+            SyncState::Offline => FOCUSED,
+            _ if any_window_focused(&app) => FOCUSED,
+            _ => UNFOCUSED,
+        };
+        tokio::select! {
+            () = engine.wake.notified() => {}
+            () = tokio::time::sleep(interval) => {}
+        }
+        state = exchange_and_report(&app, &engine.rest, state).await;
+    }
+}
+
+fn any_window_focused<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.webview_windows()
+        .values()
+        .any(|window| window.is_focused().unwrap_or(false))
+}
+
+/// One exchange, with the status reported before (changes waiting) and
+/// after (online or not). Returns the state it ended in.
+async fn exchange_and_report<R: Runtime>(
+    app: &AppHandle<R>,
+    rest: &Rest,
+    before: SyncState,
+) -> SyncState {
+    let Some(owner) = signed_in_user(app) else {
+        report(app, SyncState::Off, None, None);
+        return SyncState::Off;
+    };
+    let starting = if before == SyncState::Off {
+        SyncState::Syncing
+    } else {
+        before
+    };
+    report(app, starting, None, None);
+    match exchange(app, rest, &owner).await {
+        Ok(()) => {
+            report(app, SyncState::Online, None, None);
+            SyncState::Online
+        }
+        Err(Failure::SignedOut) => {
+            report(app, SyncState::Off, None, None);
+            SyncState::Off
+        }
+        Err(Failure::Offline(reason)) => {
+            tracing::info!(%reason, "offline: changes wait in the outbox");
+            report(app, SyncState::Offline, None, Some(reason));
+            SyncState::Offline
+        }
+        Err(Failure::Failed(reason)) => {
+            tracing::warn!(%reason, "the exchange with the server failed");
+            report(app, SyncState::Offline, None, Some(reason));
+            SyncState::Offline
+        }
+    }
+}
+
+/// Why an exchange stopped.
+enum Failure {
+    /// Nobody is signed in (any more).
+    SignedOut,
+    /// The server, or the auth server, could not be reached.
+    Offline(String),
+    /// Something else went wrong; the next exchange tries again.
+    Failed(String),
+}
+
+impl From<SyncError> for Failure {
+    fn from(error: SyncError) -> Self {
+        match error {
+            SyncError::Unavailable(_) => Failure::Offline(
+                "The server cannot be reached; changes are kept on this computer.".to_owned(),
+            ),
+            other => Failure::Failed(other.to_string()),
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        use axolop_coordinator::Error as Coordinator;
+        match error {
+            Error::Coordinator(Coordinator::SignedOut | Coordinator::SessionEnded { .. })
+            | Error::Coordinator(Coordinator::NotConfigured) => Failure::SignedOut,
+            Error::Coordinator(Coordinator::Network { .. }) => Failure::Offline(
+                "The sign-in server cannot be reached; changes are kept on this computer."
+                    .to_owned(),
+            ),
+            Error::Sync(error) => error.into(),
+            other => Failure::Failed(other.to_string()),
+        }
+    }
+}
+
+/// Push, agencies, pull: the whole exchange with one token, run once more
+/// with a refreshed token if the server refused it as expired.
+async fn exchange<R: Runtime>(
+    app: &AppHandle<R>,
+    rest: &Rest,
+    owner: &str,
+) -> std::result::Result<(), Failure> {
+    let token = session::access_token(app).await?;
+    match exchange_with(app, rest, owner, &token).await {
+        Err(SyncError::TokenExpired) => {
+            session::token_rejected(app, &token);
+            let token = session::access_token(app).await?;
+            Ok(exchange_with(app, rest, owner, &token).await?)
+        }
+        other => Ok(other?),
+    }
+}
+
+async fn exchange_with<R: Runtime>(
+    app: &AppHandle<R>,
+    rest: &Rest,
+    owner: &str,
+    token: &SecretString,
+) -> axolop_sync::Result<()> {
+    let crm = app
+        .try_state::<Crm>()
+        .ok_or_else(|| SyncError::Store("the CRM database is not available".to_owned()))?;
+    let store = crm.store();
+    let pushes = exchange::push(rest, token, store, &mut |store, agency, changes| {
+        contacts::announce_pulled(app, store, agency, changes)
+    })
+    .await?;
+    for (contact, error) in &pushes.refused {
+        tracing::warn!(%contact, %error, "the server refused a change; it was dropped");
+    }
+    if !pushes.conflicts.is_empty() {
+        tracing::info!(
+            count = pushes.conflicts.len(),
+            "edits lost to newer ones on the server are kept as conflicts"
+        );
+    }
+
+    let agencies = rest.agencies(token).await?;
+    {
+        let mut store = lock(store)?;
+        for remote in agencies {
+            let agency = remote.to_agency()?;
+            store
+                .cache_agency(owner, &agency)
+                .map_err(|error| SyncError::Store(error.to_string()))?;
+        }
+    }
+
+    let Some(agency) = selected_agency(app) else {
+        return Ok(());
+    };
+    let progress_agency = agency.clone();
+    exchange::pull(
+        rest,
+        token,
+        store,
+        &agency,
+        |Progress { rows, total }| {
+            // Only a pull of more than a page is worth a progress bar.
+            let progress = total
+                .filter(|&total| total > exchange::PAGE && rows < total)
+                .map(|total| SyncProgress {
+                    agency_id: progress_agency.clone(),
+                    rows,
+                    total,
+                });
+            if progress.is_some() {
+                report(app, SyncState::Syncing, progress, None);
+            }
+        },
+        &mut |store, agency, changes| contacts::announce_pulled(app, store, agency, changes),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Tells the coordinator where the engine stands, with the outbox's length
+/// as the store has it now.
+fn report<R: Runtime>(
+    app: &AppHandle<R>,
+    state: SyncState,
+    progress: Option<SyncProgress>,
+    problem: Option<String>,
+) {
+    let waiting = crm::now(app, |store| Ok(store.outbox_len()?)).unwrap_or(0);
+    let status = SyncStatus {
+        state,
+        waiting,
+        progress,
+        problem,
+    };
+    let _ = app.state::<Hub>().transact(|coordinator, _| {
+        coordinator.sync_reported(status);
+        Ok(())
+    });
+}
+
+/// The signed-in user's id, if someone is signed in.
+fn signed_in_user<R: Runtime>(app: &AppHandle<R>) -> Option<String> {
+    app.state::<Hub>().read(|coordinator| {
+        let session = coordinator.session();
+        session
+            .is_signed_in()
+            .then(|| session.summary().user.map(|user| user.id))
+            .flatten()
+    })
+}
+
+fn selected_agency<R: Runtime>(app: &AppHandle<R>) -> Option<String> {
+    app.state::<Hub>().read(|coordinator| {
+        coordinator
+            .agency_in_use(None)
+            .ok()
+            .map(|agency| agency.id.clone())
+    })
+}
+
+/// Runs one request with the session's token, and once more with a
+/// refreshed one if the server refused it as expired.
+async fn with_token<R, T, F, Fut>(app: &AppHandle<R>, mut call: F) -> Result<T>
+where
+    R: Runtime,
+    F: FnMut(SecretString) -> Fut,
+    Fut: std::future::Future<Output = axolop_sync::Result<T>>,
+{
+    let token = session::access_token(app).await?;
+    match call(token.clone()).await {
+        Err(SyncError::TokenExpired) => {
+            session::token_rejected(app, &token);
+            let token = session::access_token(app).await?;
+            Ok(call(token).await?)
+        }
+        other => Ok(other?),
+    }
+}
+
+fn lock(
+    store: &std::sync::Mutex<axolop_store::Store>,
+) -> axolop_sync::Result<std::sync::MutexGuard<'_, axolop_store::Store>> {
+    store
+        .lock()
+        .map_err(|_| SyncError::Store("the local database is unavailable after a failure".into()))
+}

@@ -1,0 +1,230 @@
+//! The sync engine on the mock runtime, against a whole Supabase project
+//! (real PostgreSQL with the project's migrations, GoTrue, the REST
+//! gateway): saves reach the server, other members' changes reach every
+//! window, and changes made offline wait, are counted, and drain in order
+//! once the server answers again.
+//!
+//! Exchanges are started by what starts them in the app (a save, a
+//! sign-in, an agency switch) or by [`sync_engine::wake`], the schedule's
+//! own call: the schedule itself is timed by the end-to-end tests.
+
+mod common;
+
+use axolop_auth::{AuthConfig, SecretStore};
+use axolop_desktop::{configure, crm, session, sync_engine};
+use axolop_postgrest::{Fault, Project};
+use common::{eventually, invoke, record_events, snapshot, window, DataDir};
+use serde_json::{json, Value};
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
+use tauri::{App, WebviewWindow};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A project with Ada, and a mock app of hers in Supabase mode, signed in,
+/// in a new agency of hers with two windows open.
+struct Desk {
+    project: Project,
+    app: App<MockRuntime>,
+    agency: String,
+    _dir: DataDir,
+}
+
+impl Desk {
+    fn new(test: &str) -> Desk {
+        let project = Project::start();
+        project.add_user("ada@example.com", PASSWORD);
+        let dir = DataDir::new(test);
+        let data = dir.0.clone();
+        let config = AuthConfig {
+            url: project.url(),
+            anon_key: project.anon_key().to_owned(),
+        };
+        let mut app = configure(mock_builder(), move |app| {
+            crm::open(app, &data)?;
+            session::start(app, config, SecretStore::memory())
+        })
+        .build(mock_context(noop_assets()))
+        .expect("mock app");
+        #[allow(deprecated)]
+        app.run_iteration(|_, _| {});
+        let first = window(&app, "crm-1");
+        eventually("the sign-in prompt", || {
+            snapshot(&first)["session"]["status"] == "signed-out"
+        });
+        invoke(
+            &first,
+            "session_sign_in",
+            json!({ "email": "ada@example.com", "password": PASSWORD }),
+        )
+        .unwrap();
+        let agency = invoke(&first, "agency_create", json!({ "name": "Acme" })).unwrap();
+        invoke(&first, "agency_select", json!({ "agencyId": agency["id"] })).unwrap();
+        invoke(&first, "window_open", json!({})).unwrap();
+        snapshot(&window(&app, "crm-2"));
+        Desk {
+            agency: agency["id"].as_str().unwrap().to_owned(),
+            project,
+            app,
+            _dir: dir,
+        }
+    }
+
+    fn window(&self, label: &str) -> WebviewWindow<MockRuntime> {
+        window(&self.app, label)
+    }
+
+    fn sync(&self) -> Value {
+        snapshot(&self.window("crm-1"))["sync"].clone()
+    }
+
+    fn save(&self, name: &str) -> Value {
+        invoke(
+            &self.window("crm-1"),
+            "contact_save",
+            json!({ "contact": { "name": name } }),
+        )
+        .unwrap()
+    }
+
+    /// Rows of the agency on the server: (name, deleted).
+    fn on_server(&self) -> Vec<(String, bool)> {
+        self.project
+            .postgres
+            .superuser()
+            .query(
+                "select name, deleted_at is not null from contacts where agency_id = $1::text::uuid order by name",
+                &[&self.agency],
+            )
+            .unwrap()
+            .iter()
+            .map(|row| (row.get(0), row.get(1)))
+            .collect()
+    }
+}
+
+#[test]
+fn an_agency_made_here_is_made_on_the_server_with_its_creator_as_owner() {
+    let desk = Desk::new("sync-agency");
+    let owners: Vec<(String, String)> = desk
+        .project
+        .postgres
+        .superuser()
+        .query(
+            "select a.name, m.role from agencies a join agency_members m on m.agency_id = a.id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    assert_eq!(owners, [("Acme".to_owned(), "owner".to_owned())]);
+    eventually("the status to say online", || {
+        desk.sync()["state"] == "online"
+    });
+}
+
+#[test]
+fn a_save_reaches_the_server_and_a_change_made_there_reaches_every_window() {
+    let desk = Desk::new("sync-both-ways");
+    desk.save("Grace Hopper");
+    eventually("the contact on the server", || {
+        desk.on_server() == [("Grace Hopper".to_owned(), false)]
+    });
+
+    // Another member (or Ada on another computer) adds one on the server.
+    let second = record_events(&desk.window("crm-2"));
+    desk.project
+        .postgres
+        .superuser()
+        .execute(
+            "insert into contacts (agency_id, name) values ($1::text::uuid, 'Barbara Liskov')",
+            &[&desk.agency],
+        )
+        .unwrap();
+    sync_engine::wake(desk.app.handle());
+    eventually("the other member's contact in window 2", || {
+        second.lock().unwrap().iter().any(|event| {
+            event["kind"] == "contacts-changed"
+                && event["data"]["by"].is_null()
+                && event["data"]["change"]["contact"]["name"] == "Barbara Liskov"
+        })
+    });
+    let listed = invoke(&desk.window("crm-2"), "contacts_list", json!({})).unwrap();
+    let names: Vec<&str> = listed["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|contact| contact["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Barbara Liskov", "Grace Hopper"]);
+    assert_eq!(desk.sync()["waiting"], 0);
+}
+
+#[test]
+fn changes_made_offline_are_counted_in_every_window_and_drain_in_order_once_the_server_is_back() {
+    let desk = Desk::new("sync-offline");
+    let old: Vec<Value> = (1..=3).map(|n| desk.save(&format!("Old {n}"))).collect();
+    eventually("the first three on the server", || {
+        desk.on_server().len() == 3 && desk.sync()["waiting"] == 0
+    });
+    let old: Vec<Value> = old
+        .iter()
+        .map(|contact| {
+            invoke(
+                &desk.window("crm-1"),
+                "contact_get",
+                json!({ "id": contact["id"] }),
+            )
+            .unwrap()
+        })
+        .collect();
+
+    desk.project.gateway.inject(Fault::Reset, 1_000_000);
+    for n in 0..20 {
+        desk.save(&format!("Contact {n:02}"));
+    }
+    for contact in &old {
+        invoke(
+            &desk.window("crm-2"),
+            "contact_delete",
+            json!({ "id": contact["id"], "version": contact["version"] }),
+        )
+        .unwrap();
+    }
+    eventually("every window to show 23 waiting, offline", || {
+        ["crm-1", "crm-2"].iter().all(|label| {
+            let sync = snapshot(&desk.window(label))["sync"].clone();
+            sync["state"] == "offline" && sync["waiting"] == 23
+        })
+    });
+    assert_eq!(desk.on_server().len(), 3, "nothing got through");
+
+    desk.project.gateway.clear_faults();
+    eventually("the outbox drained", || desk.sync()["waiting"] == 0);
+    let mut expected: Vec<(String, bool)> = (0..20)
+        .map(|n| (format!("Contact {n:02}"), false))
+        .collect();
+    expected.extend((1..=3).map(|n| (format!("Old {n}"), true)));
+    assert_eq!(
+        desk.on_server(),
+        expected,
+        "each once; the old three deleted"
+    );
+    // In the order they were made: the server stamps each write's
+    // transaction, and the saves were pushed one after another.
+    let order: Vec<String> = desk
+        .project
+        .postgres
+        .superuser()
+        .query(
+            "select name from contacts where agency_id = $1::text::uuid and name like 'Contact%' order by change_seq",
+            &[&desk.agency],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let made: Vec<String> = (0..20).map(|n| format!("Contact {n:02}")).collect();
+    assert_eq!(order, made);
+    assert_eq!(desk.sync()["state"], "online");
+}
