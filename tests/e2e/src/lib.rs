@@ -117,7 +117,28 @@ pub struct App {
     /// `data_dir` when the app made it: removed after the app stops.
     owned_data_dir: Option<DataDir>,
     handles: RefCell<HashMap<String, String>>,
-    _alone: MutexGuard<'static, ()>,
+    /// Held by an app in the shared D-Bus session (see [`Seat`]).
+    _alone: Option<MutexGuard<'static, ()>>,
+}
+
+/// Where an app runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seat {
+    /// The test run's own D-Bus session and display, one app at a time
+    /// (single-instance would make a second launch the first app).
+    Shared,
+    /// A D-Bus session and an Xvfb display of its own, as on another
+    /// computer: any number run at once. Its session keeps nothing in a
+    /// keyring (`AXOLOP_SECRET_STORE=memory`).
+    Device,
+}
+
+/// Takes the turn of the apps in the shared session, for a test that runs
+/// [`App::launch_device`]s and wants no other app beside them.
+pub fn alone() -> MutexGuard<'static, ()> {
+    ONE_APP_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl App {
@@ -151,11 +172,23 @@ impl App {
         app
     }
 
+    /// Launches the app as another computer would run it: with a fresh
+    /// data directory, in a D-Bus session and on a display of its own (see
+    /// [`Seat::Device`]), so several run at once.
+    pub fn launch_device(test: &str, env: &[(&str, &str)]) -> App {
+        let data_dir = fresh_data_dir(test);
+        let mut app = Self::launch_seated(&app_binary(), &data_dir, env, Seat::Device);
+        app.owned_data_dir = Some(data_dir);
+        app
+    }
+
     fn launch_binary_in(binary: &Path, data_dir: &Path, env: &[(&str, &str)]) -> App {
+        Self::launch_seated(binary, data_dir, env, Seat::Shared)
+    }
+
+    fn launch_seated(binary: &Path, data_dir: &Path, env: &[(&str, &str)], seat: Seat) -> App {
         require_environment();
-        let alone = ONE_APP_AT_A_TIME
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let alone = (seat == Seat::Shared).then(alone);
         assert!(
             binary.exists(),
             "app binary {} is missing: build it first",
@@ -171,28 +204,39 @@ impl App {
 
         let port = free_port();
         let native_port = free_port();
-        let driver_process =
-            Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--native-port",
-                    &native_port.to_string(),
-                ])
-                .env("AXOLOP_DATA_DIR", &data_dir)
-                .env(
-                    "RUST_LOG",
-                    std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
-                )
-                .envs(env.iter().copied())
-                .stdin(Stdio::null())
-                .stdout(log.try_clone().expect("log"))
-                .stderr(log)
-                // Its own process group, so the driver, WebKitWebDriver and the
-                // app can all be stopped together.
-                .process_group(0)
-                .spawn()
-                .expect("tauri-driver must be installed (cargo install tauri-driver --locked)");
+        let tauri_driver = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+        let mut command = match seat {
+            Seat::Shared => Command::new(tauri_driver),
+            Seat::Device => {
+                let mut command = Command::new("dbus-run-session");
+                command
+                    .args(["--", "xvfb-run", "-a", "-s", "-screen 0 1280x900x24"])
+                    .arg(tauri_driver)
+                    .env("AXOLOP_SECRET_STORE", "memory");
+                command
+            }
+        };
+        let driver_process = command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("AXOLOP_DATA_DIR", &data_dir)
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
+            )
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            // Its own process group, so the driver, WebKitWebDriver and the
+            // app can all be stopped together.
+            .process_group(0)
+            .spawn()
+            .expect("tauri-driver must be installed (cargo install tauri-driver --locked)");
 
         wait_until_listening(port);
         let driver = Session::start(port, &binary.to_string_lossy()).expect("WebDriver session");
