@@ -10,6 +10,8 @@
 
 mod common;
 
+use std::time::{Duration, Instant};
+
 use axolop_auth::{AuthConfig, SecretStore};
 use axolop_desktop::{configure, crm, session, sync_engine};
 use axolop_postgrest::{Fault, Project};
@@ -31,7 +33,13 @@ struct Desk {
 
 impl Desk {
     fn new(test: &str) -> Desk {
+        Desk::with(test, |_| {})
+    }
+
+    /// Like [`Desk::new`], with the project set up by `prepare` first.
+    fn with(test: &str, prepare: impl FnOnce(&Project)) -> Desk {
         let project = Project::start();
+        prepare(&project);
         project.add_user("ada@example.com", PASSWORD);
         let dir = DataDir::new(test);
         let data = dir.0.clone();
@@ -226,5 +234,40 @@ fn changes_made_offline_are_counted_in_every_window_and_drain_in_order_once_the_
         .collect();
     let made: Vec<String> = (0..20).map(|n| format!("Contact {n:02}")).collect();
     assert_eq!(order, made);
+    assert_eq!(desk.sync()["state"], "online");
+}
+
+#[test]
+fn a_token_the_server_calls_expired_is_refreshed_once_and_the_exchange_runs_again() {
+    // Tokens live 20 s, refreshed by the app 4 s before they end; the data
+    // server's clock runs 10 s ahead, so from 10 s on it calls the token
+    // expired while the app still counts it fresh.
+    let desk = Desk::with("sync-expired", |project| {
+        project.gotrue.set_expires_in(Duration::from_secs(20));
+        project.gateway.set_clock_ahead(Duration::from_secs(10));
+    });
+    let signed_in = Instant::now();
+    eventually("online first", || desk.sync()["state"] == "online");
+    let refreshes = desk.project.gotrue.stats().refreshes;
+    std::thread::sleep(Duration::from_millis(10_500).saturating_sub(signed_in.elapsed()));
+
+    let refused = desk.project.gateway.stats().refused;
+    desk.save("Grace Hopper");
+    eventually("the contact on the server", || {
+        desk.on_server() == [("Grace Hopper".to_owned(), false)]
+    });
+    assert!(
+        signed_in.elapsed() < Duration::from_secs(16),
+        "before the scheduled refresh"
+    );
+    assert_eq!(
+        desk.project.gotrue.stats().refreshes,
+        refreshes + 1,
+        "one refresh, then the same requests again"
+    );
+    assert!(
+        desk.project.gateway.stats().refused > refused,
+        "the server did refuse the token"
+    );
     assert_eq!(desk.sync()["state"], "online");
 }

@@ -8,7 +8,9 @@
 //!   signed in or a stored session came back, the agency changed;
 //! - every 3 s while a window of the app has the focus, every 30 s
 //!   otherwise, and every 3 s while the server cannot be reached (so the
-//!   outbox drains soon after the network is back).
+//!   outbox drains soon after the network is back); after a failure that
+//!   waiting cannot mend by itself (a server error, a token refused even
+//!   after its refresh), every 30 s.
 //!
 //! However many windows are open, there is one engine, so one exchange per
 //! interval. The token comes from the session's single flight; a request
@@ -104,17 +106,20 @@ pub async fn create_agency<R: Runtime>(
 async fn run<R: Runtime>(app: AppHandle<R>) {
     let engine = app.state::<SyncEngine>();
     let mut state = SyncState::Off;
+    // The last exchange failed other than for the network (a refused
+    // token, a server error): try again slowly, not every 3 s.
+    let mut failed = false;
     loop {
         let interval = match state {
-            SyncState::Offline => FOCUSED,
-            _ if any_window_focused(&app) => FOCUSED,
+            SyncState::Offline if !failed => FOCUSED,
+            _ if !failed && any_window_focused(&app) => FOCUSED,
             _ => UNFOCUSED,
         };
         tokio::select! {
             () = engine.wake.notified() => {}
             () = tokio::time::sleep(interval) => {}
         }
-        state = exchange_and_report(&app, &engine.rest, state).await;
+        (state, failed) = exchange_and_report(&app, &engine.rest, state).await;
     }
 }
 
@@ -125,15 +130,16 @@ fn any_window_focused<R: Runtime>(app: &AppHandle<R>) -> bool {
 }
 
 /// One exchange, with the status reported before (changes waiting) and
-/// after (online or not). Returns the state it ended in.
+/// after (online or not). Returns the state it ended in, and whether it
+/// failed other than for the network.
 async fn exchange_and_report<R: Runtime>(
     app: &AppHandle<R>,
     rest: &Rest,
     before: SyncState,
-) -> SyncState {
+) -> (SyncState, bool) {
     let Some(owner) = signed_in_user(app) else {
         report(app, SyncState::Off, None, None);
-        return SyncState::Off;
+        return (SyncState::Off, false);
     };
     let starting = if before == SyncState::Off {
         SyncState::Syncing
@@ -144,21 +150,21 @@ async fn exchange_and_report<R: Runtime>(
     match exchange(app, rest, &owner).await {
         Ok(()) => {
             report(app, SyncState::Online, None, None);
-            SyncState::Online
+            (SyncState::Online, false)
         }
         Err(Failure::SignedOut) => {
             report(app, SyncState::Off, None, None);
-            SyncState::Off
+            (SyncState::Off, false)
         }
         Err(Failure::Offline(reason)) => {
             tracing::info!(%reason, "offline: changes wait in the outbox");
             report(app, SyncState::Offline, None, Some(reason));
-            SyncState::Offline
+            (SyncState::Offline, false)
         }
         Err(Failure::Failed(reason)) => {
             tracing::warn!(%reason, "the exchange with the server failed");
             report(app, SyncState::Offline, None, Some(reason));
-            SyncState::Offline
+            (SyncState::Offline, true)
         }
     }
 }

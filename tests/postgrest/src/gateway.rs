@@ -2,6 +2,7 @@
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -33,6 +34,9 @@ pub(crate) struct State {
     pub(crate) auth: Option<SocketAddr>,
     pub(crate) faults: Mutex<VecDeque<Fault>>,
     pub(crate) stats: Mutex<Stats>,
+    /// Seconds the gateway's clock runs ahead when it checks a token's
+    /// expiry.
+    pub(crate) clock_ahead: AtomicU64,
 }
 
 /// A running gateway; it stops when dropped.
@@ -83,6 +87,15 @@ impl Gateway {
             .faults
             .lock()
             .extend(std::iter::repeat_n(fault, times));
+    }
+
+    /// Makes the gateway's clock run `ahead` of the real one when it checks
+    /// tokens, as a server whose clock is off would: a token the app still
+    /// counts as valid is refused as expired (`PGRST303`).
+    pub fn set_clock_ahead(&self, ahead: std::time::Duration) {
+        self.state
+            .clock_ahead
+            .store(ahead.as_secs(), Ordering::Relaxed);
     }
 
     /// Drops every queued fault.
