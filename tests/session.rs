@@ -326,11 +326,12 @@ fn each_user_finds_their_own_agency_when_they_sign_in_again() {
     invoke(&first, "session_sign_out", json!({})).unwrap();
 
     sign_in_as(EMAIL);
-    let restored = snapshot(&first)["agency"].clone();
-    assert_eq!(restored["selected"]["name"], "Ada's Agency");
-    assert!(
-        restored["version"].as_u64() > agency["version"].as_u64(),
-        "the version only grows: {restored} after {agency}"
-    );
+    // Her sign-out removed her CRM from this computer, her choice of agency
+    // with it; her agencies come back from the server.
+    assert_eq!(modal(&app), "agency-selection");
+    eventually("Ada's agency back from the server", || {
+        invoke(&first, "agency_list", json!({})).unwrap()[0]["name"] == "Ada's Agency"
+    });
+    invoke(&first, "agency_select", json!({ "agencyId": ada["id"] })).unwrap();
     assert_eq!(modal(&app), Value::Null);
 }

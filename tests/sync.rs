@@ -28,7 +28,18 @@ struct Desk {
     project: Project,
     app: App<MockRuntime>,
     agency: String,
+    /// Ada's user id.
+    ada: String,
     _dir: DataDir,
+}
+
+fn sign_in(app: &App<MockRuntime>) {
+    invoke(
+        &window(app, "crm-1"),
+        "session_sign_in",
+        json!({ "email": "ada@example.com", "password": PASSWORD }),
+    )
+    .unwrap();
 }
 
 impl Desk {
@@ -40,7 +51,7 @@ impl Desk {
     fn with(test: &str, prepare: impl FnOnce(&Project)) -> Desk {
         let project = Project::start();
         prepare(&project);
-        project.add_user("ada@example.com", PASSWORD);
+        let ada = project.add_user("ada@example.com", PASSWORD);
         let dir = DataDir::new(test);
         let data = dir.0.clone();
         let config = AuthConfig {
@@ -59,12 +70,7 @@ impl Desk {
         eventually("the sign-in prompt", || {
             snapshot(&first)["session"]["status"] == "signed-out"
         });
-        invoke(
-            &first,
-            "session_sign_in",
-            json!({ "email": "ada@example.com", "password": PASSWORD }),
-        )
-        .unwrap();
+        sign_in(&app);
         let agency = invoke(&first, "agency_create", json!({ "name": "Acme" })).unwrap();
         invoke(&first, "agency_select", json!({ "agencyId": agency["id"] })).unwrap();
         invoke(&first, "window_open", json!({})).unwrap();
@@ -73,6 +79,7 @@ impl Desk {
             agency: agency["id"].as_str().unwrap().to_owned(),
             project,
             app,
+            ada,
             _dir: dir,
         }
     }
@@ -91,6 +98,16 @@ impl Desk {
             "contact_save",
             json!({ "contact": { "name": name } }),
         )
+        .unwrap()
+    }
+
+    /// Ada's agencies and changes waiting, as the store on this computer
+    /// has them.
+    fn cached(&self) -> (usize, u64) {
+        let ada = self.ada.clone();
+        crm::now(self.app.handle(), move |store| {
+            Ok((store.agencies(&ada)?.len(), store.outbox_len()?))
+        })
         .unwrap()
     }
 
@@ -270,4 +287,43 @@ fn a_token_the_server_calls_expired_is_refreshed_once_and_the_exchange_runs_agai
         "the server did refuse the token"
     );
     assert_eq!(desk.sync()["state"], "online");
+}
+
+#[test]
+fn signing_out_pushes_what_waits_then_leaves_nothing_of_the_user_on_this_computer() {
+    let desk = Desk::new("sync-sign-out");
+    desk.project
+        .gateway
+        .inject(Fault::Delay(Duration::from_millis(300)), 3);
+    desk.save("Grace Hopper");
+    invoke(&desk.window("crm-1"), "session_sign_out", json!({})).unwrap();
+    assert_eq!(
+        desk.on_server(),
+        [("Grace Hopper".to_owned(), false)],
+        "pushed before the session ended"
+    );
+    assert_eq!(desk.cached(), (0, 0), "nothing of Ada's is left here");
+    assert_eq!(desk.sync()["state"], "off");
+}
+
+#[test]
+fn changes_that_cannot_be_pushed_at_sign_out_stay_for_the_users_next_sign_in() {
+    let desk = Desk::new("sync-sign-out-offline");
+    eventually("online first", || desk.sync()["state"] == "online");
+    desk.project.gateway.inject(Fault::Reset, 1_000_000);
+    desk.save("Grace Hopper");
+    desk.save("Barbara Liskov");
+    invoke(&desk.window("crm-1"), "session_sign_out", json!({})).unwrap();
+    assert_eq!(
+        desk.cached(),
+        (1, 2),
+        "kept: two changes are not on the server"
+    );
+
+    desk.project.gateway.clear_faults();
+    sign_in(&desk.app);
+    eventually("both on the server after the next sign-in", || {
+        desk.on_server().len() == 2
+    });
+    eventually("nothing waiting", || desk.cached().1 == 0);
 }

@@ -105,14 +105,25 @@ pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result
 }
 
 /// Signs out every window, forgets the stored session and tells the server
-/// (best effort).
+/// (best effort). What waits to be pushed goes first, if the server
+/// answers; then the user's cached CRM leaves this computer, unless changes
+/// still wait (they stay for the user's next sign-in).
 pub async fn sign_out<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
     let driver = driver(app)?;
+    let owner = app
+        .state::<Hub>()
+        .read(|coordinator| coordinator.session().summary().user.map(|user| user.id));
+    if owner.is_some() {
+        sync_engine::push_before_sign_out(app).await;
+    }
     let revoke = app.state::<Hub>().transact(|coordinator, _| {
         let signed_out = coordinator.session_sign_out();
         driver.queue(signed_out.keyring);
         Ok(signed_out.revoke)
     })?;
+    if let Some(owner) = owner {
+        sync_engine::forget_after_sign_out(app, owner).await;
+    }
     if let Some(access) = revoke {
         tracing::info!("signed out");
         if let Err(error) = driver.client.sign_out(&access).await {

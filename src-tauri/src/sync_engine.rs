@@ -49,6 +49,9 @@ pub struct SyncEngine {
     rest: Rest,
     /// Set by [`wake`]; a wake while an exchange runs makes one more.
     wake: Notify,
+    /// Held while the outbox is pushed: two pushes at once would send an
+    /// entry twice, and the second would meet its own first as a conflict.
+    pushing: tokio::sync::Mutex<()>,
 }
 
 /// Starts the engine for the project `rest` speaks to. Call once, in
@@ -64,6 +67,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, rest: Rest) {
     app.manage(SyncEngine {
         rest,
         wake: Notify::new(),
+        pushing: tokio::sync::Mutex::new(()),
     });
     tauri::async_runtime::spawn(run(app.clone()));
 }
@@ -100,6 +104,78 @@ pub async fn create_agency<R: Runtime>(
     let cached = agency.clone();
     crm::with_store(app, move |store| store.cache_agency(&owner, &cached)).await?;
     Ok(agency)
+}
+
+/// Before a sign-out: pushes what waits, if the server answers.
+pub async fn push_before_sign_out<R: Runtime>(app: &AppHandle<R>) {
+    let Some(engine) = app.try_state::<SyncEngine>() else {
+        return;
+    };
+    let _pushing = engine.pushing.lock().await;
+    let pushed = with_token(app, |token| {
+        let app = app.clone();
+        let rest = engine.rest.clone();
+        async move { push(&app, &rest, &token).await }
+    })
+    .await;
+    if let Err(error) = pushed {
+        tracing::info!(%error, "changes could not be pushed before signing out");
+    }
+}
+
+/// After `owner` signed out: if nothing of theirs waits to be pushed,
+/// removes their cached CRM from this computer (a shared computer must not
+/// keep the last user's data). Changes that could not be pushed are kept,
+/// with the rest of the cache, for that user's next sign-in.
+pub async fn forget_after_sign_out<R: Runtime>(app: &AppHandle<R>, owner: String) {
+    if app.try_state::<SyncEngine>().is_none() {
+        return;
+    }
+    let outcome = crm::with_store(app, move |store| {
+        let waiting = store.outbox_len()?;
+        if waiting == 0 {
+            store.forget_owner(&owner)?;
+        }
+        Ok(waiting)
+    })
+    .await;
+    match outcome {
+        Ok(0) => tracing::info!("the signed-out user's CRM data was removed from this computer"),
+        Ok(waiting) => {
+            tracing::warn!(
+                waiting,
+                "changes not yet on the server are kept for the next sign-in"
+            )
+        }
+        Err(error) => tracing::warn!(%error, "the signed-out user's CRM data could not be removed"),
+    }
+    report(app, SyncState::Off, None, None);
+}
+
+/// Pushes the outbox (the caller holds `pushing`), telling the windows of
+/// conflicts as they settle.
+async fn push<R: Runtime>(
+    app: &AppHandle<R>,
+    rest: &Rest,
+    token: &SecretString,
+) -> axolop_sync::Result<()> {
+    let crm = app
+        .try_state::<Crm>()
+        .ok_or_else(|| SyncError::Store("the CRM database is not available".to_owned()))?;
+    let pushes = exchange::push(rest, token, crm.store(), &mut |store, agency, changes| {
+        contacts::announce_pulled(app, store, agency, changes)
+    })
+    .await?;
+    for (contact, error) in &pushes.refused {
+        tracing::warn!(%contact, %error, "the server refused a change; it was dropped");
+    }
+    if !pushes.conflicts.is_empty() {
+        tracing::info!(
+            count = pushes.conflicts.len(),
+            "edits lost to newer ones on the server are kept as conflicts"
+        );
+    }
+    Ok(())
 }
 
 /// The loop: wait for a wake or the interval, exchange, report.
@@ -230,27 +306,24 @@ async fn exchange_with<R: Runtime>(
     owner: &str,
     token: &SecretString,
 ) -> axolop_sync::Result<()> {
+    {
+        let engine = app.state::<SyncEngine>();
+        let _pushing = engine.pushing.lock().await;
+        push(app, rest, token).await?;
+    }
     let crm = app
         .try_state::<Crm>()
         .ok_or_else(|| SyncError::Store("the CRM database is not available".to_owned()))?;
     let store = crm.store();
-    let pushes = exchange::push(rest, token, store, &mut |store, agency, changes| {
-        contacts::announce_pulled(app, store, agency, changes)
-    })
-    .await?;
-    for (contact, error) in &pushes.refused {
-        tracing::warn!(%contact, %error, "the server refused a change; it was dropped");
-    }
-    if !pushes.conflicts.is_empty() {
-        tracing::info!(
-            count = pushes.conflicts.len(),
-            "edits lost to newer ones on the server are kept as conflicts"
-        );
-    }
 
     let agencies = rest.agencies(token).await?;
     {
         let mut store = lock(store)?;
+        // Checked with the store held: a sign-out's removal of the user's
+        // data cannot slip in between (it takes the store too).
+        if signed_in_user(app).as_deref() != Some(owner) {
+            return Ok(());
+        }
         for remote in agencies {
             let agency = remote.to_agency()?;
             store

@@ -79,6 +79,15 @@ impl Store {
         })
     }
 
+    /// Removes from this computer every agency cached for `owner` (a
+    /// Supabase user who signed out), with their contacts, waiting changes,
+    /// pull watermarks and kept conflicts (all cascade), in one
+    /// transaction. Returns how many agencies went.
+    pub fn forget_owner(&mut self, owner: &str) -> Result<usize> {
+        let owner = validation::key("owner", owner)?;
+        self.write(|tx| Ok(tx.execute("DELETE FROM agencies WHERE owner = ?1", [owner])?))
+    }
+
     /// Creates an agency named `name` (trimmed) for `owner`, with a new id.
     pub fn create_agency(&mut self, owner: &str, name: &str, now_ms: u64) -> Result<Agency> {
         let owner = validation::key("owner", owner)?;

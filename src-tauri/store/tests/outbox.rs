@@ -195,3 +195,41 @@ fn each_agency_pulls_from_its_own_watermark() {
     assert_eq!(store.pull_watermark(&acme).unwrap(), 907);
     assert_eq!(store.pull_watermark(&globex).unwrap(), 0);
 }
+
+#[test]
+fn forgetting_an_owner_removes_their_agencies_contacts_and_line_and_nobody_elses() {
+    let (mut store, agency) = queueing();
+    store
+        .save_contact(&agency, &draft("Ada"), None, WINDOW, NOW)
+        .unwrap();
+    store.set_pull_watermark(&agency, 42).unwrap();
+    let other = store.create_agency("someone-else", "Other", NOW).unwrap();
+    store
+        .save_contact(&other.id, &draft("Grace"), None, WINDOW, NOW)
+        .unwrap();
+    let owner = common::OWNER;
+
+    assert_eq!(store.forget_owner(owner).unwrap(), 1);
+    assert!(store.agencies(owner).unwrap().is_empty());
+    assert!(matches!(
+        store.contact_count(&agency),
+        Err(StoreError::NotFound { .. }) | Ok(0)
+    ));
+    assert_eq!(store.pull_watermark(&agency).unwrap(), 0);
+    let left: Vec<String> = store
+        .outbox(10)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.agency_id)
+        .collect();
+    assert_eq!(
+        left,
+        [other.id.clone()],
+        "only the other owner's change waits"
+    );
+    assert_eq!(store.contact_count(&other.id).unwrap(), 1);
+    assert!(matches!(
+        store.forget_owner(""),
+        Err(StoreError::InvalidArgument { .. })
+    ));
+}
