@@ -224,7 +224,7 @@ fn forgetting_an_owner_removes_their_agencies_contacts_and_line_and_nobody_elses
         .collect();
     assert_eq!(
         left,
-        [other.id.clone()],
+        [other.id.as_str()],
         "only the other owner's change waits"
     );
     assert_eq!(store.contact_count(&other.id).unwrap(), 1);
