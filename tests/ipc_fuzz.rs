@@ -72,6 +72,8 @@ const FLOORS: &[(&str, &str)] = &[
     ("contact_get", "ok"),
     ("contact_save", "ok"),
     ("contact_delete", "ok"),
+    ("contact_conflict", "ok"),
+    ("contact_conflict_discard", "ok"),
     ("modal_draft_report", "ok"),
     ("modal_draft", "ok"),
     ("app_notices", "ok"),
@@ -88,6 +90,8 @@ const FLOORS: &[(&str, &str)] = &[
     // No agency selected.
     ("contacts_list", "conflict"),
     ("contact_get", "not_found"),
+    ("contact_conflict", "not_found"),
+    ("contact_conflict_discard", "not_found"),
     // A stale version, another agency, or no agency selected.
     ("contact_save", "conflict"),
     ("contact_delete", "conflict"),
@@ -112,7 +116,8 @@ fn answer_type(command: &str) -> &'static str {
         "agency_create" => "Agency",
         "agency_select" => "AgencySummary",
         "contacts_list" => "ContactsPage",
-        "contact_get" | "contact_save" | "contact_delete" => "Contact",
+        "contact_get" | "contact_save" | "contact_delete" | "contact_conflict_discard" => "Contact",
+        "contact_conflict" => "ContactDraft | null",
         "modal_draft" => "ModalDraft | null",
         "app_notices" => "Array<string>",
         other => panic!("no answer type for {other}"),
@@ -205,6 +210,14 @@ fn about_what_was_asked(
         "contact_delete" => holds(
             answer["id"] == args["id"] && answer["version"] == args["version"],
             "the contact named, as it was",
+        ),
+        // Local mode keeps no edits from the server.
+        "contact_conflict" => holds(answer.is_null(), "no kept edit"),
+        "contact_conflict_discard" => holds(
+            answer["id"] == args["id"]
+                && answer["agencyId"] == *selected
+                && answer["conflict"] == false,
+            "the contact named, of the selected agency, with no kept edit",
         ),
         "modal_draft" => holds(*answer == before["draft"], "the draft"),
         _ => Ok(()),
@@ -305,7 +318,7 @@ fn the_shape_check_refuses_a_field_too_many_too_few_or_of_the_wrong_type() {
     let contact = json!({
         "id": "c1", "agencyId": "a1", "name": "Ada", "email": "", "phone": "",
         "company": "", "stage": "lead", "notes": "", "version": 1,
-        "updatedAt": 5, "updatedBy": "crm-1",
+        "updatedAt": 5, "updatedBy": "crm-1", "conflict": false,
     });
     shapes::check(&contact, "Contact").unwrap();
     let mut extra = contact.clone();

@@ -327,3 +327,85 @@ fn changes_that_cannot_be_pushed_at_sign_out_stay_for_the_users_next_sign_in() {
     });
     eventually("nothing waiting", || desk.cached().1 == 0);
 }
+
+#[test]
+fn an_edit_that_loses_to_a_newer_one_on_the_server_is_kept_as_a_conflict_until_the_user_decides() {
+    let desk = Desk::new("sync-conflict");
+    let ana = desk.save("Ana");
+    eventually("Ana on the server", || desk.on_server().len() == 1);
+    let ana = invoke(
+        &desk.window("crm-1"),
+        "contact_get",
+        json!({ "id": ana["id"] }),
+    )
+    .unwrap();
+
+    // Offline here, Ana is edited; meanwhile someone else edits her on the
+    // server.
+    desk.project.gateway.inject(Fault::Reset, 1_000_000);
+    invoke(
+        &desk.window("crm-1"),
+        "contact_save",
+        json!({ "contact": { "id": ana["id"], "version": ana["version"], "name": "Ana (mine)", "notes": "Met at the fair" } }),
+    )
+    .unwrap();
+    desk.project
+        .postgres
+        .superuser()
+        .execute(
+            "update contacts set name = 'Ana (theirs)' where id = $1::text::uuid",
+            &[&ana["id"].as_str().unwrap()],
+        )
+        .unwrap();
+    desk.project.gateway.clear_faults();
+    sync_engine::wake(desk.app.handle());
+
+    let get = || {
+        invoke(
+            &desk.window("crm-2"),
+            "contact_get",
+            json!({ "id": ana["id"] }),
+        )
+        .unwrap()
+    };
+    eventually("theirs in the cache, flagged", || {
+        let contact = get();
+        contact["name"] == "Ana (theirs)" && contact["conflict"] == true
+    });
+    assert_eq!(desk.on_server(), [("Ana (theirs)".to_owned(), false)]);
+    let mine = invoke(
+        &desk.window("crm-2"),
+        "contact_conflict",
+        json!({ "id": ana["id"] }),
+    )
+    .unwrap();
+    assert_eq!(
+        (mine["name"].as_str(), mine["notes"].as_str()),
+        (Some("Ana (mine)"), Some("Met at the fair"))
+    );
+    eventually("nothing waiting", || desk.sync()["waiting"] == 0);
+
+    // Overwrite with mine: saved over their version, pushed, settled.
+    let theirs = get();
+    let mut overwrite = mine.clone();
+    overwrite["version"] = theirs["version"].clone();
+    invoke(
+        &desk.window("crm-2"),
+        "contact_save",
+        json!({ "contact": overwrite }),
+    )
+    .unwrap();
+    eventually("mine on the server", || {
+        desk.on_server() == [("Ana (mine)".to_owned(), false)]
+    });
+    assert_eq!(get()["conflict"], false);
+    assert_eq!(
+        invoke(
+            &desk.window("crm-2"),
+            "contact_conflict",
+            json!({ "id": ana["id"] })
+        )
+        .unwrap(),
+        Value::Null
+    );
+}

@@ -111,8 +111,8 @@ pub struct ContactSaveArgs {
 
 /// A contact as a window sends it: without an id to create one; with its
 /// id and the version last read to update it. A contact as listed may be
-/// sent back whole: its `updatedAt` and `updatedBy` are the store's to set
-/// and are ignored.
+/// sent back whole: its `updatedAt`, `updatedBy` and `conflict` are the
+/// store's to set and are ignored.
 #[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[ts(optional_fields)]
@@ -150,6 +150,10 @@ pub struct ContactInput {
     #[serde(default, rename = "updatedBy")]
     #[ts(skip)]
     _updated_by: Option<String>,
+    /// Ignored (the store settles a conflict when the contact is saved).
+    #[serde(default, rename = "conflict")]
+    #[ts(skip)]
+    _conflict: Option<bool>,
 }
 
 /// The arguments of `contact_delete`.
@@ -173,7 +177,8 @@ pub struct BenchSeedArgs {
     pub count: usize,
 }
 
-/// The arguments of `contact_get`.
+/// The arguments of `contact_get`, `contact_conflict` and
+/// `contact_conflict_discard`.
 #[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ContactIdArgs {

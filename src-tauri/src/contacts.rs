@@ -55,6 +55,43 @@ pub async fn get<R: Runtime>(app: &AppHandle<R>, id: String) -> Result<Contact> 
     .await
 }
 
+/// The kept edit of contact `id` of the selected agency, if a newer
+/// version from the server replaced it.
+pub async fn conflict<R: Runtime>(app: &AppHandle<R>, id: String) -> Result<Option<ContactDraft>> {
+    crm::with_store_and(app, move |store, app| {
+        let agency_id = selected(app, None)?;
+        // Only a contact of the selected agency has its edit shown.
+        store.contact(&agency_id, &id)?;
+        Ok(store.conflict(&id)?)
+    })
+    .await
+}
+
+/// Drops the kept edit of contact `id` of the selected agency, on behalf
+/// of `window`, and tells every window.
+pub async fn discard_conflict<R: Runtime>(
+    app: &AppHandle<R>,
+    window: WindowLabel,
+    id: String,
+) -> Result<Contact> {
+    crm::with_store_and(app, move |store, app| {
+        let agency_id = selected(app, None)?;
+        let contact = store.discard_conflict(&agency_id, &id)?;
+        let position = store.contact_position(&agency_id, &contact.name, &contact.id)?;
+        announce(
+            app,
+            agency_id,
+            Some(window),
+            ContactChange::Saved {
+                contact: Box::new(contact.clone()),
+                position,
+            },
+        );
+        Ok(contact)
+    })
+    .await
+}
+
 /// Creates (no id) or updates (id and the version last read) a contact of
 /// the selected agency on behalf of `window`.
 pub async fn save<R: Runtime>(

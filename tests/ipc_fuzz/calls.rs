@@ -33,6 +33,8 @@ pub const COMMANDS: &[(&str, u32)] = &[
     ("contact_get", 4),
     ("contact_save", 5),
     ("contact_delete", 4),
+    ("contact_conflict", 2),
+    ("contact_conflict_discard", 2),
     ("modal_draft_report", 4),
     ("modal_draft", 1),
     ("app_notices", 1),
@@ -70,7 +72,7 @@ pub fn call() -> impl Strategy<Value = Call> {
             "modal_draft_report" | "modal_draft" => (1, 3),
             // Contacts are refused while none is.
             "contacts_list" => (1, 1),
-            "contact_get" => (2, 1),
+            "contact_get" | "contact_conflict" | "contact_conflict_discard" => (2, 1),
             _ => (3, 1),
         };
         let start = prop_oneof![
@@ -181,7 +183,7 @@ fn fields_of(command: &str) -> &'static [&'static str] {
         "agency_create" => &["name"],
         "agency_select" => &["agencyId", "expectedVersion"],
         "contacts_list" => &["offset", "limit"],
-        "contact_get" => &["id"],
+        "contact_get" | "contact_conflict" | "contact_conflict_discard" => &["id"],
         "contact_delete" => &["id", "version"],
         "contact_save" => &["contact"],
         "modal_draft_report" => &["kind", "text"],
@@ -523,7 +525,9 @@ fn typed(command: &str) -> BoxedStrategy<Value> {
                 one_of(&[json!(0), json!(1), json!(100), json!(u64::MAX)]),
             ),
         ]),
-        "contact_get" => object(vec![field("id", 0.95, contact_ids())]),
+        "contact_get" | "contact_conflict" | "contact_conflict_discard" => {
+            object(vec![field("id", 0.95, contact_ids())])
+        }
         "contact_delete" => prop_oneof![
             // Ada at her version: deleted.
             2 => object(vec![

@@ -5,6 +5,7 @@ import type { AgencySelectArgs } from "./AgencySelectArgs";
 import type { AgencySummary } from "./AgencySummary";
 import type { Contact } from "./Contact";
 import type { ContactDeleteArgs } from "./ContactDeleteArgs";
+import type { ContactDraft } from "./ContactDraft";
 import type { ContactIdArgs } from "./ContactIdArgs";
 import type { ContactSaveArgs } from "./ContactSaveArgs";
 import type { ContactsListArgs } from "./ContactsListArgs";
@@ -46,6 +47,8 @@ export type Commands = {
   contact_get: { args: ContactIdArgs, result: Contact },
   contact_save: { args: ContactSaveArgs, result: Contact },
   contact_delete: { args: ContactDeleteArgs, result: Contact },
+  contact_conflict: { args: ContactIdArgs, result: ContactDraft | null },
+  contact_conflict_discard: { args: ContactIdArgs, result: Contact },
   modal_draft_report: { args: ModalDraftArgs, result: null },
   modal_draft: { args: NoArgs, result: ModalDraft | null },
   app_notices: { args: NoArgs, result: Array<string> },

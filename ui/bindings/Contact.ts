@@ -46,6 +46,13 @@ version: number,
  */
 updatedAt: number, 
 /**
- * The label of the window that last wrote it.
+ * The label of the window that last wrote it (the user id, for a
+ * change that came from the server).
  */
-updatedBy: string, };
+updatedBy: string, 
+/**
+ * An edit made on this computer lost to a newer version from the
+ * server, and is kept for the user to compare (Supabase mode; see the
+ * store's `conflict`).
+ */
+conflict: boolean, };

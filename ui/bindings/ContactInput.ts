@@ -4,8 +4,8 @@ import type { Stage } from "./Stage";
 /**
  * A contact as a window sends it: without an id to create one; with its
  * id and the version last read to update it. A contact as listed may be
- * sent back whole: its `updatedAt` and `updatedBy` are the store's to set
- * and are ignored.
+ * sent back whole: its `updatedAt`, `updatedBy` and `conflict` are the
+ * store's to set and are ignored.
  */
 export type ContactInput = { 
 /**

@@ -110,6 +110,8 @@ const contactsView = createContactsView(
     save: commands.contactSave,
     remove: commands.contactDelete,
     get: commands.contactGet,
+    keptEdit: commands.contactConflict,
+    discardKeptEdit: commands.contactConflictDiscard,
     notify: (text) => notice.show(text),
     currentAgency: () => store.state?.agency.selected?.id ?? null,
   },

@@ -11,18 +11,23 @@
  * - While the user has not changed the form, a newer version saved in
  *   another window is shown at once instead (no conflict to resolve), and
  *   a deletion in another window closes it with a notice.
+ * - A contact whose edit made here lost to a newer version from the
+ *   server (`conflict`) opens with that edit in the form and the same two
+ *   ways on: "Reload theirs" drops the kept edit, "Overwrite with mine"
+ *   saves it over the server's version. Nothing typed is lost silently.
  * - One call at a time: while a save or delete is out, others do nothing.
  * - The form stays in the page, hidden while closed, so what opens it
  *   finds its fields at once.
  */
 
-import { STAGE_TEXT, conflictText, editorFields, isDirty } from './contact-form.js';
+import { STAGE_TEXT, conflictText, editorFields, isDirty, keptEditText } from './contact-form.js';
 import { describeError, errorCode } from './errors.js';
 import { createRef, html, live, nothing, ref } from './template.js';
 import { windowName } from './window-label.js';
 
 /** @typedef {import('../bindings/Contact').Contact} Contact */
 /** @typedef {import('../bindings/ContactsChange').ContactsChange} ContactsChange */
+/** @typedef {import('../bindings/ContactDraft').ContactDraft} ContactDraft */
 /** @typedef {import('./contact-form.js').EditorFields} EditorFields */
 /** @typedef {import('./ipc.js').ContactInput} ContactInput */
 
@@ -32,6 +37,9 @@ import { windowName } from './window-label.js';
  * @property {(contact: ContactInput) => Promise<Contact>} save
  * @property {(id: string, version: number) => Promise<unknown>} remove
  * @property {(id: string) => Promise<Contact>} get
+ * @property {(id: string) => Promise<ContactDraft | null>} keptEdit the edit
+ *   made here that a newer version from the server replaced, if kept
+ * @property {(id: string) => Promise<Contact>} discardKeptEdit
  * @property {(text: string) => void} notify shows a notice
  * @property {() => string | null} currentAgency the agency every window shows now
  */
@@ -60,6 +68,8 @@ export function createContactEditor(actions, page) {
   let fields = editorFields(null);
   /** The stored contact a conflict was about (null: deleted; undefined: no conflict). @type {Contact | null | undefined} */
   let conflicting;
+  /** Whether the conflict is an edit kept from a push the server refused. */
+  let kept = false;
   let error = '';
   let busy = false;
 
@@ -73,15 +83,32 @@ export function createContactEditor(actions, page) {
     agencyId = agency;
     fields = editorFields(contact);
     conflicting = undefined;
+    kept = false;
     error = '';
     page.render();
     nameField.value?.focus();
+    if (contact?.conflict) void showKeptEdit(contact);
+  }
+
+  /**
+   * Puts the edit kept for `contact` in the form, with the conflict bar.
+   * @param {Contact} contact
+   */
+  async function showKeptEdit(contact) {
+    const mine = await actions.keptEdit(contact.id).catch(() => null);
+    // Only if the editor still shows this contact, untouched.
+    if (!mine || base !== contact || isDirty(fields, contact)) return;
+    fields = editorFields({ ...contact, ...mine, id: contact.id });
+    conflicting = contact;
+    kept = true;
+    page.render();
   }
 
   function close() {
     isOpen = false;
     base = null;
     conflicting = undefined;
+    kept = false;
     page.render();
   }
 
@@ -140,7 +167,10 @@ export function createContactEditor(actions, page) {
 
   function reloadTheirs() {
     if (conflicting === undefined) return;
-    if (conflicting === null) close();
+    if (kept && conflicting !== null) {
+      const id = conflicting.id;
+      void run(async () => open(await actions.discardKeptEdit(id), agencyId));
+    } else if (conflicting === null) close();
     else open(conflicting, agencyId);
   }
 
@@ -226,7 +256,7 @@ export function createContactEditor(actions, page) {
       </div>
       ${field('Notes', html`<textarea name="notes" rows="3" data-testid="contact-notes" .value=${live(fields.notes)}></textarea>`)}
       <div class="conflict" role="alert" data-testid="contact-conflict" ?hidden=${conflicting === undefined}>
-        <p>${conflicting === undefined ? '' : conflictText(conflicting)}</p>
+        <p>${conflicting === undefined ? '' : kept && conflicting ? keptEditText(conflicting) : conflictText(conflicting)}</p>
         <button type="button" class="quiet" data-testid="conflict-reload" @click=${reloadTheirs}>Reload theirs</button>
         <button type="button" data-testid="conflict-overwrite" @click=${overwriteWithMine}>Overwrite with mine</button>
       </div>

@@ -60,6 +60,16 @@ export function isDirty(fields, base) {
 }
 
 /**
+ * What the conflict bar says when an edit made on this computer, offline
+ * or at the same time as someone else's, lost to `current`, the newer
+ * version the server had.
+ * @param {Contact} current
+ */
+export function keptEditText(current) {
+  return `A newer version of this contact (version ${current.version}) came from another computer after you edited it here. Your edit is in the form.`;
+}
+
+/**
  * What the conflict bar says about `current`, the contact as stored now
  * (null: deleted meanwhile).
  * @param {Contact | null} current

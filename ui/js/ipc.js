@@ -18,6 +18,7 @@
 /** @typedef {import('../bindings/Agency').Agency} Agency */
 /** @typedef {import('../bindings/AgencySummary').AgencySummary} AgencySummary */
 /** @typedef {import('../bindings/Contact').Contact} Contact */
+/** @typedef {import('../bindings/ContactDraft').ContactDraft} ContactDraft */
 /** @typedef {import('../bindings/ContactsPage').ContactsPage} ContactsPage */
 /** @typedef {import('../bindings/ModalDraft').ModalDraft} ModalDraft */
 /** @typedef {import('../bindings/ModalKind').ModalKind} ModalKind */
@@ -152,6 +153,19 @@ export const commands = {
    * @returns {Promise<Contact>}
    */
   contactDelete: (id, version) => invoke('contact_delete', { id, version }),
+  /**
+   * The edit made on this computer that a newer version from the server
+   * replaced, if one is kept.
+   * @param {string} id
+   * @returns {Promise<ContactDraft | null>}
+   */
+  contactConflict: (id) => invoke('contact_conflict', { id }),
+  /**
+   * Drops the kept edit: the user takes the server's version.
+   * @param {string} id
+   * @returns {Promise<Contact>}
+   */
+  contactConflictDiscard: (id) => invoke('contact_conflict_discard', { id }),
   /**
    * Reports what was typed into the modal this window presents.
    * @param {ModalKind} kind

@@ -184,7 +184,7 @@ function statusBar({ state, syncProblem }, inert) {
   const sync = syncProblem
     ? { state: 'error', text: syncProblem, title: '' }
     : state
-      ? { state: 'ok', text: 'In sync', title: `Up to date with coordinator event ${state.seq}` }
+      ? { state: 'ok', text: 'Live', title: `Up to date with every window of this app (coordinator event ${state.seq})` }
       : { state: 'pending', text: 'Connecting…', title: '' };
   return html`<footer class="statusbar" ?inert=${inert}>
     <span>Session: <strong

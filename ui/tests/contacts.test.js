@@ -30,6 +30,7 @@ function contact(id, name, version = 1) {
     version,
     updatedAt: 0,
     updatedBy: 'crm-2',
+    conflict: false,
   };
 }
 

@@ -33,8 +33,13 @@ pub struct Contact {
     pub version: u64,
     /// When it was last written, Unix ms.
     pub updated_at: u64,
-    /// The label of the window that last wrote it.
+    /// The label of the window that last wrote it (the user id, for a
+    /// change that came from the server).
     pub updated_by: String,
+    /// An edit made on this computer lost to a newer version from the
+    /// server, and is kept for the user to compare (Supabase mode; see the
+    /// store's `conflict`).
+    pub conflict: bool,
 }
 
 impl Contact {

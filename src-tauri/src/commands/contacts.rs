@@ -1,7 +1,7 @@
 //! Commands about the contacts of the selected agency.
 
 use axolop_coordinator::contacts::ContactsPage;
-use axolop_store::Contact;
+use axolop_store::{Contact, ContactDraft};
 use tauri::{Manager, Runtime, Webview};
 
 use super::caller;
@@ -44,6 +44,24 @@ pub async fn contact_delete<R: Runtime>(
         args.version,
     )
     .await
+}
+
+/// The edit made on this computer that a newer version from the server
+/// replaced, if one is kept for contact `id` (see `Contact::conflict`).
+pub async fn contact_conflict<R: Runtime>(
+    webview: Webview<R>,
+    args: ContactIdArgs,
+) -> Result<Option<ContactDraft>> {
+    contacts::conflict(webview.app_handle(), args.id).await
+}
+
+/// Drops the kept edit of contact `id`: the user took the server's
+/// version. Every window hears of it (the contact loses its flag).
+pub async fn contact_conflict_discard<R: Runtime>(
+    webview: Webview<R>,
+    args: ContactIdArgs,
+) -> Result<Contact> {
+    contacts::discard_conflict(webview.app_handle(), caller(&webview), args.id).await
 }
 
 /// Benchmark builds only: adds `count` generated contacts to agency

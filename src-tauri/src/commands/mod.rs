@@ -32,7 +32,7 @@ use axolop_coordinator::contacts::ContactsPage;
 use axolop_coordinator::modal::ModalDraft;
 use axolop_coordinator::session::SessionSummary;
 use axolop_coordinator::{LeaseInfo, LockCheck, Snapshot, WindowLabel, WindowRef};
-use axolop_store::{Agency, Contact};
+use axolop_store::{Agency, Contact, ContactDraft};
 use tauri::ipc::Invoke;
 use tauri::{Runtime, Webview};
 
@@ -91,6 +91,8 @@ commands! {
     task contact_get(ContactIdArgs) -> Contact = contacts::contact_get;
     task contact_save(ContactSaveArgs) -> Contact = contacts::contact_save;
     task contact_delete(ContactDeleteArgs) -> Contact = contacts::contact_delete;
+    task contact_conflict(ContactIdArgs) -> Option<ContactDraft> = contacts::contact_conflict;
+    task contact_conflict_discard(ContactIdArgs) -> Contact = contacts::contact_conflict_discard;
     main modal_draft_report(ModalDraftArgs) -> () = modals::modal_draft_report;
     main modal_draft(NoArgs) -> Option<ModalDraft> = modals::modal_draft;
     main app_notices(NoArgs) -> Vec<String> = modals::app_notices;

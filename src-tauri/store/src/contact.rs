@@ -64,12 +64,15 @@ impl ContactFields {
             version,
             updated_at: now_ms,
             updated_by: window.to_owned(),
+            // A save settles any conflict (the store removes the kept edit).
+            conflict: false,
         }
     }
 }
 
 const CONTACT_COLUMNS: &str =
-    "id, agency_id, name, email, phone, company, stage, notes, version, updated_at, updated_by";
+    "id, agency_id, name, email, phone, company, stage, notes, version, updated_at, updated_by, \
+     EXISTS (SELECT 1 FROM conflicts WHERE conflicts.contact_id = contacts.id)";
 
 fn contact_from_row(row: &Row<'_>) -> rusqlite::Result<Contact> {
     Ok(Contact {
@@ -84,6 +87,7 @@ fn contact_from_row(row: &Row<'_>) -> rusqlite::Result<Contact> {
         version: row.get(8)?,
         updated_at: row.get(9)?,
         updated_by: row.get(10)?,
+        conflict: row.get(11)?,
     })
 }
 

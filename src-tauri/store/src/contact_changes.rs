@@ -64,6 +64,8 @@ impl Store {
                 let contact =
                     fields.into_contact(current.id, agency_id, expected + 1, window, now_ms);
                 update(tx, &contact)?;
+                // Saved over the server's version: the kept edit is settled.
+                tx.execute("DELETE FROM conflicts WHERE contact_id = ?1", [&contact.id])?;
                 if queue {
                     outbox::queue_saved(tx, agency_id, &contact.id, false)?;
                 }
@@ -93,6 +95,7 @@ impl Store {
                 "DELETE FROM contacts WHERE agency_id = ?1 AND id = ?2",
                 [agency_id, id],
             )?;
+            tx.execute("DELETE FROM conflicts WHERE contact_id = ?1", [id])?;
             Ok(current)
         })
     }

@@ -108,6 +108,19 @@ impl Store {
         })
     }
 
+    /// Drops the kept edit of contact `id` of `agency_id` (the user took
+    /// the server's version); returns the contact as it stands.
+    pub fn discard_conflict(&mut self, agency_id: &str, id: &str) -> Result<Contact> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM conflicts WHERE contact_id = ?1 AND agency_id = ?2",
+                [id, agency_id],
+            )?;
+            find_contact(tx, agency_id, id)?
+                .ok_or_else(|| crate::error::StoreError::not_found("contact", id))
+        })
+    }
+
     /// The local edit of contact `id` that a newer server version won
     /// over, if one is kept, as a draft the editor can offer again.
     pub fn conflict(&self, id: &str) -> Result<Option<ContactDraft>> {
@@ -174,6 +187,11 @@ fn apply_row(tx: &Transaction<'_>, agency_id: &str, row: &ServerContact) -> Resu
                 version: cached.as_ref().map_or(1, |c| c.version + 1),
                 updated_at: row.updated_at,
                 updated_by: row.updated_by.clone(),
+                conflict: tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM conflicts WHERE contact_id = ?1)",
+                    [&row.id],
+                    |r| r.get(0),
+                )?,
             };
             if cached.is_some() {
                 update(tx, &contact)?;

@@ -159,3 +159,69 @@ fn a_page_for_an_unknown_agency_is_refused_whole() {
     );
     assert_eq!(store.contact_count(&agency.id).unwrap(), 0);
 }
+
+/// Ana as cached at server version 1, edited here and queued; the push
+/// then met version 2 on the server and settled it.
+fn settled_conflict() -> (Store, String) {
+    let (mut store, agency) = store_with_agency();
+    store
+        .apply_pulled(&agency.id, &[server(ANA, "Ana", 1)])
+        .unwrap();
+    store.set_queue_changes(true);
+    let mine = ContactDraft {
+        id: Some(ANA.to_owned()),
+        notes: "Met at the fair".to_owned(),
+        ..draft("Ana (mine)")
+    };
+    store
+        .save_contact(&agency.id, &mine, Some(1), WINDOW, NOW)
+        .unwrap();
+    let entry = store.outbox(1).unwrap().remove(0);
+    let change = store
+        .settle_conflict(&entry, &server(ANA, "Ana (theirs)", 2))
+        .unwrap();
+    assert!(
+        matches!(&change, Some(Pulled::Saved(contact)) if contact.conflict && contact.name == "Ana (theirs)"),
+        "{change:?}"
+    );
+    (store, agency.id)
+}
+
+#[test]
+fn a_settled_conflict_shows_theirs_flagged_and_keeps_mine_until_the_user_decides() {
+    let (mut store, agency) = settled_conflict();
+    let listed = store.contacts(&agency, 0, 10).unwrap();
+    assert_eq!(
+        (listed[0].name.as_str(), listed[0].conflict),
+        ("Ana (theirs)", true)
+    );
+    let kept = store.conflict(ANA).unwrap().expect("my edit is kept");
+    assert_eq!(
+        (kept.name.as_str(), kept.notes.as_str()),
+        ("Ana (mine)", "Met at the fair")
+    );
+
+    // Overwriting with mine, over their version, settles it.
+    let current = store.contact(&agency, ANA).unwrap();
+    let saved = store
+        .save_contact(&agency, &kept, Some(current.version), WINDOW, NOW)
+        .unwrap();
+    assert!(!saved.conflict);
+    assert_eq!(store.conflict(ANA).unwrap(), None);
+    assert!(!store.contact(&agency, ANA).unwrap().conflict);
+}
+
+#[test]
+fn taking_theirs_drops_the_kept_edit() {
+    let (mut store, agency) = settled_conflict();
+    let contact = store.discard_conflict(&agency, ANA).unwrap();
+    assert_eq!(
+        (contact.name.as_str(), contact.conflict),
+        ("Ana (theirs)", false)
+    );
+    assert_eq!(store.conflict(ANA).unwrap(), None);
+    assert!(matches!(
+        store.discard_conflict(&agency, "no-such-contact"),
+        Err(StoreError::NotFound { .. })
+    ));
+}

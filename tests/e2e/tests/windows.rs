@@ -70,7 +70,7 @@ fn f5_on_a_secondary_keeps_its_role_and_state() {
     assert_eq!(app.listed_windows("crm-2"), ["crm-1", "crm-2"]);
     // The reloaded page is in sync, at the same event as the window that
     // never reloaded, from exactly one fresh snapshot.
-    assert_eq!(app.text("crm-2", "sync-status").as_deref(), Some("In sync"));
+    assert_eq!(app.text("crm-2", "sync-status").as_deref(), Some("Live"));
     let seq =
         |label: &str| app.execute(label, "return window.__axolop.store.state.seq;", json!([]));
     assert_eq!(seq("crm-2"), seq("crm-1"));
