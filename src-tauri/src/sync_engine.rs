@@ -258,9 +258,13 @@ enum Failure {
 impl From<SyncError> for Failure {
     fn from(error: SyncError) -> Self {
         match error {
-            SyncError::Unavailable(_) => Failure::Offline(
-                "The server cannot be reached; changes are kept on this computer.".to_owned(),
-            ),
+            SyncError::Unavailable(reason) => {
+                // The detail is for the log; windows get the sentence.
+                tracing::debug!(%reason, "the data server is unavailable");
+                Failure::Offline(
+                    "The server cannot be reached; changes are kept on this computer.".to_owned(),
+                )
+            }
             other => Failure::Failed(other.to_string()),
         }
     }

@@ -105,12 +105,12 @@ export function createContactsView(list, actions, page) {
       style=${styles({ transform: `translateY(${index * ROW_HEIGHT}px)` })}
       @click=${contact ? () => openId(contact.id) : nothing}
     >
-      <span class="contact-name">${contact ? contact.name : '…'}${contact?.conflict
-        ? html` <span class="badge badge-conflict" data-testid="contact-conflict-badge" title="Your edit on this computer lost to a newer version from another computer: open to compare">conflict</span>`
-        : nothing}</span>
+      <span class="contact-name">${contact ? contact.name : '…'}</span>
       <span class="contact-company">${contact?.company ?? ''}</span>
       <span class="contact-email">${contact?.email ?? ''}</span>
-      <span class="contact-stage" data-stage=${contact?.stage ?? ''}>${contact ? STAGE_TEXT[contact.stage] : ''}</span>
+      <span class="contact-stage" data-stage=${contact?.stage ?? ''}>${contact?.conflict
+          ? html`<span class="badge badge-conflict" data-testid="contact-conflict-badge" title="Your edit on this computer lost to a newer version from another computer: open it to compare">conflict</span> `
+          : nothing}${contact ? STAGE_TEXT[contact.stage] : ''}</span>
     </div>`;
   }
 

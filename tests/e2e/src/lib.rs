@@ -182,6 +182,12 @@ impl App {
         app
     }
 
+    /// Like [`App::launch_device`], on `data_dir` as it is (the computer
+    /// restarted after a crash, say). The directory is the caller's.
+    pub fn launch_device_in(data_dir: &Path, env: &[(&str, &str)]) -> App {
+        Self::launch_seated(&app_binary(), data_dir, env, Seat::Device)
+    }
+
     fn launch_binary_in(binary: &Path, data_dir: &Path, env: &[(&str, &str)]) -> App {
         Self::launch_seated(binary, data_dir, env, Seat::Shared)
     }
