@@ -409,3 +409,34 @@ fn an_edit_that_loses_to_a_newer_one_on_the_server_is_kept_as_a_conflict_until_t
         Value::Null
     );
 }
+
+#[test]
+fn a_session_ended_on_the_server_signs_out_and_its_changes_wait_for_the_same_users_next_sign_in() {
+    // Tokens live 5 s: the app refreshes after 4 s, and that refresh is
+    // refused once the dashboard has signed Ada out everywhere.
+    let desk = Desk::with("sync-revoked", |project| {
+        project.gotrue.set_expires_in(Duration::from_secs(5));
+    });
+    eventually("online first", || desk.sync()["state"] == "online");
+    desk.project.gateway.inject(Fault::Reset, 1_000_000);
+    desk.save("Grace Hopper");
+    desk.project.gotrue.end_sessions_of("ada@example.com");
+    for _ in 0..1_000 {
+        if snapshot(&desk.window("crm-1"))["session"]["status"] == "signed-out" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        snapshot(&desk.window("crm-1"))["session"]["status"],
+        "signed-out"
+    );
+    assert_eq!(desk.cached(), (1, 1), "the change and the cache are kept");
+    assert_eq!(desk.sync()["state"], "off");
+
+    desk.project.gateway.clear_faults();
+    sign_in(&desk.app);
+    eventually("the kept change on the server", || {
+        desk.on_server() == [("Grace Hopper".to_owned(), false)]
+    });
+}

@@ -6,7 +6,34 @@ mod common;
 use axolop_coordinator::session::Session;
 use axolop_coordinator::sync::{SyncProgress, SyncState, SyncStatus};
 
+use std::time::Duration;
+
+use axolop_coordinator::agency::AgencySelection;
+use axolop_coordinator::session::{Grant, SessionUser};
+use axolop_coordinator::Coordinator;
+use secrecy::SecretString;
+
 use common::{patient, w};
+
+/// A Supabase-mode coordinator with one window and Ada signed in.
+fn signed_in() -> Coordinator {
+    let (mut coordinator, now) = common::desk(1, Session::supabase(), patient());
+    let grant = Grant {
+        user: SessionUser {
+            id: "user-1".into(),
+            email: None,
+        },
+        access_token: SecretString::from("access".to_owned()),
+        refresh_token: SecretString::from("refresh".to_owned()),
+        lifetime: Duration::from_secs(60),
+        expires_at_unix_ms: 0,
+    };
+    coordinator
+        .session_signed_in(AgencySelection::default(), grant, now)
+        .unwrap();
+    coordinator.take_events();
+    coordinator
+}
 
 fn offline(waiting: u64) -> SyncStatus {
     SyncStatus {
@@ -19,8 +46,7 @@ fn offline(waiting: u64) -> SyncStatus {
 
 #[test]
 fn a_new_status_is_one_event_and_the_same_status_again_is_none() {
-    let (mut coordinator, _) = common::desk(3, Session::supabase(), patient());
-    coordinator.take_events();
+    let mut coordinator = signed_in();
     assert!(coordinator.sync_reported(offline(2)));
     assert!(!coordinator.sync_reported(offline(2)), "nothing new");
     assert!(coordinator.sync_reported(offline(3)));
@@ -37,7 +63,7 @@ fn a_new_status_is_one_event_and_the_same_status_again_is_none() {
 
 #[test]
 fn a_snapshot_carries_the_status_and_the_wire_names_its_parts() {
-    let (mut coordinator, _) = common::desk(1, Session::supabase(), patient());
+    let mut coordinator = signed_in();
     assert_eq!(
         coordinator.snapshot(&w(1)).unwrap().sync.state,
         SyncState::Off
@@ -68,4 +94,22 @@ fn a_snapshot_carries_the_status_and_the_wire_names_its_parts() {
         serde_json::to_value(&event).unwrap()["kind"],
         "sync-changed"
     );
+}
+
+#[test]
+fn a_session_that_ends_takes_the_sync_status_with_it_and_a_late_report_is_off() {
+    let mut coordinator = signed_in();
+    coordinator.sync_reported(offline(4));
+    coordinator.take_events();
+    coordinator.session_sign_out();
+    let kinds: Vec<&str> = coordinator
+        .take_events()
+        .iter()
+        .map(|envelope| envelope.event.kind())
+        .collect();
+    assert!(kinds.contains(&"sync-changed"), "{kinds:?}");
+    assert_eq!(coordinator.sync_status(), &SyncStatus::default());
+    // An exchange that was out when the session ended reports late.
+    assert!(!coordinator.sync_reported(offline(4)));
+    assert_eq!(coordinator.sync_status(), &SyncStatus::default());
 }

@@ -64,6 +64,19 @@ impl GoTrue {
             .add_user(email, password, SystemTime::now())
     }
 
+    /// Ends every session of the user with `email`, as signing them out
+    /// everywhere from the Supabase dashboard does: each app's next refresh
+    /// is refused, and its session ends.
+    ///
+    /// # Panics
+    ///
+    /// If no user has this email.
+    pub fn end_sessions_of(&self, email: &str) {
+        let mut state = self.shared.lock();
+        let user = state.users.id_of(email).expect("a user with this email");
+        state.sessions.end_sessions_of(&user);
+    }
+
     /// Sets the lifetime of access tokens issued from now on (default one hour).
     ///
     /// Whole seconds, like GoTrue's `expires_in`: a fraction is dropped.

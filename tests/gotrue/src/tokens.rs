@@ -174,6 +174,14 @@ impl Sessions {
         }
     }
 
+    /// Ends every session of `user`, as an admin does in the dashboard
+    /// (or a password reset): their refresh tokens are refused from now on.
+    pub(crate) fn end_sessions_of(&mut self, user: &UserId) {
+        for session in &mut self.sessions {
+            session.ended |= session.user == *user;
+        }
+    }
+
     /// Every access and refresh token issued, oldest first.
     pub(crate) fn issued_tokens(&self) -> &[String] {
         &self.issued

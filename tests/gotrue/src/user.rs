@@ -83,6 +83,11 @@ impl Directory {
         id
     }
 
+    /// The id of the user with this email, if any.
+    pub(crate) fn id_of(&self, email: &str) -> Option<UserId> {
+        self.by_email.get(&email.to_lowercase()).cloned()
+    }
+
     /// The user with this email and password, now signed in at `now`.
     pub(crate) fn sign_in(
         &mut self,

@@ -14,7 +14,7 @@ use crate::server::Server;
 /// Requests the gateway received, by what they asked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Stats {
-    /// Every request, answered or not.
+    /// Every data request (`/rest/v1`), answered or not.
     pub requests: usize,
     pub selects: usize,
     pub inserts: usize,
@@ -81,7 +81,8 @@ impl Gateway {
         self.server.addr()
     }
 
-    /// The next `times` requests suffer `fault`, in the order queued.
+    /// The next `times` data requests (`/rest/v1`) suffer `fault`, in the
+    /// order queued; `/auth/v1` passes through untouched.
     pub fn inject(&self, fault: Fault, times: usize) {
         self.state
             .faults

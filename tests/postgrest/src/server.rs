@@ -122,6 +122,17 @@ async fn answer(
     state: Arc<State>,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Reset> {
+    // Sign-in and refresh pass straight through: faults and counts are the
+    // data API's (the GoTrue test server has faults and counts of its own).
+    if let Some(auth) = state
+        .auth
+        .filter(|_| request.uri().path().starts_with("/auth/v1/"))
+    {
+        return Ok(proxy(auth, request).await.unwrap_or_else(|error| {
+            let message = format!("the auth server failed: {error}");
+            refusal(&state, &ApiError::new(502, "PGRST000", message))
+        }));
+    }
     state.stats.lock().requests += 1;
     let fault = state.faults.lock().pop_front();
     match fault {
@@ -132,15 +143,6 @@ async fn answer(
         }
         Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
         None => {}
-    }
-    if let Some(auth) = state
-        .auth
-        .filter(|_| request.uri().path().starts_with("/auth/v1/"))
-    {
-        return Ok(proxy(auth, request).await.unwrap_or_else(|error| {
-            let message = format!("the auth server failed: {error}");
-            refusal(&state, &ApiError::new(502, "PGRST000", message))
-        }));
     }
     Ok(match handle(&state, request).await {
         Ok(answer) => reply(answer),

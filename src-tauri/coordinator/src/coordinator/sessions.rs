@@ -21,6 +21,7 @@ use crate::session::{
     Grant, KeyringWrite, RefreshFailure, RefreshJob, RefreshRecorded, Session, SessionCause,
     SessionChange, SessionUser, SignedOut, TokenAnswer,
 };
+use crate::sync::SyncStatus;
 
 impl Coordinator {
     /// The session.
@@ -192,6 +193,11 @@ impl Coordinator {
             return;
         };
         self.log.stamp(Event::SessionChanged(change));
+        if !self.session.may_use_crm() {
+            // Nobody to sync for: the status goes with the session, at once
+            // rather than at the engine's next tick.
+            self.sync_reported(SyncStatus::default());
+        }
         if !self.session.may_use_crm() && self.agency.is_selected() {
             // The selection was the user's who left: the next user starts
             // from their own, restored at their sign-in.

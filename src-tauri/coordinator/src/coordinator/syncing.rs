@@ -12,8 +12,14 @@ impl Coordinator {
     }
 
     /// The sync engine's latest status. Returns whether it was news (and
-    /// so told to the windows).
+    /// so told to the windows). While nobody may use the CRM (signed out)
+    /// the status is off, whatever an exchange that was out reports late.
     pub fn sync_reported(&mut self, status: SyncStatus) -> bool {
+        let status = if self.session.may_use_crm() {
+            status
+        } else {
+            SyncStatus::default()
+        };
         if self.sync == status {
             return false;
         }
