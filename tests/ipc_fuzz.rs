@@ -108,7 +108,8 @@ fn answer_type(command: &str) -> &'static str {
     match command {
         "coordinator_snapshot" => "Snapshot",
         "window_open" | "window_focus_primary" => "WindowRef",
-        "heartbeat" | "lock_release" | "session_sign_out" | "modal_draft_report" => "null",
+        "heartbeat" | "lock_release" | "modal_draft_report" => "null",
+        "session_sign_out" => "SignOutOutcome",
         "lock_acquire" | "lock_extend" => "LeaseInfo",
         "lock_check" => "LockCheck",
         "session_sign_in" => "SessionSummary",

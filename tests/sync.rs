@@ -306,26 +306,94 @@ fn signing_out_pushes_what_waits_then_leaves_nothing_of_the_user_on_this_compute
     assert_eq!(desk.sync()["state"], "off");
 }
 
-#[test]
-fn changes_that_cannot_be_pushed_at_sign_out_stay_for_the_users_next_sign_in() {
-    let desk = Desk::new("sync-sign-out-offline");
+/// Desk with two changes that cannot reach the server, and a sign-out
+/// asked for: the primary asks what to do with them.
+fn asked_to_sign_out_with_unsent_changes(test: &str) -> Desk {
+    let desk = Desk::new(test);
     eventually("online first", || desk.sync()["state"] == "online");
     desk.project.gateway.inject(Fault::Reset, 1_000_000);
     desk.save("Grace Hopper");
     desk.save("Barbara Liskov");
-    invoke(&desk.window("crm-1"), "session_sign_out", json!({})).unwrap();
+    let outcome = invoke(&desk.window("crm-2"), "session_sign_out", json!({})).unwrap();
+    assert_eq!(outcome, "asking");
+    let modal = snapshot(&desk.window("crm-2"))["modal"].clone();
     assert_eq!(
-        desk.cached(),
-        (1, 2),
-        "kept: two changes are not on the server"
+        modal,
+        json!({ "required": "unsent-changes", "presenter": "crm-1" }),
+        "the primary asks, whoever asked to sign out"
     );
+    assert_eq!(
+        snapshot(&desk.window("crm-1"))["session"]["status"],
+        "signed-in"
+    );
+    desk
+}
+
+#[test]
+fn waiting_signs_out_once_the_changes_are_sent_and_then_leaves_nothing_here() {
+    let desk = asked_to_sign_out_with_unsent_changes("sync-sign-out-wait");
+    let outcome = invoke(
+        &desk.window("crm-1"),
+        "session_sign_out",
+        json!({ "unsent": "wait" }),
+    )
+    .unwrap();
+    assert_eq!(outcome, "waiting");
+    assert_eq!(
+        snapshot(&desk.window("crm-1"))["modal"]["required"],
+        Value::Null
+    );
+    assert_eq!(desk.sync()["signingOut"], true);
+    assert_eq!(desk.cached(), (1, 2));
 
     desk.project.gateway.clear_faults();
-    sign_in(&desk.app);
-    eventually("both on the server after the next sign-in", || {
-        desk.on_server().len() == 2
+    eventually("signed out once sent", || {
+        snapshot(&desk.window("crm-1"))["session"]["status"] == "signed-out"
     });
-    eventually("nothing waiting", || desk.cached().1 == 0);
+    assert_eq!(desk.on_server().len(), 2);
+    eventually("nothing of Ada's left", || desk.cached() == (0, 0));
+}
+
+#[test]
+fn discarding_signs_out_at_once_and_deletes_the_unsent_changes_with_the_rest() {
+    let desk = asked_to_sign_out_with_unsent_changes("sync-sign-out-discard");
+    let outcome = invoke(
+        &desk.window("crm-1"),
+        "session_sign_out",
+        json!({ "unsent": "discard" }),
+    )
+    .unwrap();
+    assert_eq!(outcome, "signed-out");
+    assert_eq!(
+        snapshot(&desk.window("crm-1"))["session"]["status"],
+        "signed-out"
+    );
+    assert_eq!(desk.cached(), (0, 0));
+    desk.project.gateway.clear_faults();
+    assert!(desk.on_server().is_empty());
+}
+
+#[test]
+fn staying_signed_in_keeps_everything_and_the_changes_go_when_the_server_is_back() {
+    let desk = asked_to_sign_out_with_unsent_changes("sync-sign-out-stay");
+    let outcome = invoke(
+        &desk.window("crm-1"),
+        "session_sign_out",
+        json!({ "unsent": "stay" }),
+    )
+    .unwrap();
+    assert_eq!(outcome, "stayed");
+    assert_eq!(
+        snapshot(&desk.window("crm-1"))["modal"]["required"],
+        Value::Null
+    );
+    assert_eq!(
+        snapshot(&desk.window("crm-1"))["session"]["status"],
+        "signed-in"
+    );
+    desk.project.gateway.clear_faults();
+    sync_engine::wake(desk.app.handle());
+    eventually("both on the server", || desk.on_server().len() == 2);
 }
 
 #[test]

@@ -186,6 +186,28 @@ pub struct ContactIdArgs {
     pub id: String,
 }
 
+/// What to do with changes not yet on the server when signing out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnsentChoice {
+    /// Stay signed in until they are sent, then sign out.
+    Wait,
+    /// Sign out now and delete them with the rest of the user's data here.
+    Discard,
+    /// Do not sign out.
+    Stay,
+}
+
+/// The arguments of `session_sign_out`: none the first time; the user's
+/// answer when the primary asked about changes not yet sent.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct SignOutArgs {
+    /// What to do with changes not yet on the server.
+    pub unsent: Option<UnsentChoice>,
+}
+
 /// The arguments of `modal_draft_report`.
 #[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -309,6 +331,7 @@ impl CommandArgs for ContactIdArgs {}
 impl CommandArgs for ContactSaveArgs {}
 impl CommandArgs for ContactDeleteArgs {}
 impl CommandArgs for ModalDraftArgs {}
+impl CommandArgs for SignOutArgs {}
 impl CommandArgs for SignInArgs {
     const REDACTED: Option<&'static str> =
         Some("expected {email, password}, both strings, and nothing else");

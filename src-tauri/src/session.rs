@@ -24,11 +24,13 @@ use axolop_coordinator::session::{
 };
 use axolop_sync::Rest;
 use secrecy::SecretString;
+use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::mpsc;
+use ts_rs::TS;
 
 use crate::agencies;
-use crate::args::SignInArgs;
+use crate::args::{SignInArgs, UnsentChoice};
 use crate::error::{Error, Result};
 use crate::hub::Hub;
 use crate::sync_engine;
@@ -104,25 +106,63 @@ pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result
     Ok(summary)
 }
 
+/// How a sign-out went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignOutOutcome {
+    /// Every window is signed out.
+    SignedOut,
+    /// Changes made here are not on the server yet: the primary asks what
+    /// to do with them (the `unsent-changes` modal).
+    Asking,
+    /// The app signs out once they are sent.
+    Waiting,
+    /// Still signed in, as the user chose.
+    Stayed,
+}
+
 /// Signs out every window, forgets the stored session and tells the server
 /// (best effort). What waits to be pushed goes first, if the server
-/// answers; then the user's cached CRM leaves this computer, unless changes
-/// still wait (they stay for the user's next sign-in).
-pub async fn sign_out<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
+/// answers; then the user's cached CRM leaves this computer. If changes
+/// still wait, `unsent` decides: none yet has the primary ask; `wait`
+/// signs out once they are sent; `discard` deletes them with the rest;
+/// `stay` keeps the user signed in.
+pub async fn sign_out<R: Runtime>(
+    app: &AppHandle<R>,
+    unsent: Option<UnsentChoice>,
+) -> Result<SignOutOutcome> {
     let driver = driver(app)?;
-    let owner = app
-        .state::<Hub>()
-        .read(|coordinator| coordinator.session().summary().user.map(|user| user.id));
-    if owner.is_some() {
-        sync_engine::push_before_sign_out(app).await;
+    let hub = app.state::<Hub>();
+    if unsent == Some(UnsentChoice::Stay) {
+        hub.transact(|coordinator, _| {
+            coordinator.sign_out_cancel();
+            Ok(())
+        })?;
+        return Ok(SignOutOutcome::Stayed);
     }
-    let revoke = app.state::<Hub>().transact(|coordinator, _| {
+    let owner = hub.read(|coordinator| coordinator.session().summary().user.map(|user| user.id));
+    if owner.is_some() && unsent != Some(UnsentChoice::Discard) {
+        sync_engine::push_before_sign_out(app).await;
+        if sync_engine::waiting(app).await > 0 {
+            return hub.transact(|coordinator, _| {
+                if unsent == Some(UnsentChoice::Wait) {
+                    coordinator.sign_out_when_sent()?;
+                    Ok(SignOutOutcome::Waiting)
+                } else {
+                    coordinator.sign_out_ask()?;
+                    Ok(SignOutOutcome::Asking)
+                }
+            });
+        }
+    }
+    let revoke = hub.transact(|coordinator, _| {
         let signed_out = coordinator.session_sign_out();
         driver.queue(signed_out.keyring);
         Ok(signed_out.revoke)
     })?;
     if let Some(owner) = owner {
-        sync_engine::forget_after_sign_out(app, owner).await;
+        let discard = unsent == Some(UnsentChoice::Discard);
+        sync_engine::forget_after_sign_out(app, owner, discard).await;
     }
     if let Some(access) = revoke {
         tracing::info!("signed out");
@@ -131,7 +171,7 @@ pub async fn sign_out<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
             tracing::warn!(%error, "the server was not told of the sign-out");
         }
     }
-    Ok(())
+    Ok(SignOutOutcome::SignedOut)
 }
 
 /// The access token for an API call: now, or after the one refresh in

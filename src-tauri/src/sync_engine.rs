@@ -24,7 +24,7 @@
 
 use std::time::Duration;
 
-use axolop_coordinator::sync::{SyncProgress, SyncState, SyncStatus};
+use axolop_coordinator::sync::{SignOutIntent, SyncProgress, SyncState, SyncStatus};
 use axolop_model::Agency;
 use axolop_sync::exchange::{self, Progress};
 use axolop_sync::{Rest, SyncError};
@@ -32,6 +32,7 @@ use secrecy::SecretString;
 use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::Notify;
 
+use crate::args::UnsentChoice;
 use crate::contacts;
 use crate::crm::{self, Crm};
 use crate::error::{Error, Result};
@@ -123,20 +124,28 @@ pub async fn push_before_sign_out<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-/// After `owner` signed out: if nothing of theirs waits to be pushed,
-/// removes their cached CRM from this computer (a shared computer must not
-/// keep the last user's data). Changes that could not be pushed are kept,
-/// with the rest of the cache, for that user's next sign-in.
-pub async fn forget_after_sign_out<R: Runtime>(app: &AppHandle<R>, owner: String) {
+/// How many changes wait to be pushed.
+pub async fn waiting<R: Runtime>(app: &AppHandle<R>) -> u64 {
+    crm::with_store(app, |store| store.outbox_len())
+        .await
+        .unwrap_or(0)
+}
+
+/// After `owner` signed out: removes their cached CRM from this computer
+/// (a shared computer must not keep the last user's data), unless changes
+/// still wait to be pushed and the user did not choose to `discard` them:
+/// those stay, with the rest of the cache, for the user's next sign-in (a
+/// session that ended on the server, say).
+pub async fn forget_after_sign_out<R: Runtime>(app: &AppHandle<R>, owner: String, discard: bool) {
     if app.try_state::<SyncEngine>().is_none() {
         return;
     }
     let outcome = crm::with_store(app, move |store| {
         let waiting = store.outbox_len()?;
-        if waiting == 0 {
+        if waiting == 0 || discard {
             store.forget_owner(&owner)?;
         }
-        Ok(waiting)
+        Ok(if discard { 0 } else { waiting })
     })
     .await;
     match outcome {
@@ -226,6 +235,7 @@ async fn exchange_and_report<R: Runtime>(
     match exchange(app, rest, &owner).await {
         Ok(()) => {
             report(app, SyncState::Online, None, None);
+            sign_out_if_sent(app).await;
             (SyncState::Online, false)
         }
         Err(Failure::SignedOut) => {
@@ -241,6 +251,20 @@ async fn exchange_and_report<R: Runtime>(
             tracing::warn!(%reason, "the exchange with the server failed");
             report(app, SyncState::Offline, None, Some(reason));
             (SyncState::Offline, true)
+        }
+    }
+}
+
+/// Signs out if the user chose to once their changes were sent, and they
+/// are.
+async fn sign_out_if_sent<R: Runtime>(app: &AppHandle<R>) {
+    let pending = app
+        .state::<Hub>()
+        .read(|coordinator| coordinator.sign_out_intent() == SignOutIntent::WhenSent);
+    if pending && waiting(app).await == 0 {
+        tracing::info!("the changes are sent: signing out, as the user chose");
+        if let Err(error) = session::sign_out(app, Some(UnsentChoice::Wait)).await {
+            tracing::warn!(%error, "the sign-out after sending failed");
         }
     }
 }
@@ -378,6 +402,8 @@ fn report<R: Runtime>(
         waiting,
         progress,
         problem,
+        // The coordinator's to say.
+        signing_out: false,
     };
     let _ = app.state::<Hub>().transact(|coordinator, _| {
         coordinator.sync_reported(status);

@@ -21,6 +21,8 @@ import type { ModalDraftArgs } from "./ModalDraftArgs";
 import type { NoArgs } from "./NoArgs";
 import type { SessionSummary } from "./SessionSummary";
 import type { SignInArgs } from "./SignInArgs";
+import type { SignOutArgs } from "./SignOutArgs";
+import type { SignOutOutcome } from "./SignOutOutcome";
 import type { Snapshot } from "./Snapshot";
 import type { WindowRef } from "./WindowRef";
 
@@ -39,7 +41,7 @@ export type Commands = {
   lock_extend: { args: LockExtendArgs, result: LeaseInfo },
   lock_check: { args: LockTokenArgs, result: LockCheck },
   session_sign_in: { args: SignInArgs, result: SessionSummary },
-  session_sign_out: { args: NoArgs, result: null },
+  session_sign_out: { args: SignOutArgs, result: SignOutOutcome },
   agency_list: { args: NoArgs, result: Array<Agency> },
   agency_create: { args: AgencyCreateArgs, result: Agency },
   agency_select: { args: AgencySelectArgs, result: AgencySummary },

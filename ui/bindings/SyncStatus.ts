@@ -23,4 +23,9 @@ progress: SyncProgress | null,
  * Why the server could not be reached or refused, in a sentence;
  * `None` while it answers.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * The user chose to sign out once these changes are sent (the
+ * coordinator's, whatever the engine reports).
+ */
+signingOut: boolean, };

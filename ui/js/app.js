@@ -98,6 +98,8 @@ const modals = createModals(
     focusPrimary: actions.focusPrimary,
     reportDraft: commands.modalDraftReport,
     fetchDraft: commands.modalDraft,
+    answerUnsent: (choice) => commands.signOut(choice),
+    waiting: () => store.state?.sync.waiting ?? 0,
   },
   page,
 );

@@ -19,6 +19,7 @@
 /** @typedef {import('../bindings/AgencySummary').AgencySummary} AgencySummary */
 /** @typedef {import('../bindings/Contact').Contact} Contact */
 /** @typedef {import('../bindings/ContactDraft').ContactDraft} ContactDraft */
+/** @typedef {import('../bindings/SignOutOutcome').SignOutOutcome} SignOutOutcome */
 /** @typedef {import('../bindings/ContactsPage').ContactsPage} ContactsPage */
 /** @typedef {import('../bindings/ModalDraft').ModalDraft} ModalDraft */
 /** @typedef {import('../bindings/ModalKind').ModalKind} ModalKind */
@@ -110,10 +111,13 @@ export const commands = {
    */
   signIn: (email, password) => invoke('session_sign_in', { email, password }),
   /**
-   * Signs every window out.
-   * @returns {Promise<null>}
+   * Signs every window out; with changes not yet on the server, the
+   * primary asks first (`asking`), and its answer comes back here as
+   * `unsent`.
+   * @param {'wait' | 'discard' | 'stay'} [unsent]
+   * @returns {Promise<SignOutOutcome>}
    */
-  signOut: () => invoke('session_sign_out', {}),
+  signOut: (unsent) => invoke('session_sign_out', present({ unsent })),
   /** @returns {Promise<Agency[]>} the signed-in user's agencies, by name */
   agencyList: () => invoke('agency_list', {}),
   /**

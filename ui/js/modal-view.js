@@ -8,7 +8,8 @@
  * - `[data-testid=sign-in-modal]` exists only in the presenting window while
  *   sign-in is required; anywhere else, and once it is not required, it is
  *   removed from the DOM, not hidden. `[data-testid=agency-modal]` likewise,
- *   while an agency is required.
+ *   while an agency is required, and `[data-testid=unsent-modal]` while a
+ *   sign-out waits on the user's answer about changes not yet sent.
  * - `[data-testid=modal-waiting]` exists only in the windows that do not
  *   present, while a modal is required.
  * - Every mounted dialog is new DOM: what was typed into the last one goes
@@ -24,6 +25,7 @@ import { createAgencyPicker } from './agency-picker.js';
 import { modalView, waitingText } from './modal.js';
 import { createSignInDialog } from './sign-in-dialog.js';
 import { html, keyed, nothing } from './template.js';
+import { createUnsentDialog } from './unsent-dialog.js';
 
 /** @typedef {import('../bindings/Snapshot').Snapshot} Snapshot */
 /** @typedef {import('../bindings/ModalKind').ModalKind} ModalKind */
@@ -53,9 +55,12 @@ export const DRAFT_PAUSE_MS = 150;
  *   showing its own failure
  * @param {(kind: ModalKind, text: string) => Promise<unknown>} actions.reportDraft
  * @param {() => Promise<ModalDraft | null>} actions.fetchDraft
+ * @param {(choice: import('./unsent-dialog.js').UnsentChoice) => Promise<unknown>} actions.answerUnsent
+ *   answers the question about changes not yet sent at sign-out
+ * @param {() => number} actions.waiting how many changes wait to be sent
  * @param {import('./page.js').Page} page
  */
-export function createModals({ signIn, agencies, focusPrimary, reportDraft, fetchDraft }, page) {
+export function createModals({ signIn, agencies, focusPrimary, reportDraft, fetchDraft, answerUnsent, waiting: unsent }, page) {
   /** The mounted dialog, if any; `id` tells one mount from the next. @type {{ kind: ModalKind, dialog: Dialog, id: number } | null} */
   let mounted = null;
   let mounts = 0;
@@ -76,7 +81,9 @@ export function createModals({ signIn, agencies, focusPrimary, reportDraft, fetc
     const dialog =
       kind === 'sign-in'
         ? createSignInDialog(signIn, { page, onDraft })
-        : createAgencyPicker(agencies, { mandatory: true, page, onDraft });
+        : kind === 'unsent-changes'
+          ? createUnsentDialog(answerUnsent, { page, waiting: unsent })
+          : createAgencyPicker(agencies, { mandatory: true, page, onDraft });
     mounts += 1;
     const current = { kind, dialog, id: mounts };
     mounted = current;

@@ -49,6 +49,7 @@ export function modalView(state) {
 const ASK_TEXT = {
   'sign-in': 'sign in',
   'agency-selection': 'choose an agency',
+  'unsent-changes': 'decide about changes not yet sent',
 };
 
 /**
@@ -61,4 +62,13 @@ export function waitingText(waiting) {
   return waiting.presenter === null
     ? `Waiting for a window to ask you to ${ask}.`
     : `${windowName(waiting.presenter)} is asking you to ${ask}.`;
+}
+
+/**
+ * What the `unsent-changes` dialog says of `waiting` changes.
+ * @param {number} waiting
+ */
+export function unsentText(waiting) {
+  const what = waiting === 1 ? '1 change' : `${waiting} changes`;
+  return `${what} made on this computer ${waiting === 1 ? 'is' : 'are'} not on the server yet. Signing out removes your CRM data from this computer.`;
 }

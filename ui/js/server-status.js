@@ -26,6 +26,12 @@ function changes(n) {
  * @returns {{ text: string, title: string } | null}
  */
 export function serverStatus(sync) {
+  if (sync.signingOut && sync.state !== 'off') {
+    return {
+      text: `Signing out once ${changes(sync.waiting)} ${sync.waiting === 1 ? 'is' : 'are'} sent…`,
+      title: sync.state === 'offline' ? (sync.problem ?? 'The server cannot be reached.') : '',
+    };
+  }
   switch (sync.state) {
     case 'off':
       return null;

@@ -9,7 +9,7 @@ import { serverStatus } from '../js/server-status.js';
  * @param {Partial<SyncStatus>} parts
  * @returns {SyncStatus}
  */
-const status = (parts) => ({ state: 'online', waiting: 0, progress: null, problem: null, ...parts });
+const status = (parts) => ({ state: 'online', waiting: 0, progress: null, problem: null, signingOut: false, ...parts });
 
 test('nothing is shown when there is nothing to sync with', () => {
   assert.equal(serverStatus(status({ state: 'off' })), null);
@@ -32,4 +32,9 @@ test('a first sync shows how far it has come', () => {
 test('online says synced, or what is still being sent', () => {
   assert.equal(serverStatus(status({}))?.text, 'Synced');
   assert.equal(serverStatus(status({ waiting: 2 }))?.text, 'Sending 2 changes…');
+});
+
+test('a sign-out waiting for changes to be sent says so', () => {
+  assert.equal(serverStatus(status({ state: 'offline', waiting: 3, signingOut: true }))?.text, 'Signing out once 3 changes are sent…');
+  assert.equal(serverStatus(status({ waiting: 1, signingOut: true }))?.text, 'Signing out once 1 change is sent…');
 });

@@ -26,7 +26,7 @@ function snapshot(seq, windows, self = 'crm-2') {
     agency: { selected: null, version: 0 },
     modal: { required: null, presenter: null },
     locks: [],
-    sync: { state: 'off', waiting: 0, progress: null, problem: null },
+    sync: { state: 'off', waiting: 0, progress: null, problem: null, signingOut: false },
   };
 }
 
@@ -262,7 +262,7 @@ test('a sync-changed event replaces the sync status', async () => {
   store.receive({
     seq: 5,
     kind: 'sync-changed',
-    data: { state: 'offline', waiting: 23, progress: null, problem: 'No route to host.' },
+    data: { state: 'offline', waiting: 23, progress: null, problem: 'No route to host.', signingOut: false },
   });
   assert.equal(store.state?.sync.state, 'offline');
   assert.equal(store.state?.sync.waiting, 23);

@@ -27,7 +27,7 @@ use crate::modal::{ModalDraft, ModalKind, ModalPlan};
 use crate::registry::WindowRegistry;
 use crate::session::Session;
 use crate::snapshot::{SelfInfo, Snapshot};
-use crate::sync::SyncStatus;
+use crate::sync::{SignOutIntent, SyncStatus};
 use crate::window::{WindowLabel, WindowState};
 
 /// The coordinator state. The shell keeps one behind a mutex.
@@ -45,6 +45,8 @@ pub struct Coordinator {
     modal_draft: Option<ModalDraft>,
     /// The device's standing with the server, as the sync engine reported.
     sync: SyncStatus,
+    /// A sign-out held up by changes not yet on the server.
+    sign_out: SignOutIntent,
     log: EventLog,
     /// How many window labels were handed out; labels are never reused.
     labels_issued: u64,
@@ -256,6 +258,8 @@ impl Coordinator {
     fn modal_plan(&self) -> ModalPlan {
         let required = if self.session.needs_sign_in() {
             Some(ModalKind::SignIn)
+        } else if self.session.is_signed_in() && self.sign_out == SignOutIntent::Asking {
+            Some(ModalKind::UnsentChanges)
         } else if self.session.may_use_crm() && !self.agency.is_selected() {
             Some(ModalKind::AgencySelection)
         } else {

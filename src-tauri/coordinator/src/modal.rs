@@ -2,7 +2,8 @@
 //! which window presents it, and what the user typed into it so far.
 //!
 //! In the browser every tab popped the same modal. Here the plan is one
-//! value: the required modal (`sign-in` while nobody is signed in, then
+//! value: the required modal (`sign-in` while nobody is signed in,
+//! `unsent-changes` while a sign-out waits on the user's answer, then
 //! `agency-selection` while no agency is selected) and its presenter, the
 //! primary. When the primary changes the modal moves, and the text the user
 //! had typed moves with it as long as the window that reported it lives.
@@ -25,6 +26,9 @@ pub enum ModalKind {
     SignIn,
     /// Pick or create an agency.
     AgencySelection,
+    /// A sign-out was asked for while changes made here are not yet on the
+    /// server: wait for them, discard them, or stay signed in.
+    UnsentChanges,
 }
 
 /// Which modal is required and which window presents it.
@@ -88,6 +92,7 @@ impl ModalKind {
         match self {
             ModalKind::SignIn => "sign-in",
             ModalKind::AgencySelection => "agency-selection",
+            ModalKind::UnsentChanges => "unsent-changes",
         }
     }
 }
@@ -128,7 +133,11 @@ mod tests {
 
     #[test]
     fn kinds_serialise_as_their_names() {
-        for kind in [ModalKind::SignIn, ModalKind::AgencySelection] {
+        for kind in [
+            ModalKind::SignIn,
+            ModalKind::AgencySelection,
+            ModalKind::UnsentChanges,
+        ] {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
         }
     }

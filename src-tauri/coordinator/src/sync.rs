@@ -23,6 +23,22 @@ pub struct SyncStatus {
     /// Why the server could not be reached or refused, in a sentence;
     /// `None` while it answers.
     pub problem: Option<String>,
+    /// The user chose to sign out once these changes are sent (the
+    /// coordinator's, whatever the engine reports).
+    pub signing_out: bool,
+}
+
+/// A sign-out held up by changes not yet on the server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SignOutIntent {
+    /// None asked for.
+    #[default]
+    None,
+    /// Asked for while changes waited: the primary asks whether to wait for
+    /// them or discard them (the `unsent-changes` modal).
+    Asking,
+    /// The user chose to wait: the app signs out once nothing waits.
+    WhenSent,
 }
 
 /// What the sync engine is doing.

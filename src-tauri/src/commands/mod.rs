@@ -83,7 +83,7 @@ commands! {
     main lock_extend(LockExtendArgs) -> LeaseInfo = locks::lock_extend;
     main lock_check(LockTokenArgs) -> LockCheck = locks::lock_check;
     task session_sign_in(SignInArgs) -> SessionSummary = session::session_sign_in;
-    task session_sign_out(NoArgs) -> () = session::session_sign_out;
+    task session_sign_out(SignOutArgs) -> crate::session::SignOutOutcome = session::session_sign_out;
     task agency_list(NoArgs) -> Vec<Agency> = agencies::agency_list;
     task agency_create(AgencyCreateArgs) -> Agency = agencies::agency_create;
     task agency_select(AgencySelectArgs) -> AgencySummary = agencies::agency_select;

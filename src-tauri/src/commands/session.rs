@@ -4,7 +4,7 @@
 use axolop_coordinator::session::SessionSummary;
 use tauri::{Manager, Runtime, Webview};
 
-use crate::args::{NoArgs, SignInArgs};
+use crate::args::{SignInArgs, SignOutArgs};
 use crate::error::Result;
 use crate::session;
 
@@ -17,7 +17,11 @@ pub async fn session_sign_in<R: Runtime>(
     session::sign_in(webview.app_handle(), args).await
 }
 
-/// Signs out every window.
-pub async fn session_sign_out<R: Runtime>(webview: Webview<R>, _args: NoArgs) -> Result<()> {
-    session::sign_out(webview.app_handle()).await
+/// Signs out every window, or, with changes not yet on the server, has
+/// the primary ask what to do with them (`not_configured`, `signed_out`).
+pub async fn session_sign_out<R: Runtime>(
+    webview: Webview<R>,
+    args: SignOutArgs,
+) -> Result<session::SignOutOutcome> {
+    session::sign_out(webview.app_handle(), args.unsent).await
 }

@@ -575,6 +575,30 @@ impl App {
 
     /// Kills the app process itself with SIGKILL, as a power cut or the
     /// OOM killer would, and waits until it is gone.
+    /// The memory of the app and the processes it started (its web and
+    /// network processes), not of the driver, bus or display around it.
+    pub fn app_memory(&self) -> Memory {
+        let app = self.app_pid();
+        let all: Vec<Process> = processes_in(self.driver_process.id())
+            .filter(Process::is_live)
+            .collect();
+        let mut family = vec![app];
+        // Parents come before children in a walk repeated until nothing
+        // joins (the tree is a few levels deep).
+        loop {
+            let joined: Vec<u32> = all
+                .iter()
+                .filter(|p| family.contains(&p.parent) && !family.contains(&p.pid))
+                .map(|p| p.pid)
+                .collect();
+            if joined.is_empty() {
+                break;
+            }
+            family.extend(joined);
+        }
+        memory_of(all.into_iter().filter(|p| family.contains(&p.pid)))
+    }
+
     pub fn kill_app(&self) {
         let app = self.app_pid();
         kill_now(app);
@@ -674,6 +698,7 @@ struct Process {
     command: String,
     /// `R`, `S`, `Z`, …
     state: String,
+    parent: u32,
     group: u32,
     /// User and system time, in clock ticks.
     cpu_ticks: u64,
@@ -693,6 +718,7 @@ impl Process {
             pid,
             command: head.split_once('(')?.1.to_owned(),
             state: fields.first()?.to_string(),
+            parent: u32::try_from(number(1)?).ok()?,
             group: u32::try_from(number(2)?).ok()?,
             cpu_ticks: number(11)? + number(12)?,
             started: number(19)?,
@@ -730,12 +756,16 @@ pub struct Memory {
 
 /// Reads [`Memory`] of every live process of `group` (`/proc/<pid>/smaps_rollup`).
 pub fn memory_of_group(group: u32) -> Memory {
+    memory_of(processes_in(group).filter(Process::is_live))
+}
+
+fn memory_of(processes: impl Iterator<Item = Process>) -> Memory {
     let mut memory = Memory {
         processes: 0,
         rss_kib: 0,
         pss_kib: 0,
     };
-    for process in processes_in(group).filter(Process::is_live) {
+    for process in processes {
         let Ok(rollup) = std::fs::read_to_string(format!("/proc/{}/smaps_rollup", process.pid))
         else {
             continue; // it ended meanwhile

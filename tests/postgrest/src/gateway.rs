@@ -22,6 +22,10 @@ pub struct Stats {
     pub rpcs: usize,
     /// Requests refused before or by the database (any 4xx or 5xx).
     pub refused: usize,
+    /// Bytes received: request heads and bodies, as on the wire (HTTP/1.1).
+    pub bytes_in: usize,
+    /// Bytes sent: response heads and bodies (HTTP/1.1, unchunked).
+    pub bytes_out: usize,
 }
 
 /// What every connection shares.

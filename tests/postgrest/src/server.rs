@@ -133,7 +133,11 @@ async fn answer(
             refusal(&state, &ApiError::new(502, "PGRST000", message))
         }));
     }
-    state.stats.lock().requests += 1;
+    {
+        let mut stats = state.stats.lock();
+        stats.requests += 1;
+        stats.bytes_in += wire_size(request.headers(), request.uri().to_string().len());
+    }
     let fault = state.faults.lock().pop_front();
     match fault {
         Some(Fault::Reset) => return Err(Reset),
@@ -144,10 +148,26 @@ async fn answer(
         Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
         None => {}
     }
-    Ok(match handle(&state, request).await {
+    let response = match handle(&state, request).await {
         Ok(answer) => reply(answer),
         Err(error) => refusal(&state, &error),
-    })
+    };
+    let body = hyper::body::Body::size_hint(response.body())
+        .exact()
+        .unwrap_or(0) as usize;
+    state.stats.lock().bytes_out += wire_size(response.headers(), 0) + body;
+    Ok(response)
+}
+
+/// The bytes of an HTTP/1.1 head with these headers (`name: value\r\n`
+/// each), plus `line` for its first line; a request's body is counted
+/// where it is read.
+fn wire_size(headers: &hyper::HeaderMap, line: usize) -> usize {
+    let fields: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    line + 12 + fields + 2
 }
 
 async fn handle(state: &State, request: Request<Incoming>) -> Result<Answer, ApiError> {
@@ -177,6 +197,7 @@ async fn handle(state: &State, request: Request<Incoming>) -> Result<Answer, Api
         .await
         .map_err(|_| ApiError::new(400, "PGRST102", "the request body could not be read"))?
         .to_bytes();
+    state.stats.lock().bytes_in += body.len();
     let query = Query::parse(&method, &target, range.as_deref(), prefer.as_deref(), &body)?;
     {
         let mut stats = state.stats.lock();

@@ -21,7 +21,7 @@ use crate::session::{
     Grant, KeyringWrite, RefreshFailure, RefreshJob, RefreshRecorded, Session, SessionCause,
     SessionChange, SessionUser, SignedOut, TokenAnswer,
 };
-use crate::sync::SyncStatus;
+use crate::sync::{SignOutIntent, SyncStatus};
 
 impl Coordinator {
     /// The session.
@@ -195,7 +195,9 @@ impl Coordinator {
         self.log.stamp(Event::SessionChanged(change));
         if !self.session.may_use_crm() {
             // Nobody to sync for: the status goes with the session, at once
-            // rather than at the engine's next tick.
+            // rather than at the engine's next tick, and so does a sign-out
+            // that waited on it.
+            self.sign_out = SignOutIntent::None;
             self.sync_reported(SyncStatus::default());
         }
         if !self.session.may_use_crm() && self.agency.is_selected() {
