@@ -5,7 +5,7 @@
 # app's sizes, start-up and memory, then in the real app (release build)
 # under Xvfb failover, event and lock round-trip latency, the session's
 # refreshes and sign-in spread, the CRM's agency switch, list and scrolling,
-# and window health.
+# window health, and sync between two computers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/session.sh "$0" "$@"
@@ -26,3 +26,5 @@ cargo bench -p axolop-e2e --bench locks
 cargo bench -p axolop-e2e --bench session
 cargo bench -p axolop-e2e --bench crm
 cargo bench -p axolop-e2e --bench health
+# Two computers sharing a Supabase project (PostgreSQL, the gateway).
+cargo bench -p axolop-e2e --bench sync

@@ -508,3 +508,79 @@ fn a_session_ended_on_the_server_signs_out_and_its_changes_wait_for_the_same_use
         desk.on_server() == [("Grace Hopper".to_owned(), false)]
     });
 }
+
+#[test]
+fn a_first_sync_of_a_large_agency_says_how_far_it_is_and_windows_read_it_in_a_few_events() {
+    let desk = Desk::new("sync-first");
+    // A second agency of Ada's, made elsewhere, with 2,500 contacts.
+    let big: String = {
+        let mut db = desk.project.postgres.superuser();
+        let mut tx = db.transaction().unwrap();
+        tx.execute(
+            "select set_config('request.jwt.claims', json_build_object('sub', $1::text)::text, true)",
+            &[&desk.ada],
+        )
+        .unwrap();
+        let id: String = tx
+            .query_one(
+                "insert into agencies (name) values ('Big') returning id::text",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        tx.execute(
+            "insert into contacts (agency_id, name) select $1::text::uuid, 'Contact ' || n from generate_series(1, 2500) n",
+            &[&id],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        id
+    };
+    sync_engine::wake(desk.app.handle());
+    eventually("the new agency listed", || {
+        invoke(&desk.window("crm-1"), "agency_list", json!({}))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len()
+            == 2
+    });
+    let events = record_events(&desk.window("crm-2"));
+    invoke(
+        &desk.window("crm-1"),
+        "agency_select",
+        json!({ "agencyId": big }),
+    )
+    .unwrap();
+    eventually("all 2,500 cached", || {
+        invoke(
+            &desk.window("crm-2"),
+            "contacts_list",
+            json!({ "limit": 1 }),
+        )
+        .unwrap()["total"]
+            == 2500
+    });
+    eventually("synced", || desk.sync()["state"] == "online");
+    let events = events.lock().unwrap();
+    let progress: Vec<(u64, u64)> = events
+        .iter()
+        .filter(|event| event["kind"] == "sync-changed")
+        .filter_map(|event| {
+            let progress = &event["data"]["progress"];
+            Some((progress["rows"].as_u64()?, progress["total"].as_u64()?))
+        })
+        .collect();
+    assert_eq!(progress, [(1000, 2500), (2000, 2500)]);
+    let contact_events = events
+        .iter()
+        .filter(|event| event["kind"] == "contacts-changed")
+        .count();
+    assert_eq!(
+        contact_events, 3,
+        "one `refreshed` per page, not one per contact"
+    );
+    assert!(events
+        .iter()
+        .any(|event| event["data"]["change"]["op"] == "refreshed"));
+}

@@ -115,8 +115,9 @@ fn main() {
         })
         .unwrap();
         delays.push(started.elapsed().as_secs_f64() * 1000.0);
-        // Saves land at different points of B's interval.
-        std::thread::sleep(Duration::from_millis(fastrand::u64(0..1_000)));
+        // Each save lands anywhere in B's 3 s interval: right after one of
+        // B's pulls (where the last save was seen) plus up to a whole one.
+        std::thread::sleep(Duration::from_millis(fastrand::u64(0..3_000)));
     }
     report_ms("(a) save on A -> listed in a window of B", &delays, 0);
     drop(b);
