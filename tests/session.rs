@@ -275,21 +275,8 @@ fn each_user_finds_their_own_agency_when_they_sign_in_again() {
     project.add_user(EMAIL, PASSWORD);
     project.add_user("grace@example.com", PASSWORD);
     let dir = common::DataDir::new("session-agency");
-    let data = dir.0.clone();
-    let config = AuthConfig {
-        url: project.url(),
-        anon_key: project.anon_key().to_owned(),
-    };
-    let mut app = configure(mock_builder(), move |app| {
-        axolop_desktop::crm::open(app, &data)?;
-        session::start(app, config, SecretStore::memory())
-    })
-    .build(mock_context(noop_assets()))
-    .expect("mock app");
-    #[allow(deprecated)]
-    app.run_iteration(|_, _| {});
+    let app = common::project_app_in(&dir.0, &project);
     let first = window(&app, "crm-1");
-    eventually("the sign-in prompt", || status(&app) == "signed-out");
     let modal =
         |app: &App<MockRuntime>| snapshot(&window(app, "crm-1"))["modal"]["required"].clone();
     let sign_in_as = |email: &str| {

@@ -12,12 +12,11 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use axolop_auth::{AuthConfig, SecretStore};
-use axolop_desktop::{configure, crm, session, sync_engine};
+use axolop_desktop::{crm, sync_engine};
 use axolop_postgrest::{Fault, Project};
-use common::{eventually, invoke, record_events, snapshot, window, DataDir};
+use common::{eventually, invoke, project_app_in, record_events, snapshot, window, DataDir};
 use serde_json::{json, Value};
-use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
+use tauri::test::MockRuntime;
 use tauri::{App, WebviewWindow};
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -53,23 +52,8 @@ impl Desk {
         prepare(&project);
         let ada = project.add_user("ada@example.com", PASSWORD);
         let dir = DataDir::new(test);
-        let data = dir.0.clone();
-        let config = AuthConfig {
-            url: project.url(),
-            anon_key: project.anon_key().to_owned(),
-        };
-        let mut app = configure(mock_builder(), move |app| {
-            crm::open(app, &data)?;
-            session::start(app, config, SecretStore::memory())
-        })
-        .build(mock_context(noop_assets()))
-        .expect("mock app");
-        #[allow(deprecated)]
-        app.run_iteration(|_, _| {});
+        let app = project_app_in(&dir.0, &project);
         let first = window(&app, "crm-1");
-        eventually("the sign-in prompt", || {
-            snapshot(&first)["session"]["status"] == "signed-out"
-        });
         sign_in(&app);
         let agency = invoke(&first, "agency_create", json!({ "name": "Acme" })).unwrap();
         invoke(&first, "agency_select", json!({ "agencyId": agency["id"] })).unwrap();

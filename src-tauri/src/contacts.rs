@@ -77,16 +77,7 @@ pub async fn discard_conflict<R: Runtime>(
     crm::with_store_and(app, move |store, app| {
         let agency_id = selected(app, None)?;
         let contact = store.discard_conflict(&agency_id, &id)?;
-        let position = store.contact_position(&agency_id, &contact.name, &contact.id)?;
-        announce(
-            app,
-            agency_id,
-            Some(window),
-            ContactChange::Saved {
-                contact: Box::new(contact.clone()),
-                position,
-            },
-        );
+        announce_saved(app, store, agency_id, window, &contact)?;
         Ok(contact)
     })
     .await
@@ -117,16 +108,7 @@ pub async fn save<R: Runtime>(
             window.as_str(),
             timing::unix_ms(),
         )?;
-        let position = store.contact_position(&agency_id, &contact.name, &contact.id)?;
-        announce(
-            app,
-            agency_id,
-            Some(window),
-            ContactChange::Saved {
-                contact: Box::new(contact.clone()),
-                position,
-            },
-        );
+        announce_saved(app, store, agency_id, window, &contact)?;
         crate::sync_engine::wake(app);
         Ok(contact)
     })
@@ -224,6 +206,26 @@ fn selected<R: Runtime>(app: &AppHandle<R>, asked: Option<&str>) -> Result<Strin
             .agency_in_use(asked)
             .map(|agency| agency.id.clone())
     })?)
+}
+
+/// Tells every window that `window` saved `contact`, with where it now
+/// stands in the list (read with the store still held).
+fn announce_saved<R: Runtime>(
+    app: &AppHandle<R>,
+    store: &Store,
+    agency_id: String,
+    window: WindowLabel,
+    contact: &Contact,
+) -> Result<()> {
+    let position = store.contact_position(&agency_id, &contact.name, &contact.id)?;
+    let contact = Box::new(contact.clone());
+    announce(
+        app,
+        agency_id,
+        Some(window),
+        ContactChange::Saved { contact, position },
+    );
+    Ok(())
 }
 
 /// Tells every window of a stored change, made by window `by` (none for

@@ -124,6 +124,30 @@ pub fn app_in(dir: &Path) -> App<MockRuntime> {
     app
 }
 
+/// A Supabase-mode mock app using `project`, with its store in `dir` and
+/// the session kept in memory, after set-up (the keyring read, nobody
+/// signed in yet).
+pub fn project_app_in(dir: &Path, project: &axolop_postgrest::Project) -> App<MockRuntime> {
+    let dir = dir.to_path_buf();
+    let config = axolop_auth::AuthConfig {
+        url: project.url(),
+        anon_key: project.anon_key().to_owned(),
+    };
+    let mut app = configure(mock_builder(), move |app| {
+        crm::open(app, &dir)?;
+        axolop_desktop::session::start(app, config, axolop_auth::SecretStore::memory())
+    })
+    .build(mock_context(noop_assets()))
+    .expect("mock app");
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    let first = window(&app, "crm-1");
+    eventually("the sign-in prompt", || {
+        snapshot(&first)["session"]["status"] == "signed-out"
+    });
+    app
+}
+
 /// Opens a second window from `crm-1` and attaches both pages (each takes
 /// its first snapshot, as a page does when it loads).
 pub fn two_windows(

@@ -23,48 +23,11 @@ use std::time::{Duration, Instant};
 
 use axolop_e2e::{report_ms, wait_for, App, PATIENCE};
 use axolop_postgrest::Project;
-use serde_json::{json, Value};
+use serde_json::json;
 
 const PASSWORD: &str = "bench-password-4d2a";
 const SAVES: usize = 20;
 const CONTACTS: i64 = 10_000;
-
-fn device(test: &str, project: &Project) -> App {
-    let url = project.url();
-    App::launch_device(
-        test,
-        &[
-            ("AXOLOP_SUPABASE_URL", &url),
-            ("AXOLOP_SUPABASE_ANON_KEY", project.anon_key()),
-        ],
-    )
-}
-
-fn sign_in(app: &App, email: &str) {
-    wait_for("a sign-in", PATIENCE, || {
-        Ok(app
-            .invoke(
-                "crm-1",
-                "session_sign_in",
-                json!({ "email": email, "password": PASSWORD }),
-            )
-            .ok())
-    })
-    .unwrap();
-}
-
-fn select(app: &App, agency: &Value) {
-    wait_for("the agency from the server", PATIENCE, || {
-        Ok(app
-            .invoke(
-                "crm-1",
-                "agency_select",
-                json!({ "agencyId": agency["id"] }),
-            )
-            .ok())
-    })
-    .unwrap();
-}
 
 fn listed(app: &App, name: &str) -> bool {
     app.execute(
@@ -84,17 +47,17 @@ fn main() {
     let project = Project::start();
     project.add_user("ada@example.com", PASSWORD);
     let bob = project.add_user("bob@example.com", PASSWORD);
-    let a = device("bench-sync-a", &project);
-    sign_in(&a, "ada@example.com");
+    let a = App::launch_computer("bench-sync-a", &project);
+    a.sign_in_as("ada@example.com", PASSWORD);
     let acme = a
         .invoke("crm-1", "agency_create", json!({ "name": "Acme" }))
         .unwrap();
     a.invoke("crm-1", "agency_select", json!({ "agencyId": acme["id"] }))
         .unwrap();
     project.add_member(acme["id"].as_str().unwrap(), &bob);
-    let b = device("bench-sync-b", &project);
-    sign_in(&b, "bob@example.com");
-    select(&b, &acme);
+    let b = App::launch_computer("bench-sync-b", &project);
+    b.sign_in_as("bob@example.com", PASSWORD);
+    b.select_when_synced(&acme);
     std::thread::sleep(Duration::from_secs(2));
 
     // (a)
@@ -145,8 +108,8 @@ fn main() {
     // (c) and (d): Bob's computer, new, and an agency that already has
     // 10,000 contacts on the server.
     let big = big_agency(&project, &bob);
-    let c = device("bench-sync-c", &project);
-    sign_in(&c, "bob@example.com");
+    let c = App::launch_computer("bench-sync-c", &project);
+    c.sign_in_as("bob@example.com", PASSWORD);
     wait_for("the big agency listed", PATIENCE, || {
         let agencies = c.invoke("crm-1", "agency_list", json!({})).unwrap();
         Ok(agencies

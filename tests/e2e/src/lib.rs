@@ -10,9 +10,12 @@
 //!
 //! - [`webdriver`]: the W3C WebDriver client.
 //! - [`App`]: one launched app, its driver, data directory and windows.
+//! - [`computer`]: computers sharing a Supabase project (Supabase mode
+//!   against a test project, each in a session of its own).
 //! - [`package`]: the Linux packages `npx tauri build` makes, and an
 //!   unpacked copy to run.
 
+pub mod computer;
 pub mod package;
 pub mod webdriver;
 

@@ -9,34 +9,12 @@ use std::collections::BTreeMap;
 
 use axolop_e2e::{alone, fresh_data_dir, wait_for, App, PATIENCE};
 use axolop_postgrest::{Fault, Project};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const PASSWORD: &str = "e2e-password-7b1c";
 
 /// How soon a change on one computer must show on the other.
 const WITHIN: Duration = Duration::from_secs(5);
-
-fn device(test: &str, project: &Project) -> App {
-    let url = project.url();
-    App::launch_device(
-        test,
-        &[
-            ("AXOLOP_SUPABASE_URL", &url),
-            ("AXOLOP_SUPABASE_ANON_KEY", project.anon_key()),
-        ],
-    )
-}
-
-fn device_in(dir: &std::path::Path, project: &Project) -> App {
-    let url = project.url();
-    App::launch_device_in(
-        dir,
-        &[
-            ("AXOLOP_SUPABASE_URL", &url),
-            ("AXOLOP_SUPABASE_ANON_KEY", project.anon_key()),
-        ],
-    )
-}
 
 /// Ada and Bob, members of Acme, which Ada made on device `a`; Bob's
 /// device `b` has Acme selected too.
@@ -50,8 +28,8 @@ fn team(test: &str) -> Team {
     let project = Project::start();
     project.add_user("ada@example.com", PASSWORD);
     let bob = project.add_user("bob@example.com", PASSWORD);
-    let a = device(&format!("{test}-a"), &project);
-    sign_in(&a, "ada@example.com");
+    let a = App::launch_computer(&format!("{test}-a"), &project);
+    a.sign_in_as("ada@example.com", PASSWORD);
     let agency = a
         .invoke("crm-1", "agency_create", json!({ "name": "Acme" }))
         .unwrap();
@@ -62,9 +40,9 @@ fn team(test: &str) -> Team {
     )
     .unwrap();
     project.add_member(agency["id"].as_str().unwrap(), &bob);
-    let b = device(&format!("{test}-b"), &project);
-    sign_in(&b, "bob@example.com");
-    select(&b, &agency);
+    let b = App::launch_computer(&format!("{test}-b"), &project);
+    b.sign_in_as("bob@example.com", PASSWORD);
+    b.select_when_synced(&agency);
     Team { project, a, b }
 }
 
@@ -95,34 +73,6 @@ fn on_server(project: &Project) -> BTreeMap<String, i64> {
         .iter()
         .map(|row| (row.get(0), row.get(1)))
         .collect()
-}
-
-/// Signs `email` in from window `crm-1`, once the app asks for a sign-in.
-fn sign_in(app: &App, email: &str) {
-    wait_for(&format!("{email}'s sign-in"), PATIENCE, || {
-        Ok(app
-            .invoke(
-                "crm-1",
-                "session_sign_in",
-                json!({ "email": email, "password": PASSWORD }),
-            )
-            .ok())
-    })
-    .unwrap();
-}
-
-/// Selects `agency` once the device has it from the server.
-fn select(app: &App, agency: &Value) {
-    wait_for("the agency from the server", PATIENCE, || {
-        Ok(app
-            .invoke(
-                "crm-1",
-                "agency_select",
-                json!({ "agencyId": agency["id"] }),
-            )
-            .ok())
-    })
-    .unwrap();
 }
 
 /// The names window `label` lists.
@@ -312,8 +262,8 @@ fn every_acknowledged_save_reaches_the_server_once_however_often_the_app_is_kill
     };
 
     // Saved offline: all of it waits in the outbox.
-    let app = device_in(&dir, &project);
-    sign_in(&app, "ada@example.com");
+    let app = App::launch_computer_in(&dir, &project);
+    app.sign_in_as("ada@example.com", PASSWORD);
     let agency = app
         .invoke("crm-1", "agency_create", json!({ "name": "Acme" }))
         .unwrap();
@@ -337,8 +287,8 @@ fn every_acknowledged_save_reaches_the_server_once_however_often_the_app_is_kill
         project
             .gateway
             .inject(Fault::Delay(Duration::from_millis(40)), 1_000_000);
-        let app = device_in(&dir, &project);
-        sign_in(&app, "ada@example.com");
+        let app = App::launch_computer_in(&dir, &project);
+        app.sign_in_as("ada@example.com", PASSWORD);
         save(&app, &mut acked);
         save(&app, &mut acked);
         std::thread::sleep(Duration::from_millis(rng.u64(0..600)));
@@ -355,8 +305,8 @@ fn every_acknowledged_save_reaches_the_server_once_however_often_the_app_is_kill
         );
     }
 
-    let app = device_in(&dir, &project);
-    sign_in(&app, "ada@example.com");
+    let app = App::launch_computer_in(&dir, &project);
+    app.sign_in_as("ada@example.com", PASSWORD);
     wait_for("every acknowledged save on the server", PATIENCE, || {
         Ok((on_server(&project).len() == acked.len()).then_some(()))
     })
@@ -383,8 +333,8 @@ fn one_engine_makes_the_same_requests_per_interval_with_one_window_and_with_eigh
     let _alone = alone();
     let project = Project::start();
     project.add_user("ada@example.com", PASSWORD);
-    let app = device("sync-one-engine", &project);
-    sign_in(&app, "ada@example.com");
+    let app = App::launch_computer("sync-one-engine", &project);
+    app.sign_in_as("ada@example.com", PASSWORD);
     let agency = app
         .invoke("crm-1", "agency_create", json!({ "name": "Acme" }))
         .unwrap();
