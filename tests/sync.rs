@@ -90,7 +90,7 @@ impl Desk {
     fn cached(&self) -> (usize, u64) {
         let ada = self.ada.clone();
         crm::now(self.app.handle(), move |store| {
-            Ok((store.agencies(&ada)?.len(), store.outbox_len()?))
+            Ok((store.agencies(&ada)?.len(), store.outbox_len(&ada)?))
         })
         .unwrap()
     }
@@ -567,4 +567,44 @@ fn a_first_sync_of_a_large_agency_says_how_far_it_is_and_windows_read_it_in_a_fe
     assert!(events
         .iter()
         .any(|event| event["data"]["change"]["op"] == "refreshed"));
+}
+
+#[test]
+fn another_user_on_this_computer_never_sends_or_removes_what_waits_for_the_last_one() {
+    let desk = Desk::with("sync-two-users", |project| {
+        project.gotrue.set_expires_in(Duration::from_secs(5));
+    });
+    desk.project.add_user("bob@example.com", PASSWORD);
+    eventually("online first", || desk.sync()["state"] == "online");
+    desk.project.gateway.inject(Fault::Reset, 1_000_000);
+    desk.save("Grace Hopper");
+    // Ada's session ends on the server: her change stays for her.
+    desk.project.gotrue.end_sessions_of("ada@example.com");
+    eventually("Ada signed out", || {
+        snapshot(&desk.window("crm-1"))["session"]["status"] == "signed-out"
+    });
+    desk.project.gateway.clear_faults();
+
+    // Bob signs in on the same computer, syncs, and signs out.
+    invoke(
+        &desk.window("crm-1"),
+        "session_sign_in",
+        json!({ "email": "bob@example.com", "password": PASSWORD }),
+    )
+    .unwrap();
+    sync_engine::wake(desk.app.handle());
+    eventually("Bob online", || desk.sync()["state"] == "online");
+    assert_eq!(desk.sync()["waiting"], 0, "Ada's change is not Bob's");
+    assert!(desk.on_server().is_empty(), "nor sent with his token");
+    assert_eq!(
+        invoke(&desk.window("crm-1"), "session_sign_out", json!({})).unwrap(),
+        "signed-out"
+    );
+    assert_eq!(desk.cached(), (1, 1), "his sign-out leaves hers alone");
+
+    // Ada, back, sends it.
+    sign_in(&desk.app);
+    eventually("Ada's change on the server", || {
+        desk.on_server() == [("Grace Hopper".to_owned(), false)]
+    });
 }

@@ -22,6 +22,7 @@ use axolop_auth::{AuthClient, AuthConfig, AuthError, SecretStore, StoreKind, Sto
 use axolop_coordinator::session::{
     KeyringWrite, RefreshJob, RefreshRecorded, SessionSummary, TokenAnswer,
 };
+use axolop_coordinator::sync::SignOutIntent;
 use axolop_sync::Rest;
 use secrecy::SecretString;
 use serde::Serialize;
@@ -141,9 +142,12 @@ pub async fn sign_out<R: Runtime>(
         return Ok(SignOutOutcome::Stayed);
     }
     let owner = hub.read(|coordinator| coordinator.session().summary().user.map(|user| user.id));
-    if owner.is_some() && unsent != Some(UnsentChoice::Discard) {
-        sync_engine::push_before_sign_out(app).await;
-        if sync_engine::waiting(app).await > 0 {
+    if let Some(owner) = owner
+        .as_deref()
+        .filter(|_| unsent != Some(UnsentChoice::Discard))
+    {
+        sync_engine::push_before_sign_out(app, owner).await;
+        if sync_engine::waiting(app, owner).await > 0 {
             return hub.transact(|coordinator, _| {
                 if unsent == Some(UnsentChoice::Wait) {
                     coordinator.sign_out_when_sent()?;
@@ -155,15 +159,33 @@ pub async fn sign_out<R: Runtime>(
             });
         }
     }
+    // No push runs while the session ends and its user's data goes.
+    let pushes = sync_engine::hold_pushes(app).await;
     let revoke = hub.transact(|coordinator, _| {
+        let current = coordinator.session().summary().user.map(|user| user.id);
+        if current != owner {
+            // Someone else signed in while the push was out: this sign-out
+            // was the previous user's, and is over.
+            return Ok(None);
+        }
+        if unsent == Some(UnsentChoice::Wait)
+            && coordinator.sign_out_intent() == SignOutIntent::None
+        {
+            // The user chose to stay signed in meanwhile.
+            return Ok(None);
+        }
         let signed_out = coordinator.session_sign_out();
         driver.queue(signed_out.keyring);
-        Ok(signed_out.revoke)
+        Ok(Some(signed_out.revoke))
     })?;
+    let Some(revoke) = revoke else {
+        return Ok(SignOutOutcome::Stayed);
+    };
     if let Some(owner) = owner {
         let discard = unsent == Some(UnsentChoice::Discard);
         sync_engine::forget_after_sign_out(app, owner, discard).await;
     }
+    drop(pushes);
     if let Some(access) = revoke {
         tracing::info!("signed out");
         if let Err(error) = driver.client.sign_out(&access).await {

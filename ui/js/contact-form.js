@@ -76,7 +76,7 @@ export function keptEditText(current) {
  */
 export function conflictText(current) {
   if (current === null) {
-    return 'Another window deleted this contact while you edited it. Your changes are still here.';
+    return 'This contact was deleted (in another window, or on another computer) while you edited it. Your changes are still here.';
   }
   // A window of this app signs its saves with its label; a change pulled
   // from the server carries the user who made it elsewhere.

@@ -302,7 +302,7 @@ test('the editor starts a new contact as a lead, and the conflict bar names the 
   assert.deepEqual(editorFields(null), { name: '', email: '', phone: '', company: '', stage: 'lead', notes: '' });
   assert.equal(editorFields(contact('1', 'Ada')).name, 'Ada');
   assert.match(conflictText(contact('1', 'Ada', 4)), /Window 2 saved a newer version .*version 4/);
-  assert.match(conflictText(null), /deleted this contact/);
+  assert.match(conflictText(null), /was deleted .* while you edited it/);
 });
 
 test('the editor is dirty once a field differs from the contact it showed', () => {

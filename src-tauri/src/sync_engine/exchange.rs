@@ -78,7 +78,7 @@ async fn exchange_with<R: Runtime>(
     {
         let engine = app.state::<SyncEngine>();
         let _pushing = engine.pushing.lock().await;
-        push(app, rest, token).await?;
+        push(app, rest, owner, token).await?;
     }
     let crm = app
         .try_state::<Crm>()
@@ -134,14 +134,19 @@ async fn exchange_with<R: Runtime>(
 pub(super) async fn push<R: Runtime>(
     app: &AppHandle<R>,
     rest: &Rest,
+    owner: &str,
     token: &SecretString,
 ) -> axolop_sync::Result<()> {
     let crm = app
         .try_state::<Crm>()
         .ok_or_else(|| SyncError::Store("the CRM database is not available".to_owned()))?;
-    let pushes = exchange::push(rest, token, crm.store(), &mut |store, agency, changes| {
-        contacts::announce_pulled(app, store, agency, changes)
-    })
+    let pushes = exchange::push(
+        rest,
+        token,
+        owner,
+        crm.store(),
+        &mut |store, agency, changes| contacts::announce_pulled(app, store, agency, changes),
+    )
     .await?;
     for (contact, error) in &pushes.refused {
         tracing::warn!(%contact, %error, "the server refused a change; it was dropped");

@@ -45,7 +45,7 @@ use crate::crm;
 use crate::error::Result;
 use crate::hub::Hub;
 use exchange::{exchange, with_token, Failure};
-pub use sign_out::{forget_after_sign_out, push_before_sign_out, waiting};
+pub use sign_out::{forget_after_sign_out, hold_pushes, push_before_sign_out, waiting};
 
 /// Between exchanges while a window of the app has the focus, and while
 /// the server is out of reach.
@@ -111,7 +111,15 @@ pub async fn create_agency<R: Runtime>(
     })
     .await?;
     let cached = agency.clone();
-    crm::with_store(app, move |store| store.cache_agency(&owner, &cached)).await?;
+    crm::with_store_and(app, move |store, app| {
+        // Checked with the store held, as an exchange does: a sign-out
+        // meanwhile has removed the user's data, and this must not return.
+        if signed_in_user(app).as_deref() != Some(owner.as_str()) {
+            return Err(axolop_coordinator::Error::SignedOut.into());
+        }
+        Ok(store.cache_agency(&owner, &cached)?)
+    })
+    .await?;
     Ok(agency)
 }
 
@@ -163,7 +171,7 @@ async fn exchange_and_report<R: Runtime>(
     match exchange(app, rest, &owner).await {
         Ok(()) => {
             report(app, SyncState::Online, None, None);
-            sign_out::sign_out_if_sent(app).await;
+            sign_out::sign_out_if_sent(app, &owner).await;
             (SyncState::Online, false)
         }
         Err(Failure::SignedOut) => {
@@ -191,7 +199,9 @@ fn report<R: Runtime>(
     progress: Option<SyncProgress>,
     problem: Option<String>,
 ) {
-    let waiting = crm::now(app, |store| Ok(store.outbox_len()?)).unwrap_or(0);
+    let waiting = signed_in_user(app)
+        .and_then(|owner| crm::now(app, |store| Ok(store.outbox_len(&owner)?)).ok())
+        .unwrap_or(0);
     let status = SyncStatus {
         state,
         waiting,

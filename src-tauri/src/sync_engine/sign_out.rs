@@ -12,8 +12,8 @@ use crate::crm;
 use crate::hub::Hub;
 use crate::session;
 
-/// Before a sign-out: pushes what waits, if the server answers.
-pub async fn push_before_sign_out<R: Runtime>(app: &AppHandle<R>) {
+/// Before `owner` signs out: pushes what waits, if the server answers.
+pub async fn push_before_sign_out<R: Runtime>(app: &AppHandle<R>, owner: &str) {
     let Some(engine) = app.try_state::<SyncEngine>() else {
         return;
     };
@@ -21,7 +21,7 @@ pub async fn push_before_sign_out<R: Runtime>(app: &AppHandle<R>) {
     let pushed = with_token(app, |token| {
         let app = app.clone();
         let rest = engine.rest.clone();
-        async move { push(&app, &rest, &token).await }
+        async move { push(&app, &rest, owner, &token).await }
     })
     .await;
     if let Err(error) = pushed {
@@ -29,11 +29,22 @@ pub async fn push_before_sign_out<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-/// How many changes wait to be pushed.
-/// A store that cannot answer counts as nothing waiting: it cannot hold
-/// changes back either, and the sign-out must not be stuck on it.
-pub async fn waiting<R: Runtime>(app: &AppHandle<R>) -> u64 {
-    crm::with_store(app, |store| store.outbox_len())
+/// Holds back pushes (none in local mode) while a sign-out ends the
+/// session and removes its user's data: a push that was out finishes
+/// first, and none starts with the old token meanwhile.
+pub async fn hold_pushes<R: Runtime>(
+    app: &AppHandle<R>,
+) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+    let engine = app.try_state::<SyncEngine>()?;
+    Some(engine.inner().pushing.lock().await)
+}
+
+/// How many changes of `owner` wait to be pushed. A store that cannot
+/// answer counts as nothing waiting: it cannot hold changes back either,
+/// and the sign-out must not be stuck on it.
+pub async fn waiting<R: Runtime>(app: &AppHandle<R>, owner: &str) -> u64 {
+    let owner = owner.to_owned();
+    crm::with_store(app, move |store| store.outbox_len(&owner))
         .await
         .unwrap_or_else(|error| {
             tracing::warn!(%error, "the changes waiting could not be counted");
@@ -51,7 +62,7 @@ pub async fn forget_after_sign_out<R: Runtime>(app: &AppHandle<R>, owner: String
         return;
     }
     let outcome = crm::with_store(app, move |store| {
-        let waiting = store.outbox_len()?;
+        let waiting = store.outbox_len(&owner)?;
         if waiting == 0 || discard {
             store.forget_owner(&owner)?;
         }
@@ -73,11 +84,11 @@ pub async fn forget_after_sign_out<R: Runtime>(app: &AppHandle<R>, owner: String
 
 /// Signs out if the user chose to once their changes were sent, and they
 /// are.
-pub(super) async fn sign_out_if_sent<R: Runtime>(app: &AppHandle<R>) {
+pub(super) async fn sign_out_if_sent<R: Runtime>(app: &AppHandle<R>, owner: &str) {
     let pending = app
         .state::<Hub>()
         .read(|coordinator| coordinator.sign_out_intent() == SignOutIntent::WhenSent);
-    if pending && waiting(app).await == 0 {
+    if pending && waiting(app, owner).await == 0 {
         tracing::info!("the changes are sent: signing out, as the user chose");
         if let Err(error) = session::sign_out(app, Some(UnsentChoice::Wait)).await {
             tracing::warn!(%error, "the sign-out after sending failed");

@@ -77,14 +77,17 @@ impl Store {
         self.queue_changes = on;
     }
 
-    /// The first `limit` entries, in line.
-    pub fn outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>> {
+    /// The first `limit` entries of `owner` (changes to their agencies), in
+    /// line. Another user's entries wait for that user: pushed with this
+    /// user's token they would land as this user's, or be refused and lost.
+    pub fn outbox(&self, owner: &str, limit: usize) -> Result<Vec<OutboxEntry>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut statement = self.conn().prepare_cached(
-            "SELECT seq, agency_id, contact_id, kind, base_version, revision, attempts \
-             FROM outbox ORDER BY seq LIMIT ?1",
+            "SELECT o.seq, o.agency_id, o.contact_id, o.kind, o.base_version, o.revision, o.attempts \
+             FROM outbox o JOIN agencies a ON a.id = o.agency_id \
+             WHERE a.owner = ?1 ORDER BY o.seq LIMIT ?2",
         )?;
-        let rows = statement.query_map([limit], |row| {
+        let rows = statement.query_map(rusqlite::params![owner, limit], |row| {
             Ok(OutboxEntry {
                 seq: row.get(0)?,
                 agency_id: row.get(1)?,
@@ -98,11 +101,14 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// How many changes wait ("Offline: N changes waiting").
-    pub fn outbox_len(&self) -> Result<u64> {
-        Ok(self
-            .conn()
-            .query_row("SELECT count(*) FROM outbox", [], |row| row.get(0))?)
+    /// How many changes of `owner` wait ("Offline: N changes waiting").
+    pub fn outbox_len(&self, owner: &str) -> Result<u64> {
+        Ok(self.conn().query_row(
+            "SELECT count(*) FROM outbox o JOIN agencies a ON a.id = o.agency_id \
+             WHERE a.owner = ?1",
+            [owner],
+            |row| row.get(0),
+        )?)
     }
 
     /// Records that a push of entry `seq` is being tried: an insert tried

@@ -15,7 +15,7 @@ fn queueing() -> (Store, String) {
 
 fn line(store: &Store) -> Vec<(String, ChangeKind, Option<u64>, u64)> {
     store
-        .outbox(100)
+        .outbox(common::OWNER, 100)
         .unwrap()
         .into_iter()
         .map(|e| (e.contact_id, e.kind, e.base_version, e.revision))
@@ -24,7 +24,7 @@ fn line(store: &Store) -> Vec<(String, ChangeKind, Option<u64>, u64)> {
 
 fn entry(store: &Store, contact: &str) -> OutboxEntry {
     store
-        .outbox(100)
+        .outbox(common::OWNER, 100)
         .unwrap()
         .into_iter()
         .find(|e| e.contact_id == contact)
@@ -48,7 +48,7 @@ fn nothing_is_queued_unless_the_app_syncs() {
     store
         .save_contact(&agency.id, &draft("Ana"), None, WINDOW, NOW)
         .unwrap();
-    assert_eq!(store.outbox_len().unwrap(), 0);
+    assert_eq!(store.outbox_len(common::OWNER).unwrap(), 0);
 }
 
 #[test]
@@ -71,7 +71,7 @@ fn a_contact_waits_once_however_often_it_changes_and_keeps_its_place() {
         ],
         "Ana first (her first change came first), as one insert of what she is now"
     );
-    assert_eq!(store.outbox_len().unwrap(), 2);
+    assert_eq!(store.outbox_len(common::OWNER).unwrap(), 2);
 }
 
 #[test]
@@ -98,7 +98,7 @@ fn a_pushed_change_leaves_the_line_and_later_edits_build_on_the_server_version()
     let pushed = entry(&store, &ana.id);
     store.outbox_attempted(pushed.seq).unwrap();
     assert!(store.outbox_pushed(&pushed, Some(1)).unwrap());
-    assert_eq!(store.outbox_len().unwrap(), 0);
+    assert_eq!(store.outbox_len(common::OWNER).unwrap(), 0);
 
     edit(&mut store, &agency, &ana.id, 1, "Ana Lima");
     assert_eq!(
@@ -135,7 +135,7 @@ fn a_deletion_is_pushed_unless_the_server_never_heard_of_the_contact() {
         .save_contact(&agency, &draft("Never"), None, WINDOW, NOW)
         .unwrap();
     store.delete_contact(&agency, &never.id, 1).unwrap();
-    assert_eq!(store.outbox_len().unwrap(), 0);
+    assert_eq!(store.outbox_len(common::OWNER).unwrap(), 0);
 
     // Its insert was tried once: it may have landed, at version 1.
     let maybe = store
@@ -216,8 +216,9 @@ fn forgetting_an_owner_removes_their_agencies_contacts_and_line_and_nobody_elses
         Err(StoreError::NotFound { .. }) | Ok(0)
     ));
     assert_eq!(store.pull_watermark(&agency).unwrap(), 0);
+    assert_eq!(store.outbox_len(owner).unwrap(), 0);
     let left: Vec<String> = store
-        .outbox(10)
+        .outbox("someone-else", 10)
         .unwrap()
         .into_iter()
         .map(|e| e.agency_id)
@@ -232,4 +233,28 @@ fn forgetting_an_owner_removes_their_agencies_contacts_and_line_and_nobody_elses
         store.forget_owner(""),
         Err(StoreError::InvalidArgument { .. })
     ));
+}
+
+#[test]
+fn each_user_has_a_line_of_their_own() {
+    let (mut store, agency) = queueing();
+    store
+        .save_contact(&agency, &draft("Ada's"), None, WINDOW, NOW)
+        .unwrap();
+    let other = store.create_agency("someone-else", "Other", NOW).unwrap();
+    store
+        .save_contact(&other.id, &draft("Theirs"), None, WINDOW, NOW)
+        .unwrap();
+    let agencies_of = |owner: &str| -> Vec<String> {
+        store
+            .outbox(owner, 10)
+            .unwrap()
+            .into_iter()
+            .map(|entry| entry.agency_id)
+            .collect()
+    };
+    assert_eq!(agencies_of(common::OWNER), [agency.as_str()]);
+    assert_eq!(agencies_of("someone-else"), [other.id.as_str()]);
+    assert_eq!(store.outbox_len(common::OWNER).unwrap(), 1);
+    assert_eq!(store.outbox_len("nobody").unwrap(), 0);
 }

@@ -176,7 +176,7 @@ fn settled_conflict() -> (Store, String) {
     store
         .save_contact(&agency.id, &mine, Some(1), WINDOW, NOW)
         .unwrap();
-    let entry = store.outbox(1).unwrap().remove(0);
+    let entry = store.outbox(common::OWNER, 1).unwrap().remove(0);
     let change = store
         .settle_conflict(&entry, &server(ANA, "Ana (theirs)", 2))
         .unwrap();

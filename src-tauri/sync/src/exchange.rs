@@ -40,18 +40,19 @@ pub struct Pushes {
     pub refused: Vec<(String, SyncError)>,
 }
 
-/// Pushes every entry of the outbox, oldest first. Stops at the first
-/// failure the engine must act on (an expired token, no network): that
-/// entry and those behind it stay in line.
+/// Pushes every entry of `owner`'s outbox (the user `token` is for),
+/// oldest first. Stops at the first failure the engine must act on (an
+/// expired token, no network): that entry and those behind it stay in line.
 pub async fn push(
     rest: &Rest,
     token: &SecretString,
+    owner: &str,
     store: &Mutex<Store>,
     told: Told<'_>,
 ) -> Result<Pushes> {
     let mut pushes = Pushes::default();
     loop {
-        let batch = locked(store, |store| store.outbox(BATCH))?;
+        let batch = locked(store, |store| store.outbox(owner, BATCH))?;
         if batch.is_empty() {
             return Ok(pushes);
         }
@@ -85,7 +86,7 @@ async fn push_one(
         })
         .map(|contact| contact.draft())
     };
-    let pushed = match (entry.kind, entry.base_version) {
+    let mut pushed = match (entry.kind, entry.base_version) {
         (ChangeKind::Insert, _) | (ChangeKind::Update, None) => {
             rest.insert_contact(token, &entry.contact_id, &entry.agency_id, &current()?)
                 .await?
@@ -99,13 +100,21 @@ async fn push_one(
                 .await?
         }
     };
+    if pushed == Pushed::AlreadyApplied {
+        // An earlier attempt landed (its answer was lost), as the contact
+        // was then: version 1. What it is now goes over that, or meets a
+        // newer version as any edit does.
+        pushed = rest
+            .update_contact(token, &entry.contact_id, 1, &current()?)
+            .await?;
+    }
     match pushed {
         Pushed::Applied(row) => {
             let version = (!row.is_deleted()).then_some(row.version);
             locked(store, |store| store.outbox_pushed(entry, version))?;
             Ok(None)
         }
-        // An earlier attempt landed: it made version 1.
+        // Only an insert answers so, and it was sent again as an update.
         Pushed::AlreadyApplied => {
             locked(store, |store| store.outbox_pushed(entry, Some(1)))?;
             Ok(None)

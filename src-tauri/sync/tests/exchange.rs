@@ -80,7 +80,11 @@ impl Device {
     }
 
     fn waiting(&self) -> u64 {
-        self.store.lock().unwrap().outbox_len().unwrap()
+        self.store
+            .lock()
+            .unwrap()
+            .outbox_len(&self.member.user)
+            .unwrap()
     }
 }
 
@@ -106,6 +110,7 @@ impl Devices {
         let pushes = self.runtime.block_on(push(
             &member.rest,
             &member.token,
+            &member.user,
             &device.store,
             &mut |_, _, changes| told.extend_from_slice(changes),
         ))?;
@@ -284,6 +289,7 @@ fn an_expired_token_stops_the_exchange_with_the_line_intact() {
     let result = team.runtime.block_on(push(
         &ada.member.rest,
         &expired,
+        &ada.member.user,
         &ada.store,
         &mut |_, _, _| {},
     ));
@@ -338,4 +344,22 @@ fn a_first_sync_of_a_large_agency_comes_in_pages_and_says_how_far_it_is() {
         ],
         "each page is in the cache when it is reported"
     );
+}
+
+#[test]
+fn an_edit_made_after_an_insert_whose_answer_was_lost_still_reaches_the_server() {
+    let team = team();
+    let (ada, agency) = (&team.ada, team.agency.as_str());
+    let grace = ada.save(agency, "Grace");
+    // The insert lands, but its answer never comes back.
+    team.gateway.inject(Fault::LoseAnswer, 1);
+    assert!(matches!(team.push(ada), Err(SyncError::Unavailable(_))));
+    assert_eq!(team.on_server("Grace"), 1, "it landed");
+    // Edited before the retry: the retry's insert is a duplicate, and the
+    // edit goes over the version that landed.
+    ada.edit(agency, &grace.id, "Grace Hopper");
+    team.push(ada).unwrap();
+    assert_eq!(team.on_server("Grace"), 0);
+    assert_eq!(team.on_server("Grace Hopper"), 1);
+    assert_eq!(ada.waiting(), 0);
 }

@@ -13,4 +13,7 @@ pub enum Fault {
     Status(u16),
     /// The connection is reset before any answer.
     Reset,
+    /// The request is carried out, then the connection is reset before its
+    /// answer: the client cannot tell whether it landed.
+    LoseAnswer,
 }

@@ -146,12 +146,15 @@ async fn answer(
             return Ok(refusal(&state, &error));
         }
         Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
-        None => {}
+        Some(Fault::LoseAnswer) | None => {}
     }
     let response = match handle(&state, request).await {
         Ok(answer) => reply(answer),
         Err(error) => refusal(&state, &error),
     };
+    if fault == Some(Fault::LoseAnswer) {
+        return Err(Reset);
+    }
     let body = hyper::body::Body::size_hint(response.body())
         .exact()
         .unwrap_or(0) as usize;
