@@ -38,11 +38,27 @@ impl Paths {
             },
         };
         for dir in [&paths.data, &paths.logs, &paths.config] {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                context: format!("cannot create {}", dir.display()),
-                source,
-            })?;
+            create_private_dir(dir)?;
         }
         Ok(paths)
     }
+}
+
+/// Creates `dir` (and what leads to it) if needed, and makes it its user's
+/// alone on Unix (`0700`): it holds the CRM database and logs. One an
+/// earlier version made more open is closed up. On Windows the per-user
+/// profile it sits in keeps other users out.
+fn create_private_dir(dir: &std::path::Path) -> Result<()> {
+    let failed = |what: &str, source| Error::Io {
+        context: format!("cannot {what} {}", dir.display()),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(|source| failed("create", source))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|source| failed("make private", source))?;
+    }
+    Ok(())
 }

@@ -16,7 +16,8 @@
 //! - `migrations`: the schema history as an ordered list; version in
 //!   `PRAGMA user_version`.
 //! - `recovery`: telling corruption from other failures; moving a corrupt
-//!   file (and its `-wal`/`-shm`) aside.
+//!   file (and its `-wal`/`-shm`) aside, keeping the three newest copies.
+//! - `private`: the database's files are its user's alone (Unix `0600`).
 //! - [`agency`]: agencies, scoped by owner.
 //! - [`selection`]: each owner's persisted agency selection.
 //! - [`contact`]: reading contacts page by page; validating drafts.
@@ -36,6 +37,7 @@ pub mod error;
 mod id;
 mod migrations;
 pub mod outbox;
+mod private;
 pub mod pull;
 mod recovery;
 pub mod selection;

@@ -17,9 +17,10 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, ErrorCode};
 
 use crate::error::{Result, StoreError};
+use crate::private;
 
 /// Files SQLite keeps beside a database, by the suffix added to its name.
-const COMPANION_SUFFIXES: [&str; 3] = ["-wal", "-shm", "-journal"];
+pub(crate) const COMPANION_SUFFIXES: [&str; 3] = ["-wal", "-shm", "-journal"];
 
 /// Why an attempt to open a database file did not give a usable store.
 #[derive(Debug)]
@@ -93,13 +94,55 @@ pub(crate) fn move_aside(path: &Path, now_ms: u64) -> Result<PathBuf> {
         .ok_or_else(|| StoreError::invalid(format!("{} does not name a file", path.display())))?;
     let target = free_name(path, file_name, now_ms);
     rename(path, &target)?;
+    private::restrict(&target)?;
     for suffix in COMPANION_SUFFIXES {
         let companion = with_suffix(path, suffix);
         if companion.exists() {
-            rename(&companion, &with_suffix(&target, suffix))?;
+            let moved = with_suffix(&target, suffix);
+            rename(&companion, &moved)?;
+            private::restrict(&moved)?;
         }
     }
+    prune(path, file_name);
     Ok(target)
+}
+
+/// How many corrupt copies are kept beside the database.
+pub const KEPT_CORRUPT_COPIES: usize = 3;
+
+/// Removes all but the [`KEPT_CORRUPT_COPIES`] newest corrupt copies of
+/// the database at `path` (with their companions): each holds a whole CRM,
+/// and a file that keeps going bad must not fill the disk. Best effort: a
+/// copy that cannot be removed stays, and the database opens anyway.
+fn prune(path: &Path, file_name: &std::ffi::OsStr) {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let prefix = format!("{}.corrupt-", file_name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    // `<name>.corrupt-<ms>[-n]`, newest first: by time, then by number.
+    let mut copies: Vec<((u64, u32), PathBuf)> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let stamp = name.strip_prefix(&prefix)?;
+            let (ms, n) = match stamp.split_once('-') {
+                Some((ms, n)) => (ms.parse().ok()?, n.parse().ok()?),
+                None => (stamp.parse().ok()?, 1),
+            };
+            Some(((ms, n), entry.path()))
+        })
+        .collect();
+    copies.sort_by_key(|(stamp, _)| std::cmp::Reverse(*stamp));
+    for (_, old) in copies.into_iter().skip(KEPT_CORRUPT_COPIES) {
+        let _ = std::fs::remove_file(&old);
+        for suffix in COMPANION_SUFFIXES {
+            let _ = std::fs::remove_file(with_suffix(&old, suffix));
+        }
+    }
 }
 
 /// The first `<name>.corrupt-<now_ms>[-n]` beside `path` that is not taken.
@@ -118,7 +161,7 @@ fn free_name(path: &Path, file_name: &std::ffi::OsStr, now_ms: u64) -> PathBuf {
 }
 
 /// `path` with `suffix` appended to its last component (`a.db` → `a.db-wal`).
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = OsString::from(path.as_os_str());
     name.push(suffix);
     PathBuf::from(name)

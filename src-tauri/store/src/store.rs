@@ -16,7 +16,8 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::error::{Result, StoreError};
 use crate::migrations::{self, SCHEMA_VERSION};
-use crate::recovery::{self, OpenFailure};
+use crate::private;
+use crate::recovery::{self, with_suffix, OpenFailure, COMPANION_SUFFIXES};
 
 /// How long a statement waits for another process's lock before failing busy.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -84,7 +85,8 @@ impl Store {
                 source,
             })?;
         }
-        match connect(path) {
+        private::create(path)?;
+        let opened = match connect(path) {
             Ok(opened) => Ok(opened),
             Err(OpenFailure::Failed(error)) => Err(error),
             Err(OpenFailure::Corrupt { detail }) => {
@@ -104,7 +106,12 @@ impl Store {
                 };
                 Ok((store, opened))
             }
+        }?;
+        private::restrict(path)?;
+        for suffix in COMPANION_SUFFIXES {
+            private::restrict(&with_suffix(path, suffix))?;
         }
+        Ok(opened)
     }
 
     /// A private, empty, fully migrated database in memory (for tests).
@@ -160,6 +167,9 @@ fn connect(path: &Path) -> Result<(Store, Opened), OpenFailure> {
     let _mode: String =
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    // Deleted contacts (and a signed-out user's whole CRM) are overwritten,
+    // not left in free pages for anyone who copies the file.
+    conn.pragma_update(None, "secure_delete", true)?;
     let from = migrations::migrate(&mut conn, path)?;
     let opened = match from {
         0 => Opened::Fresh,

@@ -308,3 +308,98 @@ fn only_a_recovery_has_a_notice_for_the_user() {
     assert_eq!(Opened::Existing.notice(), None);
     assert_eq!(Opened::Migrated { from: 1, to: 2 }.notice(), None);
 }
+
+/// The permission bits of `path`.
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_and_its_companions_are_their_users_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("private");
+    let path = dir.path().join("crm.db");
+    let (mut store, _) = Store::open(&path, NOW).unwrap();
+    store.create_agency(OWNER, "Acme", NOW).unwrap();
+    for name in ["crm.db", "crm.db-wal", "crm.db-shm"] {
+        assert_eq!(mode(&dir.path().join(name)), 0o600, "{name}");
+    }
+    drop(store);
+
+    // A file an earlier version left readable by others is closed up.
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    Store::open(&path, NOW).unwrap();
+    assert_eq!(mode(&path), 0o600);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_corrupt_copy_moved_aside_is_private_too() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("private-corrupt");
+    let path = dir.path().join("crm.db");
+    fs::write(&path, "not a database\n".repeat(100)).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    let (_store, opened) = Store::open(&path, NOW).unwrap();
+    let moved_to = assert_recovered(&opened, &path);
+    assert_eq!(mode(&moved_to), 0o600);
+    assert_eq!(mode(&path), 0o600);
+}
+
+#[test]
+fn only_the_three_newest_corrupt_copies_are_kept() {
+    let dir = temp_dir("pruned");
+    let path = dir.path().join("crm.db");
+    for n in 0..5u64 {
+        // The database goes bad again and again.
+        fs::write(&path, "not a database\n".repeat(100)).unwrap();
+        drop(Store::open(&path, NOW + n).unwrap());
+    }
+    let copies: Vec<String> = file_names(dir.path())
+        .into_iter()
+        .filter(|name| name.contains(".corrupt-"))
+        .collect();
+    assert_eq!(
+        copies,
+        [
+            format!("crm.db.corrupt-{}", NOW + 2),
+            format!("crm.db.corrupt-{}", NOW + 3),
+            format!("crm.db.corrupt-{}", NOW + 4),
+        ]
+    );
+}
+
+#[test]
+fn deleted_rows_are_overwritten_on_disk() {
+    let dir = temp_dir("secure-delete");
+    let path = dir.path().join("crm.db");
+    // What matters is what is left in the file, so that is what is read.
+    let (mut store, _) = Store::open(&path, NOW).unwrap();
+    let agency = store.create_agency(OWNER, "Acme", NOW).unwrap();
+    let secret = "zq-unforgettable-secret-note-zq";
+    let contact = store
+        .save_contact(
+            &agency.id,
+            &ContactDraft {
+                notes: secret.to_owned(),
+                ..draft("Ana")
+            },
+            None,
+            WINDOW,
+            NOW,
+        )
+        .unwrap();
+    store.delete_contact(&agency.id, &contact.id, 1).unwrap();
+    drop(store);
+    let mut bytes = fs::read(&path).unwrap();
+    if let Ok(wal) = fs::read(dir.path().join("crm.db-wal")) {
+        bytes.extend(wal);
+    }
+    let found = bytes
+        .windows(secret.len())
+        .any(|window| window == secret.as_bytes());
+    assert!(!found, "the deleted note is still in the file");
+}
