@@ -77,6 +77,7 @@ const FLOORS: &[(&str, &str)] = &[
     ("modal_draft_report", "ok"),
     ("modal_draft", "ok"),
     ("app_notices", "ok"),
+    ("session_project", "ok"),
     // Another window's lock, without waiting.
     ("lock_acquire", "lock_unavailable"),
     // A wait that would close a cycle, or a lock already held or awaited.
@@ -110,6 +111,7 @@ fn answer_type(command: &str) -> &'static str {
         "window_open" | "window_focus_primary" => "WindowRef",
         "heartbeat" | "lock_release" | "modal_draft_report" => "null",
         "session_sign_out" => "SignOutOutcome",
+        "session_project" => "string | null",
         "lock_acquire" | "lock_extend" => "LeaseInfo",
         "lock_check" => "LockCheck",
         "session_sign_in" => "SessionSummary",
@@ -221,6 +223,8 @@ fn about_what_was_asked(
             "the contact named, of the selected agency, with no kept edit",
         ),
         "modal_draft" => holds(*answer == before["draft"], "the draft"),
+        // Local mode: no project to send a password to.
+        "session_project" => holds(answer.is_null(), "no project"),
         _ => Ok(()),
     }
 }

@@ -322,3 +322,11 @@ fn each_user_finds_their_own_agency_when_they_sign_in_again() {
     invoke(&first, "agency_select", json!({ "agencyId": ada["id"] })).unwrap();
     assert_eq!(modal(&app), Value::Null);
 }
+
+#[test]
+fn a_window_can_show_where_a_sign_in_sends_the_password() {
+    let server = server();
+    let app = app_with(&server, SecretStore::memory());
+    let host = invoke(&window(&app, "crm-1"), "session_project", json!({})).unwrap();
+    assert_eq!(host, server.url().trim_start_matches("http://"));
+}

@@ -104,6 +104,14 @@ fn start_session<R: Runtime>(app: &AppHandle<R>, settings: &Settings, paths: &pa
         Err(error) => {
             eprintln!("Axolop CRM: {error}; starting in local mode");
             tracing::error!(%error, "the Supabase settings are unusable; starting in local mode");
+            // Every window says so: a user who expected to sign in must
+            // not wonder where the sign-in went.
+            notices::add(
+                app,
+                format!(
+                    "The Supabase settings were not used ({error}). Axolop runs in local mode."
+                ),
+            );
         }
     }
 }

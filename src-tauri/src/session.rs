@@ -107,6 +107,13 @@ pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result
     Ok(summary)
 }
 
+/// Where a sign-in sends the password: the Supabase project's host (and
+/// port), or `None` in local mode.
+pub fn project_host<R: Runtime>(app: &AppHandle<R>) -> Option<String> {
+    app.try_state::<SessionDriver>()
+        .map(|driver| driver.client.host())
+}
+
 /// How a sign-out went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "kebab-case")]

@@ -25,6 +25,7 @@ pub const COMMANDS: &[(&str, u32)] = &[
     ("lock_extend", 3),
     ("lock_check", 2),
     ("session_sign_in", 4),
+    ("session_project", 1),
     ("session_sign_out", 2),
     ("agency_list", 1),
     ("agency_create", 3),

@@ -40,6 +40,7 @@ export type Commands = {
   lock_release: { args: LockTokenArgs, result: null },
   lock_extend: { args: LockExtendArgs, result: LeaseInfo },
   lock_check: { args: LockTokenArgs, result: LockCheck },
+  session_project: { args: NoArgs, result: string | null },
   session_sign_in: { args: SignInArgs, result: SessionSummary },
   session_sign_out: { args: SignOutArgs, result: SignOutOutcome },
   agency_list: { args: NoArgs, result: Array<Agency> },

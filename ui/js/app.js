@@ -100,6 +100,7 @@ const modals = createModals(
     fetchDraft: commands.modalDraft,
     answerUnsent: (choice) => commands.signOut(choice),
     waiting: () => store.state?.sync.waiting ?? 0,
+    project: commands.sessionProject,
   },
   page,
 );

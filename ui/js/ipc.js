@@ -111,6 +111,12 @@ export const commands = {
    */
   signIn: (email, password) => invoke('session_sign_in', { email, password }),
   /**
+   * Where a sign-in sends the password: the project's host, or null in
+   * local mode.
+   * @returns {Promise<string | null>}
+   */
+  sessionProject: () => invoke('session_project', {}),
+  /**
    * Signs every window out; with changes not yet on the server, the
    * primary asks first (`asking`), and its answer comes back here as
    * `unsent`.

@@ -58,9 +58,10 @@ export const DRAFT_PAUSE_MS = 150;
  * @param {(choice: import('./unsent-dialog.js').UnsentChoice) => Promise<unknown>} actions.answerUnsent
  *   answers the question about changes not yet sent at sign-out
  * @param {() => number} actions.waiting how many changes wait to be sent
+ * @param {() => Promise<string | null>} actions.project the project's host a sign-in goes to
  * @param {import('./page.js').Page} page
  */
-export function createModals({ signIn, agencies, focusPrimary, reportDraft, fetchDraft, answerUnsent, waiting: unsent }, page) {
+export function createModals({ signIn, agencies, focusPrimary, reportDraft, fetchDraft, answerUnsent, waiting: unsent, project }, page) {
   /** The mounted dialog, if any; `id` tells one mount from the next. @type {{ kind: ModalKind, dialog: Dialog, id: number } | null} */
   let mounted = null;
   let mounts = 0;
@@ -80,7 +81,7 @@ export function createModals({ signIn, agencies, focusPrimary, reportDraft, fetc
     };
     const dialog =
       kind === 'sign-in'
-        ? createSignInDialog(signIn, { page, onDraft })
+        ? createSignInDialog(signIn, { page, onDraft, project })
         : kind === 'unsent-changes'
           ? createUnsentDialog(answerUnsent, { page, waiting: unsent })
           : createAgencyPicker(agencies, { mandatory: true, page, onDraft });

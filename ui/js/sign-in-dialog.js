@@ -18,7 +18,7 @@
  */
 
 import { createSignInAttempts } from './sign-in.js';
-import { createRef, html, live, ref } from './template.js';
+import { createRef, html, live, nothing, ref } from './template.js';
 
 /** @typedef {import('./sign-in.js').SignIn} SignIn */
 /** @typedef {import('./modal-view.js').Dialog} Dialog */
@@ -28,9 +28,11 @@ import { createRef, html, live, ref } from './template.js';
  * @param {object} options
  * @param {import('./page.js').Page} options.page
  * @param {(text: string) => void} options.onDraft called with the email as it is typed
+ * @param {() => Promise<string | null>} options.project where the password goes
+ *   (the project's host), shown above the fields
  * @returns {Dialog}
  */
-export function createSignInDialog(signIn, { page, onDraft }) {
+export function createSignInDialog(signIn, { page, onDraft, project }) {
   /** @type {import('./template.js').Ref<HTMLInputElement>} */
   const emailField = createRef();
   /** @type {import('./template.js').Ref<HTMLInputElement>} */
@@ -38,6 +40,14 @@ export function createSignInDialog(signIn, { page, onDraft }) {
   let email = '';
   let pending = false;
   let error = '';
+  /** The project's host, once known. @type {string | null} */
+  let host = null;
+  project()
+    .then((answer) => {
+      host = answer;
+      page.render();
+    })
+    .catch(() => {});
 
   /** The password input; the dialog is rendered whenever it is used. */
   const password = () => /** @type {HTMLInputElement} */ (passwordField.value);
@@ -101,7 +111,9 @@ export function createSignInDialog(signIn, { page, onDraft }) {
     >
       <span class="logo" aria-hidden="true">A</span>
       <h2 id="sign-in-title">Sign in to Axolop CRM</h2>
-      <p id="sign-in-intro" class="modal-intro">Signing in here signs in every Axolop window.</p>
+      <p id="sign-in-intro" class="modal-intro">${host
+        ? html`Your password goes to <strong data-testid="sign-in-project">${host}</strong> only. `
+        : nothing}Signing in here signs in every Axolop window.</p>
       <form class="modal-form" novalidate aria-busy=${String(pending)} @submit=${send}>
         <label class="field"><span>Email</span><input
           type="email"

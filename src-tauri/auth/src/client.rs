@@ -45,11 +45,11 @@ impl AuthClient {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(AuthError::Config(format!("{base}: not an http(s) address")));
         }
-        let loopback = parsed
-            .host_str()
-            .is_some_and(|host| matches!(host, "localhost" | "127.0.0.1" | "[::1]" | "::1"));
-        if parsed.scheme() == "http" && !loopback {
-            tracing::warn!(url = %base, "the sign-in server is reached over plain http: passwords and tokens travel unencrypted");
+        if parsed.scheme() == "http" && !is_loopback(&parsed) {
+            return Err(AuthError::Config(format!(
+                "{base}: plain http would send passwords and tokens unencrypted; use https \
+                 (http is accepted only for this computer: localhost, 127.0.0.0/8, ::1)"
+            )));
         }
         let http = reqwest::Client::builder()
             // A redirect would re-send a password or refresh token to
@@ -65,6 +65,17 @@ impl AuthClient {
             base,
             anon_key: config.anon_key,
         })
+    }
+
+    /// Where the project is (`host` or `host:port`): what a user is shown
+    /// before typing a password.
+    pub fn host(&self) -> String {
+        let parsed = reqwest::Url::parse(&self.base).ok();
+        let host = parsed.as_ref().and_then(|url| url.host_str()).unwrap_or("");
+        match parsed.as_ref().and_then(reqwest::Url::port) {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        }
     }
 
     /// The HTTP client, for other calls to the same project (the data
@@ -129,6 +140,19 @@ impl AuthClient {
     }
 }
 
+/// Whether `url` names this computer: `localhost`, 127.0.0.0/8 or `::1`.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    // An IPv6 host comes in brackets.
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => bare.eq_ignore_ascii_case("localhost"),
+    }
+}
+
 fn retry_after(response: &Response) -> Option<Duration> {
     answer::retry_after(
         response
@@ -162,4 +186,45 @@ fn unix_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |since| since.as_millis() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(url: &str) -> AuthConfig {
+        AuthConfig {
+            url: url.to_owned(),
+            anon_key: "key".to_owned(),
+        }
+    }
+
+    #[test]
+    fn plain_http_is_refused_unless_the_server_is_this_computer() {
+        for url in [
+            "http://localhost:54321",
+            "http://127.0.0.1:9999",
+            "http://127.8.9.10",
+            "http://[::1]:8000",
+            "https://xyz.supabase.co",
+        ] {
+            assert!(AuthClient::new(config(url)).is_ok(), "{url}");
+        }
+        for url in [
+            "http://xyz.supabase.co",
+            "http://192.168.1.20:8000",
+            "http://localhost.example.com",
+            "http://[::2]",
+        ] {
+            let error = AuthClient::new(config(url)).unwrap_err().to_string();
+            assert!(error.contains("use https"), "{url}: {error}");
+        }
+    }
+
+    #[test]
+    fn the_host_is_what_the_user_is_shown() {
+        let client = |url| AuthClient::new(config(url)).unwrap().host();
+        assert_eq!(client("https://xyz.supabase.co/"), "xyz.supabase.co");
+        assert_eq!(client("http://127.0.0.1:54321"), "127.0.0.1:54321");
+    }
 }

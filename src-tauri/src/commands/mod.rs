@@ -82,6 +82,7 @@ commands! {
     main lock_release(LockTokenArgs) -> () = locks::lock_release;
     main lock_extend(LockExtendArgs) -> LeaseInfo = locks::lock_extend;
     main lock_check(LockTokenArgs) -> LockCheck = locks::lock_check;
+    task session_project(NoArgs) -> Option<String> = session::session_project;
     task session_sign_in(SignInArgs) -> SessionSummary = session::session_sign_in;
     task session_sign_out(SignOutArgs) -> crate::session::SignOutOutcome = session::session_sign_out;
     task agency_list(NoArgs) -> Vec<Agency> = agencies::agency_list;

@@ -4,9 +4,18 @@
 use axolop_coordinator::session::SessionSummary;
 use tauri::{Manager, Runtime, Webview};
 
-use crate::args::{SignInArgs, SignOutArgs};
+use crate::args::{NoArgs, SignInArgs, SignOutArgs};
 use crate::error::Result;
 use crate::session;
+
+/// The Supabase project's host a sign-in goes to (`null` in local mode),
+/// shown above the password field.
+pub async fn session_project<R: Runtime>(
+    webview: Webview<R>,
+    _args: NoArgs,
+) -> Result<Option<String>> {
+    Ok(session::project_host(webview.app_handle()))
+}
 
 /// Signs in every window (`invalid_argument`, `invalid_credentials`,
 /// `network`, `not_configured`).

@@ -262,3 +262,22 @@ fn the_sign_in_modal_is_in_the_primary_only_and_moves_when_it_closes() {
         .unwrap_err();
     assert_eq!(error["code"], "invalid_credentials");
 }
+
+#[test]
+fn a_project_over_plain_http_is_refused_at_start_and_every_window_says_why() {
+    let app = App::launch_with(
+        "session-plain-http",
+        &[
+            ("AXOLOP_SUPABASE_URL", "http://crm.example.com"),
+            ("AXOLOP_SUPABASE_ANON_KEY", "anon-key"),
+        ],
+    );
+    wait_for("the notice", PATIENCE, || {
+        Ok(app
+            .text("crm-1", "notice")
+            .filter(|text| text.contains("use https"))
+            .map(drop))
+    })
+    .unwrap();
+    assert_eq!(status(&app, "crm-1"), "local");
+}
