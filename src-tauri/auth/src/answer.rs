@@ -14,6 +14,8 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::body::{printable, MESSAGE_MAX_CHARS};
+
 use crate::error::AuthError;
 
 /// Which call an answer is for: the same error code means different things
@@ -111,10 +113,11 @@ pub fn server_error(status: u16, body: &[u8]) -> ServerError {
         .or_else(|| text("message"))
         .or_else(|| text("error_description"))
         .unwrap_or_else(|| format!("HTTP {status}"));
+    // The server's words reach windows and the log: one bounded line each.
     ServerError {
         status,
-        code,
-        message,
+        code: code.map(|code| printable(&code, 64)),
+        message: printable(&message, MESSAGE_MAX_CHARS),
     }
 }
 

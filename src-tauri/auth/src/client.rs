@@ -14,6 +14,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
 use crate::answer::{self, Call};
+use crate::body::{self, BodyError};
 use crate::error::AuthError;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -131,7 +132,16 @@ impl AuthClient {
         let response = request.send().await.map_err(unreachable)?;
         let status = response.status();
         let retry_after = retry_after(&response);
-        let bytes = response.bytes().await.map_err(unreachable)?;
+        let bytes = match body::read_capped(response, BODY_MAX).await {
+            Ok(bytes) => bytes,
+            Err(BodyError::Transport(error)) => return Err(unreachable(error)),
+            Err(BodyError::TooLarge(limit)) => {
+                return Err(AuthError::Unavailable {
+                    reason: format!("the sign-in server sent {}", BodyError::too_large(limit)),
+                    retry_after: None,
+                })
+            }
+        };
         if status.is_success() {
             return Ok(bytes.to_vec());
         }
@@ -161,6 +171,9 @@ fn retry_after(response: &Response) -> Option<Duration> {
             .and_then(|v| v.to_str().ok()),
     )
 }
+
+/// The largest answer read: a session or a user is a few KiB.
+const BODY_MAX: usize = 64 * 1024;
 
 /// A transport failure: no connection, a timeout, a dropped connection.
 /// The URL is left out of the message (it may carry a query), and reqwest

@@ -6,6 +6,8 @@
 //!
 //! - [`client`]: password sign-in, refresh, sign-out and user lookup over
 //!   `reqwest` with rustls, with the `apikey` header and bounded timeouts.
+//! - [`body`]: reading an answer within a size cap, and a server's text
+//!   as one bounded line (shared with the data client).
 //! - [`answer`]: turns the server's answers (both error body shapes) into
 //!   grants and [`AuthError`]s.
 //! - [`store`]: the refresh token and user in the OS keyring (Secret
@@ -14,6 +16,7 @@
 //! - [`error`]: the crate's error enum, and which failures end a session.
 
 pub mod answer;
+pub mod body;
 pub mod client;
 pub mod error;
 pub mod store;

@@ -194,3 +194,48 @@ async fn a_reused_token_ends_the_session() {
         (SessionStatus::SignedOut, Some(SignOutReason::Reused))
     );
 }
+
+#[test]
+fn a_rogue_server_can_neither_flood_the_app_nor_forge_its_log_lines() {
+    let message = format!("denied\n2026-01-01 INFO forged line {}", "x".repeat(10_000));
+    let body = serde_json::json!({ "error_code": "nope", "msg": message }).to_string();
+    let url = axolop_gotrue::rogue::serve(vec![
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1073741824\r\n\r\n{".to_owned(),
+        format!(
+            "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    ]);
+    let client = AuthClient::new(AuthConfig {
+        url,
+        anon_key: "key".to_owned(),
+    })
+    .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let password = SecretString::from(PASSWORD);
+
+    let huge = runtime
+        .block_on(client.sign_in(EMAIL, &password))
+        .unwrap_err();
+    assert!(
+        matches!(&huge, AuthError::Unavailable { reason, .. } if reason.contains("larger than 64 KiB")),
+        "{huge:?}"
+    );
+    let forged = runtime
+        .block_on(client.sign_in(EMAIL, &password))
+        .unwrap_err()
+        .to_string();
+    assert!(!forged.contains('\n'), "{forged}");
+    assert!(
+        forged.contains("denied 2026-01-01 INFO forged line"),
+        "{forged}"
+    );
+    assert!(
+        forged.chars().count() < 500,
+        "{} characters",
+        forged.chars().count()
+    );
+}

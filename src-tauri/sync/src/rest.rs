@@ -5,6 +5,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
+use axolop_auth::body::{self, printable, BodyError, MESSAGE_MAX_CHARS};
+
 use crate::error::{Result, SyncError};
 use axolop_model::ContactDraft;
 
@@ -15,8 +17,6 @@ use crate::remote::{RemoteAgency, RemoteContact};
 const BODY_MAX: usize = 48 * 1024 * 1024;
 /// The largest error body read.
 const ERROR_BODY_MAX: usize = 64 * 1024;
-/// The longest server message passed on.
-const MESSAGE_MAX_CHARS: usize = 300;
 
 /// One page of a pull.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -289,38 +289,14 @@ async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T
     serde_json::from_slice(&bytes).map_err(|e| SyncError::Protocol(e.to_string()))
 }
 
-/// The body, if it is at most `limit` bytes: a server (or something posing
-/// as one) cannot make the app hold more than that for one answer.
-async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>> {
-    let too_large = || SyncError::Protocol(format!("an answer larger than {} KiB", limit / 1024));
-    if response
-        .content_length()
-        .is_some_and(|length| length > limit as u64)
-    {
-        return Err(too_large());
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(unavailable)? {
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-/// At most `max` characters of a server's text, on one line: it reaches
-/// logs and windows, where a newline or an escape would forge a line.
-fn printable(text: &str, max: usize) -> String {
-    let mut out: String = text
-        .chars()
-        .take(max)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if text.chars().nth(max).is_some() {
-        out.push('…');
-    }
-    out
+/// The body, if it is at most `limit` bytes (see `axolop_auth::body`).
+async fn read_capped(response: reqwest::Response, limit: usize) -> Result<Vec<u8>> {
+    body::read_capped(response, limit)
+        .await
+        .map_err(|error| match error {
+            BodyError::TooLarge(limit) => SyncError::Protocol(BodyError::too_large(limit)),
+            BodyError::Transport(error) => unavailable(error),
+        })
 }
 
 /// A transport failure. reqwest never puts headers (where the token
@@ -337,22 +313,4 @@ fn unavailable(error: reqwest::Error) -> SyncError {
         .map(|source| format!(" ({source})"))
         .unwrap_or_default();
     SyncError::Unavailable(format!("{what}{cause}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn server_text_is_cut_to_one_bounded_line() {
-        assert_eq!(
-            printable("row\nforged log line\u{1b}[31m", 300),
-            "row forged log line [31m"
-        );
-        let long = "x".repeat(1_000);
-        let cut = printable(&long, 300);
-        assert_eq!(cut.chars().count(), 301);
-        assert!(cut.ends_with('…'));
-        assert_eq!(printable("short", 300), "short");
-    }
 }

@@ -260,30 +260,11 @@ fn closed_port() -> u16 {
         .port()
 }
 
-/// A server that answers each connection with the next canned response.
-fn rogue_server(responses: Vec<String>) -> String {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for response in responses {
-            let (mut stream, _) = listener.accept().unwrap();
-            let mut request = Vec::new();
-            let mut byte = [0u8; 1];
-            while !request.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
-                request.push(byte[0]);
-            }
-            let _ = stream.write_all(response.as_bytes());
-        }
-    });
-    url
-}
-
 #[test]
 fn a_rogue_server_can_neither_flood_the_app_nor_forge_its_log_lines() {
     let message = format!("denied\n2026-01-01 INFO forged line {}", "x".repeat(10_000));
     let body = serde_json::json!({ "code": "P0001", "message": message }).to_string();
-    let url = rogue_server(vec![
+    let url = axolop_gotrue::rogue::serve(vec![
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1073741824\r\n\r\n[".to_owned(),
         format!(
             "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",

@@ -14,6 +14,8 @@
 //!
 //! - [`gotrue`]: the [`GoTrue`] handle tests hold: start, control, inspect, stop.
 //! - [`jwt`]: access tokens as signed JWTs, and how the PostgREST gateway checks them.
+//! - [`rogue`]: a server that answers anything with canned responses, for
+//!   clients facing a flood or a forged message.
 //! - `server`: the runtime thread, the accept loop and one HTTP/1 connection.
 //! - `routes`: one request in, one reply out: API key, faults, the four endpoints.
 //! - `state`: everything the server knows, behind the one mutex.
@@ -29,6 +31,7 @@ pub mod error;
 pub mod fault;
 pub mod gotrue;
 pub mod jwt;
+pub mod rogue;
 mod routes;
 mod server;
 mod state;
