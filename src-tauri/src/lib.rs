@@ -15,6 +15,8 @@
 //! - [`clocks`]: notices time jumping under the app (sleep, a stopped process).
 //! - [`web_process`]: a window's crashed web process: marked, reloaded, told.
 //! - [`windows`]: opens, numbers, closes and focuses CRM windows.
+//! - [`navigation`]: where a CRM window may go (its own pages only) and
+//!   that it opens no other.
 //! - [`menu`]: the window menu and its keyboard shortcuts.
 //! - [`commands`]: the command table (routing, threads, the UI's generated
 //!   `Commands` type) and the commands, each a line or two that delegates.
@@ -50,6 +52,7 @@ pub mod error;
 pub mod hub;
 pub mod logging;
 pub mod menu;
+pub mod navigation;
 pub mod notices;
 pub mod paths;
 pub mod session;

@@ -18,6 +18,7 @@ use tauri::{
 use crate::error::{Error, Result};
 use crate::hub::Hub;
 use crate::menu;
+use crate::navigation;
 use crate::web_process;
 
 /// Default size of a new window, in logical pixels.
@@ -105,6 +106,8 @@ fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<
     .title(title(label))
     .inner_size(SIZE.0, SIZE.1)
     .min_inner_size(MIN_SIZE.0, MIN_SIZE.1)
+    .on_navigation(navigation::allow)
+    .on_new_window(|url, _| navigation::refuse_new_window(&url))
     .on_page_load(|webview, payload| {
         if payload.event() == PageLoadEvent::Started {
             page_started(webview.app_handle(), &WindowLabel::from(webview.label()));
