@@ -309,3 +309,26 @@ fn a_change_says_where_the_contact_stands_and_a_page_which_event_it_shows() {
     assert_eq!(deleted["data"]["change"]["position"], 1);
     assert!(deleted["seq"].as_u64().unwrap() > page["seq"].as_u64().unwrap());
 }
+
+#[test]
+fn one_page_holds_at_most_5000_contacts_and_the_total_says_how_many_there_are() {
+    let dir = DataDir::new("contacts-page-cap");
+    let (app, agency) = two_windows_in_an_agency(&dir);
+    let agency_id = agency["id"].as_str().unwrap().to_owned();
+    let drafts: Vec<axolop_store::ContactDraft> = (0..5_200)
+        .map(|n| axolop_store::ContactDraft {
+            name: format!("Contact {n:05}"),
+            ..Default::default()
+        })
+        .collect();
+    axolop_desktop::crm::now(app.handle(), |store| {
+        Ok(store.insert_contacts(&agency_id, &drafts, "crm-1", 0)?)
+    })
+    .unwrap();
+    let first = window(&app, "crm-1");
+    let all = invoke(&first, "contacts_list", json!({})).unwrap();
+    assert_eq!(all["total"], 5_200);
+    assert_eq!(all["contacts"].as_array().unwrap().len(), 5_000);
+    let rest = invoke(&first, "contacts_list", json!({ "offset": 5_000 })).unwrap();
+    assert_eq!(rest["contacts"].as_array().unwrap().len(), 200);
+}

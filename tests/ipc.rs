@@ -158,3 +158,19 @@ fn events_reach_each_windows_own_webview_once_in_sequence() {
         assert_eq!(keys, ["data", "kind", "seq"], "{event}");
     }
 }
+
+#[test]
+fn at_most_32_windows_open_and_the_next_request_is_refused_plainly() {
+    let app = app();
+    let first = window(&app, "crm-1");
+    for _ in 1..axolop_coordinator::coordinator::MAX_WINDOWS {
+        invoke(&first, "window_open", json!({})).unwrap();
+    }
+    assert_error(
+        invoke(&first, "window_open", json!({})),
+        "too_many",
+        &["32 windows are open", "close one"],
+    );
+    let open = snapshot(&first)["windows"].as_array().unwrap().len();
+    assert_eq!(open, 32, "the refusal opened nothing");
+}

@@ -18,8 +18,13 @@ use crate::error::Result;
 use crate::hub::Hub;
 use crate::timing;
 
-/// The contacts of the selected agency from `offset`, at most `limit` (all
-/// when absent), with the total.
+/// The most contacts one `contacts_list` answers: a page of that many is a
+/// few MiB over IPC; a longer list is read page by page (the total says
+/// how many there are).
+pub const PAGE_MAX: usize = 5_000;
+
+/// The contacts of the selected agency from `offset`, at most `limit`
+/// (and at most [`PAGE_MAX`]), with the total.
 pub async fn list<R: Runtime>(
     app: &AppHandle<R>,
     offset: Option<u64>,
@@ -28,7 +33,7 @@ pub async fn list<R: Runtime>(
     crm::with_store_and(app, move |store, app| {
         let agency_id = selected(app, None)?;
         let offset = offset.unwrap_or(0);
-        let limit = limit.map_or(usize::MAX, clamp);
+        let limit = limit.map_or(PAGE_MAX, |limit| clamp(limit).min(PAGE_MAX));
         // With the store held, no change can be written (and announced)
         // between the read and the sequence number it is stamped with.
         let seq = app

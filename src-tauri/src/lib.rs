@@ -79,6 +79,7 @@ pub fn configure<R: Runtime>(
     let (hub, outbox) = Hub::new();
     builder
         .manage(hub)
+        .manage(windows::HandOffs::default())
         .invoke_handler(commands::handler())
         .setup(move |app| {
             prepare(app.handle())?;
@@ -176,7 +177,7 @@ pub fn run() {
     let builder = tauri::Builder::default()
         // First, so that a second launch hands over before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            windows::open_in_background(app);
+            windows::second_launch(app);
         }));
     let app = configure(builder, |app| {
         let settings = Settings::load();

@@ -41,6 +41,7 @@ pub fn title(label: &WindowLabel) -> String {
 pub fn open<R: Runtime, M: Manager<R>>(manager: &M) -> Result<WindowRef> {
     let hub = manager.state::<Hub>();
     let label = hub.transact(|coordinator, now| {
+        coordinator.window_room()?;
         let label = coordinator.next_label();
         coordinator.window_opened(label.clone(), now)?;
         Ok(label)
@@ -68,8 +69,56 @@ pub fn open_in_background<R: Runtime>(app: &AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         if let Err(error) = open(&app) {
             tracing::error!(%error, "could not open a new window");
+            // The user sees the app rather than nothing.
+            let _ = focus_primary(&app);
         }
     });
+}
+
+/// How many second launches may open a window within [`HAND_OFF_WINDOW`]:
+/// a script launching the app in a loop opens a few windows, not a storm.
+pub const HAND_OFFS_PER_WINDOW: usize = 4;
+/// The span [`HAND_OFFS_PER_WINDOW`] counts over.
+pub const HAND_OFF_WINDOW: Duration = Duration::from_secs(2);
+
+/// The recent second launches that opened a window.
+#[derive(Default)]
+pub struct HandOffs(std::sync::Mutex<std::collections::VecDeque<std::time::Instant>>);
+
+impl HandOffs {
+    /// Whether a second launch at `now` may open a window (and counts it).
+    pub fn admit(&self, now: std::time::Instant) -> bool {
+        let mut recent = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        while recent
+            .front()
+            .is_some_and(|&at| now.duration_since(at) >= HAND_OFF_WINDOW)
+        {
+            recent.pop_front();
+        }
+        let admitted = recent.len() < HAND_OFFS_PER_WINDOW;
+        if admitted {
+            recent.push_back(now);
+        }
+        admitted
+    }
+}
+
+/// A second launch handed over: opens a window, unless launches come
+/// faster than [`HAND_OFFS_PER_WINDOW`] in [`HAND_OFF_WINDOW`] (then the
+/// primary comes to the front instead).
+pub fn second_launch<R: Runtime>(app: &AppHandle<R>) {
+    let admitted = app
+        .try_state::<HandOffs>()
+        .is_none_or(|hand_offs| hand_offs.admit(std::time::Instant::now()));
+    if admitted {
+        open_in_background(app);
+    } else {
+        tracing::warn!("second launches come too fast: no window opened for this one");
+        let _ = focus_primary(app);
+    }
 }
 
 /// Closes `window` exactly as its close button does: listeners see
@@ -175,5 +224,23 @@ fn forget<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) {
         Ok(true) => tracing::info!(window = %label, "window closed"),
         Ok(false) => {}
         Err(error) => tracing::warn!(window = %label, %error, "window could not be forgotten"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    #[test]
+    fn a_burst_of_second_launches_opens_a_few_windows_then_waits() {
+        let hand_offs = HandOffs::default();
+        let start = Instant::now();
+        let admitted = (0..100)
+            .filter(|n| hand_offs.admit(start + Duration::from_millis(*n)))
+            .count();
+        assert_eq!(admitted, HAND_OFFS_PER_WINDOW);
+        assert!(hand_offs.admit(start + HAND_OFF_WINDOW + Duration::from_millis(1)));
     }
 }

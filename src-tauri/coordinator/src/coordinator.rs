@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use crate::agency::AgencySelection;
 use crate::election::Election;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::event::{Envelope, Event, EventLog};
 use crate::health::HeartbeatTimeout;
 use crate::lock::{EndReason, LockTable};
@@ -29,6 +29,11 @@ use crate::session::Session;
 use crate::snapshot::{SelfInfo, Snapshot};
 use crate::sync::{SignOutIntent, SyncStatus};
 use crate::window::{WindowLabel, WindowState};
+
+/// The most CRM windows open at once: each costs a web process (about
+/// 80 MiB), and a runaway script or a burst of launches must not take the
+/// machine down.
+pub const MAX_WINDOWS: usize = 32;
 
 /// The coordinator state. The shell keeps one behind a mutex.
 #[derive(Debug, Default)]
@@ -78,8 +83,19 @@ impl Coordinator {
         WindowLabel::numbered(self.labels_issued)
     }
 
+    /// Whether another window may open: at most [`MAX_WINDOWS`] are
+    /// (`too_many` otherwise). The shell asks before it reserves a label.
+    pub fn window_room(&self) -> Result<()> {
+        if self.windows.len() >= MAX_WINDOWS {
+            return Err(Error::TooManyWindows { limit: MAX_WINDOWS });
+        }
+        Ok(())
+    }
+
     /// A window was created; it is `loading` until its page attaches.
+    /// Refused (`too_many`) when [`MAX_WINDOWS`] are open already.
     pub fn window_opened(&mut self, label: WindowLabel, now: Instant) -> Result<()> {
+        self.window_room()?;
         self.windows.open(label, now)?;
         self.windows_changed();
         Ok(())

@@ -88,6 +88,12 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// As many windows are open as the app allows.
+    #[error("{limit} windows are open, the most Axolop opens at once: close one to open another")]
+    TooManyWindows {
+        /// The limit.
+        limit: usize,
+    },
     /// A wait ended because its window went away or stopped responding.
     #[error("the wait for lock {:?} was cancelled: {reason}", name.as_str())]
     WaitCancelled {
@@ -185,7 +191,7 @@ impl Error {
             Error::LockTimeout { .. } => ErrorCode::LockTimeout,
             Error::LockNotHeld { .. } => ErrorCode::LockNotHeld,
             Error::Deadlock { .. } | Error::AlreadyRequested { .. } => ErrorCode::Deadlock,
-            Error::TooMany { .. } => ErrorCode::TooMany,
+            Error::TooMany { .. } | Error::TooManyWindows { .. } => ErrorCode::TooMany,
             Error::Shutdown => ErrorCode::Internal,
             Error::NotConfigured => ErrorCode::NotConfigured,
             Error::SignedOut | Error::SessionEnded { .. } => ErrorCode::SignedOut,
