@@ -80,6 +80,7 @@ pub fn configure<R: Runtime>(
     builder
         .manage(hub)
         .manage(windows::HandOffs::default())
+        .manage(web_process::Crashes::default())
         .invoke_handler(commands::handler())
         .setup(move |app| {
             prepare(app.handle())?;

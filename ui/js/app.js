@@ -17,6 +17,7 @@ import { sessionNotice } from './session.js';
 import { CoordinatorStore } from './store.js';
 import { nothing } from './template.js';
 import { pageView } from './view.js';
+import { KEEPS_CRASHING, showKeepsCrashing } from './keeps-crashing.js';
 
 /** How often the page reports it is alive, in ms. */
 const HEARTBEAT_MS = 1000;
@@ -32,6 +33,12 @@ const LOCK_PANEL_MS = 200;
 
 const label = ownLabel();
 document.documentElement.dataset.windowLabel = label;
+
+if (location.hash === KEEPS_CRASHING) {
+  // The app gave up reloading this window: show why, and run nothing else.
+  showKeepsCrashing(document.body);
+  await new Promise(() => {});
+}
 
 /** Named locks over the real coordinator, fed the lock-changed events below. */
 const locks = createLocks({ commands, label });

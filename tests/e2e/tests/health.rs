@@ -171,3 +171,44 @@ fn a_crashed_web_process_is_marked_at_once_and_its_page_comes_back_with_a_notice
     );
     assert!(!log.contains("window not responding (no heartbeat) window=crm-1"));
 }
+
+#[test]
+fn a_window_whose_page_keeps_crashing_is_left_showing_so_instead_of_reloading_forever() {
+    let app = App::launch("health-crash-loop");
+    app.open_window_from("crm-1");
+    app.wait_ready("crm-2");
+    let reloads = |app: &App| {
+        app.log()
+            .matches("window responding again (its page reloaded) window=crm-2")
+            .count()
+    };
+    for crash in 1..=3 {
+        let before = reloads(&app);
+        app.kill_newest_web_process();
+        if crash < 3 {
+            wait_for(
+                &format!("crm-2 reloaded after crash {crash}"),
+                PATIENCE,
+                || Ok((reloads(&app) > before).then_some(())),
+            )
+            .unwrap_or_else(|e| panic!("{e}\n{}", app.log()));
+        }
+    }
+    wait_for("the app to give up on crm-2", PATIENCE, || {
+        Ok(app
+            .log()
+            .contains("the window keeps crashing: not reloading it again window=crm-2")
+            .then_some(()))
+    })
+    .unwrap_or_else(|e| panic!("{e}\n{}", app.log()));
+    // Its page shows the message and runs nothing: it never attaches again.
+    let settled = reloads(&app);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(reloads(&app), settled, "crm-2 was reloaded again");
+    // The other window is untouched (WebKitWebDriver's session does not
+    // survive a crash, so the log tells).
+    assert!(!app.log().contains("window=crm-1 reason="), "{}", app.log());
+    assert!(!app
+        .log()
+        .contains("window not responding (no heartbeat) window=crm-1"));
+}
