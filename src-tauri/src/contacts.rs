@@ -162,46 +162,47 @@ pub fn announce_pulled<R: Runtime>(
     if changes.is_empty() {
         return;
     }
-    if changes.len() > ONE_BY_ONE {
-        let count = changes.len() as u64;
-        announce(
-            app,
-            agency_id.to_owned(),
-            None,
-            ContactChange::Refreshed { count },
-        );
-        return;
-    }
-    for change in changes {
-        let (Pulled::Saved(contact) | Pulled::Deleted(contact)) = change;
-        let position = match store.contact_position(agency_id, &contact.name, &contact.id) {
-            Ok(position) => position,
-            Err(error) => {
-                // Windows cannot place it; they read their list again.
-                tracing::warn!(%error, "a pulled change could not be placed");
-                let count = changes.len() as u64;
-                announce(
-                    app,
-                    agency_id.to_owned(),
-                    None,
-                    ContactChange::Refreshed { count },
-                );
+    if changes.len() <= ONE_BY_ONE {
+        match changes
+            .iter()
+            .map(|change| placed(store, agency_id, change))
+            .collect::<axolop_store::Result<Vec<_>>>()
+        {
+            Ok(placed) => {
+                for change in placed {
+                    announce(app, agency_id.to_owned(), None, change);
+                }
                 return;
             }
-        };
-        let change = match change {
-            Pulled::Saved(contact) => ContactChange::Saved {
-                contact: Box::new(contact.clone()),
-                position,
-            },
-            Pulled::Deleted(contact) => ContactChange::Deleted {
-                id: contact.id.clone(),
-                version: contact.version,
-                position,
-            },
-        };
-        announce(app, agency_id.to_owned(), None, change);
+            // Windows cannot place them; they read their list again.
+            Err(error) => tracing::warn!(%error, "pulled changes could not be placed"),
+        }
     }
+    let count = changes.len() as u64;
+    announce(
+        app,
+        agency_id.to_owned(),
+        None,
+        ContactChange::Refreshed { count },
+    );
+}
+
+/// A pulled change as windows hear of it, with where the contact stands
+/// (or stood) in the list.
+fn placed(store: &Store, agency_id: &str, change: &Pulled) -> axolop_store::Result<ContactChange> {
+    let (Pulled::Saved(contact) | Pulled::Deleted(contact)) = change;
+    let position = store.contact_position(agency_id, &contact.name, &contact.id)?;
+    Ok(match change {
+        Pulled::Saved(contact) => ContactChange::Saved {
+            contact: Box::new(contact.clone()),
+            position,
+        },
+        Pulled::Deleted(contact) => ContactChange::Deleted {
+            id: contact.id.clone(),
+            version: contact.version,
+            position,
+        },
+    })
 }
 
 /// The id of the selected agency; `asked`, if given, must be it.

@@ -22,6 +22,22 @@ pub fn micros(at: Instant) -> u64 {
     at.saturating_duration_since(*START).as_micros() as u64
 }
 
+/// Drops from `recent` (oldest first) the instants `span` or more before
+/// `now`: what is left happened within the last `span`. Counters of bursts
+/// (second launches, crashes) keep their instants so.
+pub fn forget_older(
+    recent: &mut std::collections::VecDeque<Instant>,
+    now: Instant,
+    span: std::time::Duration,
+) {
+    while recent
+        .front()
+        .is_some_and(|&at| now.saturating_duration_since(at) >= span)
+    {
+        recent.pop_front();
+    }
+}
+
 /// Microseconds since the Unix epoch, for comparing with page clocks.
 pub fn wall_micros() -> u64 {
     std::time::SystemTime::now()

@@ -58,12 +58,7 @@ impl Crashes {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let recent = crashes.entry(label.to_owned()).or_default();
-        while recent
-            .front()
-            .is_some_and(|&at| now.duration_since(at) >= CRASH_SPAN)
-        {
-            recent.pop_front();
-        }
+        crate::timing::forget_older(recent, now, CRASH_SPAN);
         recent.push_back(now);
         match recent.len() {
             1 => Recovery::Reload(Duration::ZERO),

@@ -92,12 +92,7 @@ impl HandOffs {
             .0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        while recent
-            .front()
-            .is_some_and(|&at| now.duration_since(at) >= HAND_OFF_WINDOW)
-        {
-            recent.pop_front();
-        }
+        crate::timing::forget_older(&mut recent, now, HAND_OFF_WINDOW);
         let admitted = recent.len() < HAND_OFFS_PER_WINDOW;
         if admitted {
             recent.push_back(now);

@@ -4,13 +4,13 @@
 
 use axolop_coordinator::sync::{SyncProgress, SyncState};
 use axolop_sync::exchange::{self, Progress};
-use axolop_sync::{Rest, SyncError};
+use axolop_sync::{RemoteAgency, Rest, SyncError};
 use secrecy::SecretString;
 use tauri::{AppHandle, Manager, Runtime};
 
 use super::{report, selected_agency, signed_in_user, SyncEngine};
 use crate::contacts;
-use crate::crm::Crm;
+use crate::crm::{self, Crm};
 use crate::error::{Error, Result};
 use crate::session;
 
@@ -80,26 +80,31 @@ async fn exchange_with<R: Runtime>(
         let _pushing = engine.pushing.lock().await;
         push(app, rest, owner, token).await?;
     }
+    let agencies = rest
+        .agencies(token)
+        .await?
+        .iter()
+        .map(RemoteAgency::to_agency)
+        .collect::<axolop_sync::Result<Vec<_>>>()?;
+    let cache_owner = owner.to_owned();
+    let cached = crm::with_store_and(app, move |store, app| {
+        // Checked with the store held: a sign-out's removal of the user's
+        // data cannot slip in between (it takes the store too).
+        if signed_in_user(app).as_deref() != Some(cache_owner.as_str()) {
+            return Ok(false);
+        }
+        store.cache_agencies(&cache_owner, &agencies)?;
+        Ok(true)
+    })
+    .await
+    .map_err(|error| SyncError::Store(error.to_string()))?;
+    if !cached {
+        return Ok(());
+    }
     let crm = app
         .try_state::<Crm>()
         .ok_or_else(|| SyncError::Store("the CRM database is not available".to_owned()))?;
     let store = crm.store();
-
-    let agencies = rest.agencies(token).await?;
-    {
-        let mut store = lock(store)?;
-        // Checked with the store held: a sign-out's removal of the user's
-        // data cannot slip in between (it takes the store too).
-        if signed_in_user(app).as_deref() != Some(owner) {
-            return Ok(());
-        }
-        for remote in agencies {
-            let agency = remote.to_agency()?;
-            store
-                .cache_agency(owner, &agency)
-                .map_err(|error| SyncError::Store(error.to_string()))?;
-        }
-    }
 
     let Some(agency) = selected_agency(app) else {
         return Ok(());
@@ -177,12 +182,4 @@ where
         }
         other => Ok(other?),
     }
-}
-
-fn lock(
-    store: &std::sync::Mutex<axolop_store::Store>,
-) -> axolop_sync::Result<std::sync::MutexGuard<'_, axolop_store::Store>> {
-    store
-        .lock()
-        .map_err(|_| SyncError::Store("the local database is unavailable after a failure".into()))
 }

@@ -66,15 +66,26 @@ impl Store {
     /// Caches an agency `owner` belongs to on the server, under the
     /// server's id and name (a rename there renames it here).
     pub fn cache_agency(&mut self, owner: &str, agency: &Agency) -> Result<()> {
+        self.cache_agencies(owner, std::slice::from_ref(agency))
+    }
+
+    /// Caches every agency of `agencies` for `owner`, in one transaction
+    /// (the sync engine does this at every exchange). A row already cached
+    /// as it is is not written again.
+    pub fn cache_agencies(&mut self, owner: &str, agencies: &[Agency]) -> Result<()> {
         let owner = validation::key("owner", owner)?;
-        let id = validation::key("id", &agency.id)?;
+        for agency in agencies {
+            validation::key("id", &agency.id)?;
+        }
         self.write(|tx| {
-            tx.execute(
+            let mut statement = tx.prepare_cached(
                 "INSERT INTO agencies (id, owner, name, created_at) VALUES (?1, ?2, ?3, ?4) \
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name \
-                 WHERE agencies.owner = excluded.owner",
-                params![id, owner, agency.name, agency.created_at],
+                 WHERE agencies.owner = excluded.owner AND agencies.name IS NOT excluded.name",
             )?;
+            for agency in agencies {
+                statement.execute(params![agency.id, owner, agency.name, agency.created_at])?;
+            }
             Ok(())
         })
     }

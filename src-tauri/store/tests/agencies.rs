@@ -86,3 +86,40 @@ fn an_empty_owner_is_refused() {
     let reason = invalid_reason(store.create_agency("", "Acme", NOW));
     assert!(reason.contains("owner"), "{reason}");
 }
+
+#[test]
+fn agencies_from_the_server_are_cached_for_their_owner_renames_included() {
+    use axolop_store::Agency;
+    let mut store = Store::open_in_memory().unwrap();
+    let agency = |id: &str, name: &str| Agency {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        created_at: NOW,
+    };
+    store
+        .cache_agencies(OWNER, &[agency("a-1", "Acme"), agency("a-2", "Globex")])
+        .unwrap();
+    // Cached again, one renamed on the server; another owner's copy of an
+    // id is never taken over.
+    store
+        .cache_agencies(
+            OWNER,
+            &[agency("a-1", "Acme Corp"), agency("a-2", "Globex")],
+        )
+        .unwrap();
+    store
+        .cache_agencies("someone-else", &[agency("a-1", "Theirs")])
+        .unwrap();
+    let names: Vec<String> = store
+        .agencies(OWNER)
+        .unwrap()
+        .into_iter()
+        .map(|agency| agency.name)
+        .collect();
+    assert_eq!(names, ["Acme Corp", "Globex"]);
+    assert!(store.agencies("someone-else").unwrap().is_empty());
+    assert!(matches!(
+        store.cache_agencies(OWNER, &[agency("", "No id")]),
+        Err(StoreError::InvalidArgument { .. })
+    ));
+}
