@@ -7,11 +7,11 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use axolop_auth::{AuthClient, AuthConfig, SecretStore, StoredSession};
+use axolop_auth::{AuthClient, AuthConfig, AuthError, MemoryFaults, SecretStore, StoredSession};
 use axolop_desktop::{configure, session};
 use axolop_gotrue::{Endpoint, Fault, GoTrue};
 use axolop_postgrest::Project;
-use common::{assert_error, eventually, invoke, record_events, snapshot, window};
+use common::{assert_error, eventually, invoke, record_events, snapshot, window, DataDir};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
@@ -34,11 +34,18 @@ fn config(server: &GoTrue) -> AuthConfig {
 }
 
 /// A mock app in Supabase mode against `server`, keeping the session in
-/// `store`.
-fn app_with(server: &GoTrue, store: SecretStore) -> App<MockRuntime> {
+/// `store` and its sign-out marker in a data directory of its own.
+fn app_with(server: &GoTrue, store: SecretStore) -> (App<MockRuntime>, DataDir) {
+    let dir = DataDir::new("session");
+    let app = app_in(server, store, session::Options::in_dir(&dir.0));
+    (app, dir)
+}
+
+/// A mock app in Supabase mode against `server`, with `store` and `options`.
+fn app_in(server: &GoTrue, store: SecretStore, options: session::Options) -> App<MockRuntime> {
     let config = config(server);
     let mut app = configure(mock_builder(), move |app| {
-        session::start(app, config, store)
+        session::start(app, config, store, options)
     })
     .build(mock_context(noop_assets()))
     .expect("mock app");
@@ -63,7 +70,7 @@ fn status(app: &App<MockRuntime>) -> Value {
 #[test]
 fn signed_out_the_primary_presents_the_sign_in_modal() {
     let server = server();
-    let app = app_with(&server, SecretStore::memory());
+    let (app, _dir) = app_with(&server, SecretStore::memory());
     // Until the keyring has answered there is no prompt; then the primary
     // presents it.
     eventually("the keyring to answer", || status(&app) == "signed-out");
@@ -77,7 +84,7 @@ fn signed_out_the_primary_presents_the_sign_in_modal() {
 #[test]
 fn signing_in_answers_with_the_session_and_never_a_token() {
     let server = server();
-    let app = app_with(&server, SecretStore::memory());
+    let (app, _dir) = app_with(&server, SecretStore::memory());
     let received = record_events(&window(&app, "crm-1"));
     let summary = sign_in(&app).unwrap();
     assert_eq!(summary["status"], "signed-in");
@@ -108,7 +115,7 @@ fn signing_in_answers_with_the_session_and_never_a_token() {
 #[test]
 fn bad_sign_ins_get_clear_codes_and_store_nothing() {
     let server = server();
-    let app = app_with(&server, SecretStore::memory());
+    let (app, _dir) = app_with(&server, SecretStore::memory());
     eventually("the keyring to answer", || status(&app) == "signed-out");
     let first = window(&app, "crm-1");
     let call = |email: &str, password: &str| {
@@ -148,7 +155,7 @@ fn bad_sign_ins_get_clear_codes_and_store_nothing() {
 #[test]
 fn an_unreachable_server_is_a_network_error() {
     let server = server();
-    let app = app_with(&server, SecretStore::memory());
+    let (app, _dir) = app_with(&server, SecretStore::memory());
     server.inject(Endpoint::Password, Fault::ConnectionReset, 1);
     let error = sign_in(&app).unwrap_err();
     assert_eq!(error["code"], "network", "{error}");
@@ -158,7 +165,7 @@ fn an_unreachable_server_is_a_network_error() {
 fn fifty_callers_at_expiry_share_exactly_one_refresh() {
     let server = server();
     server.set_expires_in(Duration::from_secs(1));
-    let app = app_with(&server, SecretStore::memory());
+    let (app, _dir) = app_with(&server, SecretStore::memory());
     sign_in(&app).unwrap();
     // The next token lasts long, so only this expiry's refresh is counted.
     server.set_expires_in(Duration::from_secs(60));
@@ -215,7 +222,7 @@ fn a_stored_session_is_restored_without_the_password() {
             refresh_token: grant.refresh_token,
         })
         .unwrap();
-    let app = app_with(&server, store);
+    let (app, _dir) = app_with(&server, store);
     eventually("the stored session to be restored", || {
         status(&app) == "signed-in"
     });
@@ -236,7 +243,7 @@ fn a_stored_session_is_restored_without_the_password() {
 #[test]
 fn signing_out_ends_the_session_everywhere_and_forgets_it() {
     let server = server();
-    let app = app_with(&server, SecretStore::memory());
+    let (app, _dir) = app_with(&server, SecretStore::memory());
     sign_in(&app).unwrap();
     eventually("the session to be stored", || {
         app.state::<session::SessionDriver>()
@@ -326,7 +333,195 @@ fn each_user_finds_their_own_agency_when_they_sign_in_again() {
 #[test]
 fn a_window_can_show_where_a_sign_in_sends_the_password() {
     let server = server();
-    let app = app_with(&server, SecretStore::memory());
+    let (app, _dir) = app_with(&server, SecretStore::memory());
     let host = invoke(&window(&app, "crm-1"), "session_project", json!({})).unwrap();
     assert_eq!(host, server.url().trim_start_matches("http://"));
+}
+
+/// The refresh token the keyring holds now.
+fn stored_token(app: &App<MockRuntime>) -> SecretString {
+    app.state::<session::SessionDriver>()
+        .stored_session()
+        .expect("a stored session")
+        .refresh_token
+}
+
+/// Whether the server has ended the session `refresh_token` belongs to:
+/// spending it is refused as revoked, reused or unknown.
+fn ended_on_server(server: &GoTrue, refresh_token: &SecretString) -> bool {
+    let client = AuthClient::new(config(server)).unwrap();
+    matches!(
+        tauri::async_runtime::block_on(client.refresh(refresh_token)),
+        Err(AuthError::Rejected(_))
+    )
+}
+
+#[test]
+fn a_sign_in_answers_only_once_the_keyring_has_answered() {
+    let server = server();
+    let store = SecretStore::memory_with(MemoryFaults {
+        delay: Duration::from_millis(300),
+        fail_saves: true,
+        ..MemoryFaults::default()
+    });
+    let (app, _dir) = app_with(&server, store);
+    eventually("the keyring to answer", || status(&app) == "signed-out");
+    let summary = sign_in(&app).unwrap();
+    // Told only after the write: it failed, so the session lasts this run.
+    assert_eq!(summary["status"], "signed-in");
+    assert_eq!(summary["remembered"], false, "{summary}");
+}
+
+#[test]
+fn a_failed_save_leaves_no_spent_token_in_the_keyring() {
+    let server = server();
+    server.set_expires_in(Duration::from_secs(1));
+    let (app, _dir) = app_with(&server, SecretStore::memory());
+    let summary = sign_in(&app).unwrap();
+    assert_eq!(summary["remembered"], true, "kept before the answer");
+    let first = stored_token(&app);
+    // The refresh rotates the token; the keyring then refuses the new one.
+    app.state::<session::SessionDriver>()
+        .store()
+        .set_faults(MemoryFaults {
+            fail_saves: true,
+            ..MemoryFaults::default()
+        });
+    eventually("the refresh, and the failed save", || {
+        snapshot(&window(&app, "crm-1"))["session"]["remembered"] == false
+    });
+    assert_eq!(server.stats().refreshes, 1, "the stored token was spent");
+    drop(first);
+    assert!(
+        app.state::<session::SessionDriver>()
+            .stored_session()
+            .is_none(),
+        "the spent token is gone: the next launch asks for a sign-in instead of \
+         reusing it, which would end the session everywhere"
+    );
+    assert_eq!(status(&app), "signed-in", "kept for this run");
+}
+
+#[test]
+fn a_keyring_that_never_answers_falls_back_to_signed_out_with_a_reason() {
+    let server = server();
+    let store = SecretStore::memory_with(MemoryFaults {
+        delay: Duration::from_secs(60),
+        ..MemoryFaults::default()
+    });
+    let dir = DataDir::new("session-hung-keyring");
+    let options = session::Options {
+        keyring_timeout: Duration::from_millis(300),
+        ..session::Options::in_dir(&dir.0)
+    };
+    let started = Instant::now();
+    let app = app_in(&server, store, options);
+    eventually("the sign-in prompt", || status(&app) == "signed-out");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let value = snapshot(&window(&app, "crm-1"));
+    assert_eq!(value["session"]["keyring"], "not-read", "{value}");
+    assert_eq!(value["modal"]["required"], "sign-in");
+}
+
+#[test]
+fn signing_out_offline_ends_the_session_on_the_server_once_it_answers() {
+    let server = server();
+    let (app, _dir) = app_with(&server, SecretStore::memory());
+    sign_in(&app).unwrap();
+    let token = stored_token(&app);
+    server.inject(Endpoint::Logout, Fault::ConnectionReset, 1);
+    invoke(&window(&app, "crm-1"), "session_sign_out", json!({})).unwrap();
+    assert_eq!(status(&app), "signed-out", "signed out here at once");
+    eventually("the retried logout", || server.stats().logout_calls >= 2);
+    assert!(ended_on_server(&server, &token));
+}
+
+#[test]
+fn signing_out_while_restoring_ends_the_session_with_its_refresh_token() {
+    let server = server();
+    let store = SecretStore::memory();
+    let client = AuthClient::new(config(&server)).unwrap();
+    let grant = tauri::async_runtime::block_on(
+        client.sign_in(EMAIL, &SecretString::from(PASSWORD.to_owned())),
+    )
+    .unwrap();
+    store
+        .save(&StoredSession {
+            user: grant.user.clone(),
+            refresh_token: grant.refresh_token,
+        })
+        .unwrap();
+    // The restore cannot reach the server: no access token yet.
+    server.inject(Endpoint::Refresh, Fault::ConnectionReset, 1);
+    let (app, _dir) = app_with(&server, store);
+    eventually("the offline restore", || status(&app) == "offline");
+    invoke(&window(&app, "crm-1"), "session_sign_out", json!({})).unwrap();
+    assert_eq!(status(&app), "signed-out");
+    eventually("the server to be told", || server.stats().logout_calls == 1);
+    assert!(
+        server.refresh_uses().iter().all(|&uses| uses <= 1),
+        "the stored token was spent once, to end its session"
+    );
+}
+
+#[test]
+fn after_a_sign_out_the_keyring_could_not_forget_the_session_is_not_restored() {
+    let server = server();
+    let dir = DataDir::new("session-marker");
+    let first = app_in(
+        &server,
+        SecretStore::memory(),
+        session::Options::in_dir(&dir.0),
+    );
+    eventually("the keyring to answer", || status(&first) == "signed-out");
+    sign_in(&first).unwrap();
+    let driver = first.state::<session::SessionDriver>();
+    driver.store().set_faults(MemoryFaults {
+        fail_clears: true,
+        ..MemoryFaults::default()
+    });
+    invoke(&window(&first, "crm-1"), "session_sign_out", json!({})).unwrap();
+    eventually("the user to be told", || {
+        snapshot(&window(&first, "crm-1"))["session"]["keyring"] == "not-removed"
+    });
+    let left = driver.stored_session().expect("the entry the keyring kept");
+    eventually("the server to be told", || server.stats().logout_calls == 1);
+
+    // The next launch finds the entry, and the sign-out marker.
+    let store = SecretStore::memory();
+    store.save(&left).unwrap();
+    let second = app_in(&server, store, session::Options::in_dir(&dir.0));
+    eventually("the sign-in prompt", || status(&second) == "signed-out");
+    eventually("the entry to be removed", || {
+        second
+            .state::<session::SessionDriver>()
+            .stored_session()
+            .is_none()
+    });
+    assert_eq!(server.stats().password_calls, 1);
+
+    // An interactive sign-in lifts the marker: the launch after restores.
+    sign_in(&second).unwrap();
+    let kept = second
+        .state::<session::SessionDriver>()
+        .stored_session()
+        .unwrap();
+    let store = SecretStore::memory();
+    store.save(&kept).unwrap();
+    let third = app_in(&server, store, session::Options::in_dir(&dir.0));
+    eventually("the session to be restored", || {
+        status(&third) == "signed-in"
+    });
+}
+
+#[test]
+fn a_sign_in_over_a_session_ends_the_one_it_replaced() {
+    let server = server();
+    let (app, _dir) = app_with(&server, SecretStore::memory());
+    sign_in(&app).unwrap();
+    let replaced = stored_token(&app);
+    sign_in(&app).unwrap();
+    eventually("the server to be told", || server.stats().logout_calls == 1);
+    assert!(ended_on_server(&server, &replaced));
+    assert_eq!(status(&app), "signed-in");
 }

@@ -34,6 +34,12 @@
 //! - [`session`]: the session driver: sign-in, refresh and sign-out against
 //!   Supabase, and the one task that reads and writes the OS keyring, all as
 //!   the coordinator's session transitions decide.
+//! - [`revocation`]: ending a session on the server once it ended here,
+//!   retried while the server cannot be reached.
+//! - [`single_instance`]: one app per user on macOS, through a socket in a
+//!   directory only that user can enter.
+//! - [`sign_out_marker`]: the file that keeps a signed-out session from
+//!   being restored, whatever became of its keyring entry.
 //! - [`sync_engine`]: the one task that exchanges the cache with the
 //!   Supabase project: pushes the outbox, pulls what changed, and reports
 //!   where the device stands (Supabase mode).
@@ -55,8 +61,12 @@ pub mod menu;
 pub mod navigation;
 pub mod notices;
 pub mod paths;
+pub mod revocation;
 pub mod session;
 pub mod settings;
+pub mod sign_out_marker;
+#[cfg(unix)]
+pub mod single_instance;
 pub mod sync_engine;
 pub mod timing;
 pub mod web_process;
@@ -91,6 +101,13 @@ pub fn configure<R: Runtime>(
         })
 }
 
+/// The app's configuration, embedded UI and permissions (its capabilities),
+/// for any runtime: the permission tests run the mock runtime on exactly
+/// what the app ships.
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
 /// Supabase mode when it is configured, local mode otherwise. Bad settings
 /// are reported and leave the app in local mode rather than not starting.
 fn start_session<R: Runtime>(app: &AppHandle<R>, settings: &Settings, paths: &paths::Paths) {
@@ -100,7 +117,7 @@ fn start_session<R: Runtime>(app: &AppHandle<R>, settings: &Settings, paths: &pa
         };
         let account = axolop_auth::account_for(&config.url, settings.profile());
         let store = axolop_auth::SecretStore::from_setting(settings.secret_store(), &account)?;
-        session::start(app, config, store)?;
+        session::start(app, config, store, session::Options::in_dir(&paths.data))?;
         Ok(true)
     });
     match configured {
@@ -173,16 +190,45 @@ fn restore_local_agency<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
+/// On macOS: hands this launch over to the app already running for this
+/// user and exits, or becomes that app (see [`single_instance`]).
+#[cfg(target_os = "macos")]
+fn hand_over_or_listen<R: Runtime>(app: &AppHandle<R>, paths: &paths::Paths) {
+    use single_instance::Claim;
+    let dirs: Vec<_> = std::env::var_os("TMPDIR")
+        .map(std::path::PathBuf::from)
+        .into_iter()
+        .chain([paths.data.clone()])
+        .collect();
+    let Some(path) = single_instance::socket_path(&dirs) else {
+        eprintln!("Axolop CRM: no private directory for the single-instance socket");
+        return;
+    };
+    match single_instance::claim(&path) {
+        Ok(Claim::HandedOver) => std::process::exit(0),
+        Ok(Claim::First(listener)) => {
+            let app = app.clone();
+            single_instance::listen(listener, move || windows::second_launch(&app));
+        }
+        Err(error) => {
+            eprintln!("Axolop CRM: second launches will start apps of their own ({error})")
+        }
+    }
+}
+
 /// Runs the desktop app until its last window closes.
 pub fn run() {
-    let builder = tauri::Builder::default()
-        // First, so that a second launch hands over before anything else starts.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            windows::second_launch(app);
-        }));
+    let builder = tauri::Builder::default();
+    // First, so that a second launch hands over before anything else starts.
+    #[cfg(not(target_os = "macos"))]
+    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+        windows::second_launch(app);
+    }));
     let app = configure(builder, |app| {
         let settings = Settings::load();
         let paths = paths::Paths::resolve(app, settings.data_dir())?;
+        #[cfg(target_os = "macos")]
+        hand_over_or_listen(app, &paths);
         logging::init(&paths.logs)?;
         tracing::info!(data_dir = %paths.data.display(), "Axolop CRM starting");
         configure_health(app, &settings);
@@ -195,14 +241,15 @@ pub fn run() {
         app.manage(paths);
         Ok(())
     })
-    .build(tauri::generate_context!())
+    .build(context())
     .unwrap_or_else(|error| {
         eprintln!("Axolop CRM could not start: {error}");
         std::process::exit(1);
     });
-    app.run(|_app, event| {
+    app.run(|app, event| {
         if let RunEvent::Exit = event {
             tracing::info!("Axolop CRM exiting: the last window closed or Quit was chosen");
+            session::finish_before_exit(app);
         }
     });
 }

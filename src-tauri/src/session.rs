@@ -15,26 +15,43 @@
 //! sign-in that lands while a slow keyring call is out can never leave a
 //! stale or foreign token stored, nor erase a newer session.
 
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axolop_auth::{AuthClient, AuthConfig, AuthError, SecretStore, StoreKind, StoredSession};
 use axolop_coordinator::session::{
-    KeyringWrite, RefreshJob, RefreshRecorded, SessionSummary, TokenAnswer,
+    KeyringTrouble, KeyringWrite, RefreshJob, RefreshRecorded, Revocation, SessionSummary,
+    TokenAnswer,
 };
 use axolop_coordinator::sync::SignOutIntent;
 use axolop_sync::Rest;
 use secrecy::SecretString;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use ts_rs::TS;
 
 use crate::agencies;
 use crate::args::{SignInArgs, UnsentChoice};
 use crate::error::{Error, Result};
 use crate::hub::Hub;
+use crate::revocation;
+use crate::sign_out_marker::SignOutMarker;
 use crate::sync_engine;
+
+/// How long a keyring call may take before the app gives up on it: an
+/// unlock prompt nobody answers, or a Secret Service that hangs, must not
+/// leave every window on "Restoring session…" forever.
+pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A keyring write in the writer's queue, and who waits for it to be done
+/// (`true` when it was kept).
+struct Queued {
+    write: KeyringWrite,
+    done: Option<oneshot::Sender<bool>>,
+}
 
 /// The auth client and the keyring writer, managed as Tauri state in
 /// Supabase mode only.
@@ -42,7 +59,12 @@ pub struct SessionDriver {
     client: AuthClient,
     store: Arc<SecretStore>,
     /// Feeds the keyring writer, in the order transitions decided.
-    keyring: mpsc::UnboundedSender<KeyringWrite>,
+    keyring: mpsc::UnboundedSender<Queued>,
+    /// Writes queued and not yet done (a clean exit waits for them).
+    unwritten: Arc<AtomicUsize>,
+    /// Set by a sign-out, cleared by an interactive sign-in.
+    marker: SignOutMarker,
+    keyring_timeout: Duration,
 }
 
 impl SessionDriver {
@@ -51,18 +73,57 @@ impl SessionDriver {
         self.store.load().ok().flatten()
     }
 
+    /// The store the session is kept in (tests make a memory store
+    /// misbehave through it).
+    pub fn store(&self) -> &SecretStore {
+        &self.store
+    }
+
     /// Queues `write` for the keyring writer. Called inside the transition
     /// that decided it, so the queue order is the decision order.
     fn queue(&self, write: KeyringWrite) {
-        // A send fails only once the writer has stopped, at exit.
-        let _ = self.keyring.send(write);
+        self.queue_then(write, None);
+    }
+
+    /// Queues `write`; `done` hears whether it was kept.
+    fn queue_then(&self, write: KeyringWrite, done: Option<oneshot::Sender<bool>>) {
+        self.unwritten.fetch_add(1, Ordering::SeqCst);
+        if self.keyring.send(Queued { write, done }).is_err() {
+            // The writer has stopped (at exit): nothing to wait for.
+            self.unwritten.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Where the session driver keeps what is not secret, and how long it
+/// waits for the keyring.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The sign-out marker's place (see [`SignOutMarker`]).
+    pub marker: SignOutMarker,
+    /// See [`KEYRING_TIMEOUT`].
+    pub keyring_timeout: Duration,
+}
+
+impl Options {
+    /// The defaults, with the marker in `data_dir`.
+    pub fn in_dir(data_dir: &Path) -> Self {
+        Self {
+            marker: SignOutMarker::in_dir(data_dir),
+            keyring_timeout: KEYRING_TIMEOUT,
+        }
     }
 }
 
 /// Switches the app to Supabase mode for `config`, keeping the session in
 /// `store`, and starts the keyring writer, which first restores a stored
 /// session. Call before any window opens.
-pub fn start<R: Runtime>(app: &AppHandle<R>, config: AuthConfig, store: SecretStore) -> Result<()> {
+pub fn start<R: Runtime>(
+    app: &AppHandle<R>,
+    config: AuthConfig,
+    store: SecretStore,
+    options: Options,
+) -> Result<()> {
     let client = AuthClient::new(config.clone())?;
     // The data server shares the auth client's connections and timeouts.
     let rest = Rest::new(client.http(), &config.url, &config.anon_key)?;
@@ -73,38 +134,59 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, config: AuthConfig, store: SecretSt
     }
     let store = Arc::new(store);
     let (keyring, writes) = mpsc::unbounded_channel();
+    let unwritten = Arc::new(AtomicUsize::new(0));
     app.manage(SessionDriver {
         client,
         store: store.clone(),
         keyring,
+        unwritten: unwritten.clone(),
+        marker: options.marker,
+        keyring_timeout: options.keyring_timeout,
     });
     app.state::<Hub>().transact(|coordinator, _| {
         coordinator.use_supabase();
         Ok(())
     })?;
-    tauri::async_runtime::spawn(keyring_writer(app.clone(), store, writes));
+    tauri::async_runtime::spawn(keyring_writer(app.clone(), store, writes, unwritten));
     sync_engine::start(app, rest);
     Ok(())
 }
 
-/// Signs in every window with email and password. Answers as soon as the
-/// session is live; the keyring write follows (a keyring that prompts must
-/// not hold the dialog).
+/// Signs in every window with email and password. Every window is signed
+/// in as soon as the server answers; the caller's answer waits for the
+/// keyring write (at most [`KEYRING_TIMEOUT`]), so that `remembered: true`
+/// means the session is on disk: a quit or a kill right after it cannot
+/// lose it. A session this one replaced is ended on the server.
 pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result<SessionSummary> {
     let (email, password) = args.checked()?;
     let driver = driver(app)?;
     let sent = Instant::now();
     let grant = driver.client.sign_in(&email, &password).await?;
     drop(password);
+    // Before the keyring write: once the session is stored, the next
+    // launch must restore it.
+    if let Err(error) = driver.marker.clear() {
+        tracing::warn!(%error, "the sign-out marker could not be removed");
+    }
     let user = grant.user.id.clone();
     let selection = agencies::selection_of(app, user.clone()).await;
-    let summary = app.state::<Hub>().transact(|coordinator, _| {
-        driver.queue(coordinator.session_signed_in(selection, grant, sent)?);
-        Ok(coordinator.session().summary())
+    let (written, kept) = oneshot::channel();
+    let replaced = app.state::<Hub>().transact(|coordinator, _| {
+        let signed_in = coordinator.session_signed_in(selection, grant, sent)?;
+        driver.queue_then(signed_in.keyring, Some(written));
+        Ok(signed_in.revoke)
     })?;
     tracing::info!(%user, "signed in");
     sync_engine::wake(app);
-    Ok(summary)
+    if let Some(revoke) = replaced {
+        revocation::spawn(driver.client.clone(), revoke);
+    }
+    // The writer answers within its own timeout; the margin covers the
+    // writes queued before this one.
+    let _ = tokio::time::timeout(driver.keyring_timeout * 2, kept).await;
+    Ok(app
+        .state::<Hub>()
+        .read(|coordinator| coordinator.session().summary()))
 }
 
 /// Where a sign-in sends the password: the Supabase project's host (and
@@ -168,6 +250,11 @@ pub async fn sign_out<R: Runtime>(
     }
     // No push runs while the session ends and its user's data goes.
     let pushes = sync_engine::hold_pushes(app).await;
+    // Before the keyring is touched: whatever becomes of the entry, the
+    // next launch does not restore it.
+    if let Err(error) = driver.marker.set() {
+        tracing::warn!(%error, "the sign-out marker could not be written");
+    }
     let revoke = hub.transact(|coordinator, _| {
         let current = coordinator.session().summary().user.map(|user| user.id);
         if current != owner {
@@ -186,6 +273,9 @@ pub async fn sign_out<R: Runtime>(
         Ok(Some(signed_out.revoke))
     })?;
     let Some(revoke) = revoke else {
+        if let Err(error) = driver.marker.clear() {
+            tracing::warn!(%error, "the sign-out marker could not be removed");
+        }
         return Ok(SignOutOutcome::Stayed);
     };
     if let Some(owner) = owner {
@@ -193,12 +283,9 @@ pub async fn sign_out<R: Runtime>(
         sync_engine::forget_after_sign_out(app, owner, discard).await;
     }
     drop(pushes);
-    if let Some(access) = revoke {
+    if let Some(revoke) = revoke {
         tracing::info!("signed out");
-        if let Err(error) = driver.client.sign_out(&access).await {
-            // The session is over here either way; the server's copy lapses.
-            tracing::warn!(%error, "the server was not told of the sign-out");
-        }
+        revocation::spawn(driver.client.clone(), revoke);
     }
     Ok(SignOutOutcome::SignedOut)
 }
@@ -299,46 +386,111 @@ async fn refresh<R: Runtime>(app: &AppHandle<R>, job: RefreshJob) {
 async fn keyring_writer<R: Runtime>(
     app: AppHandle<R>,
     store: Arc<SecretStore>,
-    mut writes: mpsc::UnboundedReceiver<KeyringWrite>,
+    mut writes: mpsc::UnboundedReceiver<Queued>,
+    unwritten: Arc<AtomicUsize>,
 ) {
     restore(&app, &store).await;
-    while let Some(write) = writes.recv().await {
-        let hub = app.state::<Hub>();
-        if !hub.read(|coordinator| coordinator.keyring_write_current(&write)) {
-            continue;
+    while let Some(Queued { write, done }) = writes.recv().await {
+        let kept = perform(&app, &store, write).await;
+        if let Some(done) = done {
+            let _ = done.send(kept);
         }
-        match write {
-            KeyringWrite::Save {
+        unwritten.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Performs `write` if it still stands. Returns whether the keyring now
+/// holds what the write meant it to.
+async fn perform<R: Runtime>(
+    app: &AppHandle<R>,
+    store: &Arc<SecretStore>,
+    write: KeyringWrite,
+) -> bool {
+    let Ok(driver) = driver(app) else {
+        return false;
+    };
+    let hub = app.state::<Hub>();
+    if !hub.read(|coordinator| coordinator.keyring_write_current(&write)) {
+        return false;
+    }
+    let timeout = driver.keyring_timeout;
+    match write {
+        KeyringWrite::Save {
+            user,
+            refresh_token,
+            ..
+        } => {
+            let stored = StoredSession {
                 user,
                 refresh_token,
-                ..
-            } => {
-                let stored = StoredSession {
-                    user,
-                    refresh_token,
-                };
-                let saved = blocking(&store, move |store| store.save(&stored)).await;
-                match &saved {
-                    Ok(()) => tracing::info!("the session is kept in the OS keyring"),
-                    Err(error) => tracing::warn!(%error, "the session is kept for this run only"),
+            };
+            let saved = blocking(store, timeout, move |store| store.save(&stored)).await;
+            match &saved {
+                Ok(()) => tracing::info!("the session is kept in the OS keyring"),
+                Err(error) => {
+                    tracing::warn!(%error, "the session is kept for this run only");
+                    forget_stale(&driver, store).await;
                 }
+            }
+            let _ = hub.transact(|coordinator, _| {
+                coordinator.session_remembered(saved.is_ok());
+                Ok(())
+            });
+            saved.is_ok()
+        }
+        KeyringWrite::Clear { .. } => match blocking(store, timeout, |store| store.clear()).await {
+            Ok(()) => true,
+            Err(error) => {
+                tracing::warn!(%error, "the stored session could not be removed");
                 let _ = hub.transact(|coordinator, _| {
-                    coordinator.session_remembered(saved.is_ok());
+                    coordinator.session_keyring_not_removed();
                     Ok(())
                 });
+                false
             }
-            KeyringWrite::Clear { .. } => {
-                if let Err(error) = blocking(&store, |store| store.clear()).await {
-                    tracing::warn!(%error, "the stored session could not be removed");
-                }
-            }
+        },
+    }
+}
+
+/// A save failed, so the keyring may hold a refresh token the server has
+/// since rotated: restoring it at the next launch would be a reuse, which
+/// ends the session everywhere. Removes it; if even that fails, the
+/// sign-out marker keeps the next launch from restoring it.
+async fn forget_stale(driver: &SessionDriver, store: &Arc<SecretStore>) {
+    let timeout = driver.keyring_timeout;
+    if let Err(error) = blocking(store, timeout, |store| store.clear()).await {
+        tracing::warn!(%error, "the earlier stored session could not be removed");
+        if let Err(error) = driver.marker.set() {
+            tracing::warn!(%error, "the sign-out marker could not be written");
         }
     }
 }
 
-/// Restores the stored session, if any, with its user's agency.
+/// Restores the stored session, if any, with its user's agency. After a
+/// sign-out (the marker is set) a stored session is not restored but
+/// ended on the server and removed.
 async fn restore<R: Runtime>(app: &AppHandle<R>, store: &Arc<SecretStore>) {
-    let stored = match blocking(store, |store| store.load()).await {
+    let Ok(driver) = driver(app) else {
+        return;
+    };
+    let timeout = driver.keyring_timeout;
+    let mut trouble = None;
+    let stored = match blocking(store, timeout, |store| store.load()).await {
+        Ok(Some(stored)) if driver.marker.is_set() => {
+            tracing::info!("the user signed out: the stored session is ended, not restored");
+            revocation::spawn(
+                driver.client.clone(),
+                Revocation {
+                    access: None,
+                    refresh_token: Some(stored.refresh_token),
+                },
+            );
+            if let Err(error) = blocking(store, timeout, |store| store.clear()).await {
+                tracing::warn!(%error, "the stored session could not be removed");
+                trouble = Some(KeyringTrouble::NotRemoved);
+            }
+            None
+        }
         Ok(Some(stored)) => Some(stored),
         Ok(None) => {
             tracing::info!("no stored session; waiting for a sign-in");
@@ -346,6 +498,7 @@ async fn restore<R: Runtime>(app: &AppHandle<R>, store: &Arc<SecretStore>) {
         }
         Err(error) => {
             tracing::warn!(%error, "the keyring could not be read; waiting for a sign-in");
+            trouble = Some(KeyringTrouble::NotRead);
             None
         }
     };
@@ -362,7 +515,7 @@ async fn restore<R: Runtime>(app: &AppHandle<R>, store: &Arc<SecretStore>) {
             restored
         }
         None => hub.transact(|coordinator, _| {
-            coordinator.session_nothing_stored();
+            coordinator.session_nothing_stored(trouble);
             Ok(())
         }),
     };
@@ -372,19 +525,51 @@ async fn restore<R: Runtime>(app: &AppHandle<R>, store: &Arc<SecretStore>) {
     refresh_if_due(app);
 }
 
-/// Runs a keyring call off the async runtime's worker threads.
+/// Runs a keyring call off the async runtime's worker threads, giving up
+/// after `timeout` (the call itself may stay blocked on its thread).
 async fn blocking<T: Send + 'static>(
     store: &Arc<SecretStore>,
+    timeout: Duration,
     call: impl FnOnce(&SecretStore) -> std::result::Result<T, AuthError> + Send + 'static,
 ) -> std::result::Result<T, AuthError> {
     let store = store.clone();
-    tauri::async_runtime::spawn_blocking(move || call(&store))
-        .await
-        .unwrap_or_else(|error| {
-            Err(AuthError::Keyring(format!(
-                "the keyring call failed: {error}"
-            )))
-        })
+    let call = tauri::async_runtime::spawn_blocking(move || call(&store));
+    match tokio::time::timeout(timeout, call).await {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(error)) => Err(AuthError::Keyring(format!(
+            "the keyring call failed: {error}"
+        ))),
+        Err(_) => Err(AuthError::Keyring(format!(
+            "the system keyring did not answer within {} s",
+            timeout.as_secs_f32()
+        ))),
+    }
+}
+
+/// At a clean exit: waits for a refresh in flight (its rotated token must
+/// reach the keyring) and for the keyring writes queued, up to the keyring
+/// timeout. A kill cannot wait; a quit can.
+pub fn finish_before_exit<R: Runtime>(app: &AppHandle<R>) {
+    let Ok(driver) = driver(app) else {
+        return;
+    };
+    let deadline = Instant::now() + driver.keyring_timeout;
+    let busy = || {
+        driver.unwritten.load(Ordering::SeqCst) > 0
+            || app
+                .state::<Hub>()
+                .read(|coordinator| coordinator.session().is_refreshing())
+    };
+    if !busy() {
+        return;
+    }
+    tracing::info!("finishing the session's keyring writes before exiting");
+    while busy() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    if busy() {
+        tracing::warn!("exiting before the session's keyring writes finished");
+    }
 }
 
 fn driver<R: Runtime>(app: &AppHandle<R>) -> Result<tauri::State<'_, SessionDriver>> {

@@ -135,7 +135,8 @@ pub fn project_app_in(dir: &Path, project: &axolop_postgrest::Project) -> App<Mo
     };
     let mut app = configure(mock_builder(), move |app| {
         crm::open(app, &dir)?;
-        axolop_desktop::session::start(app, config, axolop_auth::SecretStore::memory())
+        let options = axolop_desktop::session::Options::in_dir(&dir);
+        axolop_desktop::session::start(app, config, axolop_auth::SecretStore::memory(), options)
     })
     .build(mock_context(noop_assets()))
     .expect("mock app");

@@ -18,6 +18,7 @@ import { describeError, errorCode } from './errors.js';
 /** @typedef {import('../bindings/SessionStatus').SessionStatus} SessionStatus */
 /** @typedef {import('../bindings/SessionChange').SessionChange} SessionChange */
 /** @typedef {import('../bindings/SignOutReason').SignOutReason} SignOutReason */
+/** @typedef {import('../bindings/KeyringTrouble').KeyringTrouble} KeyringTrouble */
 
 /**
  * What the status bar says for a session.
@@ -58,6 +59,17 @@ export const NOT_REMEMBERED_TEXT =
   'This session is not remembered: the system keyring is not available, so you will be asked to sign in again next time.';
 
 /**
+ * What went wrong with the OS keyring while signed out, for each trouble.
+ * @type {Record<KeyringTrouble, string>}
+ */
+export const KEYRING_TEXT = {
+  'not-read':
+    'The system keyring did not answer, so a saved session could not be used. Sign in to continue.',
+  'not-removed':
+    'You are signed out, but the system keyring would not let Axolop remove the saved session. It will not be used again; you can delete “com.axolop.crm.desktop” in your keyring app.',
+};
+
+/**
  * Why the server ended a session, for each reason the user did not choose.
  * A sign-out the user asked for needs no explanation.
  * @type {Record<Exclude<SignOutReason, 'signed-out'>, string>}
@@ -80,6 +92,9 @@ const ENDED_TEXT = {
  * @returns {string | null}
  */
 export function sessionNotice(change, before) {
+  if (change.status === 'signed-out' && change.keyring && before?.keyring !== change.keyring) {
+    return KEYRING_TEXT[change.keyring];
+  }
   if (change.cause === 'signed-out') {
     return change.ended && change.ended !== 'signed-out' ? ENDED_TEXT[change.ended] : null;
   }

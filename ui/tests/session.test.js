@@ -8,6 +8,7 @@ import {
   canSignOut,
   credentialsProblem,
   sessionNotice,
+  KEYRING_TEXT,
   signInFailureText,
   statusText,
 } from '../js/session.js';
@@ -123,4 +124,14 @@ test('empty fields are caught before any call, the first to fix named', () => {
   assert.deepEqual(credentialsProblem('   ', 'secret'), { field: 'email', text: 'Enter your email.' });
   assert.deepEqual(credentialsProblem('ada@example.com', ''), { field: 'password', text: 'Enter your password.' });
   assert.equal(credentialsProblem('ada@example.com', ' '), null, 'a space is a password character');
+});
+
+test('keyring trouble while signed out is said once, for each kind', () => {
+  const signedIn = { status: /** @type {const} */ ('signed-in'), user: ADA };
+  const notRead = change({ cause: 'signed-out', status: 'signed-out', keyring: 'not-read' });
+  assert.equal(sessionNotice(notRead, null), KEYRING_TEXT['not-read']);
+  const notRemoved = change({ cause: 'storage', status: 'signed-out', ended: 'signed-out', keyring: 'not-removed' });
+  assert.equal(sessionNotice(notRemoved, { status: 'signed-out', ended: 'signed-out' }), KEYRING_TEXT['not-removed']);
+  assert.equal(sessionNotice(notRemoved, notRemoved), null, 'not twice');
+  assert.equal(sessionNotice(change({ cause: 'signed-out', status: 'signed-out', ended: 'signed-out' }), signedIn), null);
 });

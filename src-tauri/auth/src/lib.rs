@@ -23,4 +23,4 @@ pub mod store;
 
 pub use client::{AuthClient, AuthConfig};
 pub use error::AuthError;
-pub use store::{account_for, SecretStore, StoreKind, StoredSession};
+pub use store::{account_for, MemoryFaults, SecretStore, StoreKind, StoredSession};

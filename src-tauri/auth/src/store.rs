@@ -9,6 +9,8 @@
 //! Every call may block on D-Bus or the OS; callers run them off the async
 //! runtime's worker threads.
 
+use std::time::Duration;
+
 use axolop_coordinator::session::{Grant, SessionUser};
 use parking_lot::Mutex;
 use secrecy::{ExposeSecret, SecretString};
@@ -70,6 +72,19 @@ struct Record {
     refresh_token: String,
 }
 
+/// How a memory store misbehaves, for tests of what the app does with a
+/// keyring that is slow (an unlock prompt nobody answers, a hung D-Bus)
+/// or refuses writes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MemoryFaults {
+    /// Every call takes this long.
+    pub delay: Duration,
+    /// Saving fails.
+    pub fail_saves: bool,
+    /// Removing fails.
+    pub fail_clears: bool,
+}
+
 /// The store the session is kept in.
 #[derive(Debug)]
 pub struct SecretStore {
@@ -78,6 +93,8 @@ pub struct SecretStore {
     account: String,
     /// The secret, for [`StoreKind::Memory`].
     memory: Mutex<Option<SecretString>>,
+    /// For [`StoreKind::Memory`].
+    faults: Mutex<MemoryFaults>,
 }
 
 impl SecretStore {
@@ -93,6 +110,7 @@ impl SecretStore {
             service: service.to_owned(),
             account: account.to_owned(),
             memory: Mutex::new(None),
+            faults: Mutex::new(MemoryFaults::default()),
         }
     }
 
@@ -102,6 +120,18 @@ impl SecretStore {
             kind: StoreKind::Memory,
             ..Self::os()
         }
+    }
+
+    /// Process memory, misbehaving as `faults` say (tests only).
+    pub fn memory_with(faults: MemoryFaults) -> Self {
+        let store = Self::memory();
+        store.set_faults(faults);
+        store
+    }
+
+    /// Makes a memory store misbehave from now on (tests only).
+    pub fn set_faults(&self, faults: MemoryFaults) {
+        *self.faults.lock() = faults;
     }
 
     /// The store `AXOLOP_SECRET_STORE` names: `os` (the default, under
@@ -152,6 +182,7 @@ impl SecretStore {
         );
         match self.kind {
             StoreKind::Memory => {
+                self.misbehave(|faults| faults.fail_saves)?;
                 *self.memory.lock() = Some(secret);
                 Ok(())
             }
@@ -166,6 +197,7 @@ impl SecretStore {
     pub fn clear(&self) -> Result<(), AuthError> {
         match self.kind {
             StoreKind::Memory => {
+                self.misbehave(|faults| faults.fail_clears)?;
                 *self.memory.lock() = None;
                 Ok(())
             }
@@ -178,13 +210,28 @@ impl SecretStore {
 
     fn read(&self) -> Result<Option<SecretString>, AuthError> {
         match self.kind {
-            StoreKind::Memory => Ok(self.memory.lock().clone()),
+            StoreKind::Memory => {
+                self.misbehave(|_| false)?;
+                Ok(self.memory.lock().clone())
+            }
             StoreKind::Os => match self.entry()?.get_password() {
                 Ok(secret) => Ok(Some(SecretString::from(secret))),
                 Err(keyring::Error::NoEntry) => Ok(None),
                 Err(error) => Err(keyring_error(error)),
             },
         }
+    }
+
+    /// A memory store's faults: its delay, then a failure if `fails`.
+    fn misbehave(&self, fails: impl Fn(&MemoryFaults) -> bool) -> Result<(), AuthError> {
+        let faults = *self.faults.lock();
+        std::thread::sleep(faults.delay);
+        if fails(&faults) {
+            return Err(AuthError::Keyring(
+                "the system keyring refused the request (a test fault)".into(),
+            ));
+        }
+        Ok(())
     }
 
     fn entry(&self) -> Result<keyring::Entry, AuthError> {

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use axolop_coordinator::agency::{AgencyRef, AgencySelection};
 use axolop_coordinator::modal::ModalKind;
 use axolop_coordinator::session::{
-    Grant, KeyringWrite, PendingToken, RefreshFailure, RefreshJob, RefreshRecorded, Session,
-    SessionStatus, SessionUser, SignOutReason, TokenAnswer,
+    Grant, KeyringTrouble, KeyringWrite, PendingToken, RefreshFailure, RefreshJob, RefreshRecorded,
+    Session, SessionStatus, SessionUser, SignOutReason, TokenAnswer,
 };
 use axolop_coordinator::{Coordinator, Envelope, ErrorCode, Event};
 use secrecy::{ExposeSecret, SecretString};
@@ -326,12 +326,16 @@ fn a_refresh_answer_after_sign_out_is_discarded() {
     let job = coordinator
         .session_refresh_due(now + Duration::from_secs(4))
         .unwrap();
-    let access = coordinator.session_sign_out().revoke;
+    let revoke = coordinator.session_sign_out().revoke.unwrap();
     let events = coordinator.take_events();
     assert_eq!(
-        access.unwrap().expose_secret(),
+        revoke.access.unwrap().expose_secret(),
         "access-1",
         "for revoking the session on the server"
+    );
+    assert!(
+        revoke.refresh_token.is_none(),
+        "the refresh out is spending it: its answer is revoked instead"
     );
     assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
     let applied = matches!(
@@ -507,7 +511,7 @@ fn switching_to_supabase_mode_asks_the_primary_for_a_sign_in_once_the_keyring_is
     assert_eq!(status(&coordinator), SessionStatus::Restoring);
     coordinator.use_supabase();
     assert!(coordinator.take_events().is_empty());
-    coordinator.session_nothing_stored();
+    coordinator.session_nothing_stored(None);
     let events = coordinator.take_events();
     assert_eq!(kinds(&events), ["session-changed", "modal-changed"]);
     assert_eq!(
@@ -530,7 +534,7 @@ fn a_stored_session_read_after_a_sign_in_is_ignored() {
         now,
     );
     assert!(coordinator.take_events().is_empty());
-    coordinator.session_nothing_stored();
+    coordinator.session_nothing_stored(None);
     assert!(coordinator.take_events().is_empty());
     let (token, _) = ready(coordinator.session_token(now).unwrap());
     assert_eq!(token, "access-5");
@@ -601,11 +605,13 @@ fn a_sign_in_outside_supabase_mode_is_refused_and_changes_nothing() {
 #[test]
 fn a_sign_in_brings_the_users_agency_and_asks_the_keyring_to_keep_it() {
     let (mut coordinator, now) = common::desk(1, Session::supabase(), patient());
-    let write = coordinator
+    let signed_in = coordinator
         .session_signed_in(AgencySelection::restored(Some(acme()), 3), grant(1), now)
         .unwrap();
+    let write = signed_in.keyring;
     assert_eq!(saved_generation(&write), coordinator.session().generation());
     assert!(coordinator.keyring_write_current(&write));
+    assert!(signed_in.revoke.is_none(), "nobody was signed in");
     assert_eq!(
         coordinator.agency().summary().selected.as_ref(),
         Some(&acme())
@@ -651,13 +657,61 @@ fn a_save_decided_for_a_session_that_ended_no_longer_stands() {
     let (mut coordinator, now) = common::desk(1, Session::supabase(), patient());
     let save = coordinator
         .session_signed_in(AgencySelection::default(), grant(1), now)
-        .unwrap();
+        .unwrap()
+        .keyring;
     let signed_out = coordinator.session_sign_out();
     assert!(!coordinator.keyring_write_current(&save));
     assert!(coordinator.keyring_write_current(&signed_out.keyring));
+    let revoke = signed_out.revoke.unwrap();
     assert_eq!(
-        signed_out.revoke.map(|t| t.expose_secret().to_owned()),
+        revoke.access.map(|t| t.expose_secret().to_owned()),
         Some("access-1".to_owned())
+    );
+    assert_eq!(
+        revoke.refresh_token.map(|t| t.expose_secret().to_owned()),
+        Some("refresh-1".to_owned()),
+        "for when the access token has run out"
+    );
+}
+
+#[test]
+fn signing_out_while_restoring_revokes_with_the_refresh_token() {
+    let (mut coordinator, now) = common::desk(1, Session::supabase_loading(), patient());
+    let stored = SessionUser {
+        id: "user-1".into(),
+        email: None,
+    };
+    coordinator.session_restore(
+        AgencySelection::default(),
+        stored,
+        SecretString::from("stored".to_owned()),
+        now,
+    );
+    let revoke = coordinator.session_sign_out().revoke.unwrap();
+    assert!(revoke.access.is_none(), "no access token yet");
+    assert_eq!(
+        revoke.refresh_token.map(|t| t.expose_secret().to_owned()),
+        Some("stored".to_owned())
+    );
+}
+
+#[test]
+fn a_sign_in_over_a_live_session_revokes_the_one_it_replaces() {
+    let (mut coordinator, now) = signed_in(1);
+    let replaced = coordinator
+        .session_signed_in(AgencySelection::default(), grant(2), now)
+        .unwrap()
+        .revoke
+        .expect("the replaced session is to be revoked");
+    assert_eq!(
+        replaced.access.map(|t| t.expose_secret().to_owned()),
+        Some("access-1".to_owned())
+    );
+    assert!(coordinator.session().is_signed_in());
+    assert_eq!(
+        coordinator.session().summary().expires_at,
+        Some(1_000_002),
+        "the new grant is the session now"
     );
 }
 
@@ -670,7 +724,8 @@ fn a_removal_decided_before_a_new_sign_in_no_longer_stands() {
     let clear = coordinator.session_sign_out().keyring;
     let save = coordinator
         .session_signed_in(AgencySelection::default(), grant(2), now)
-        .unwrap();
+        .unwrap()
+        .keyring;
     assert!(!coordinator.keyring_write_current(&clear));
     assert!(coordinator.keyring_write_current(&save));
 }
@@ -777,4 +832,33 @@ fn a_refused_token_without_a_session_changes_nothing() {
     let token = SecretString::from("access-1".to_owned());
     assert!(!coordinator.session_token_rejected(&token, Instant::now()));
     assert!(coordinator.take_events().is_empty());
+}
+
+#[test]
+fn keyring_trouble_shows_while_signed_out_and_ends_with_the_next_sign_in() {
+    let (mut coordinator, now) = common::desk(1, Session::supabase_loading(), patient());
+    coordinator.session_nothing_stored(Some(KeyringTrouble::NotRead));
+    assert_eq!(
+        coordinator.session().summary().keyring,
+        Some(KeyringTrouble::NotRead)
+    );
+    coordinator.take_events();
+    coordinator.session_keyring_not_removed();
+    assert_eq!(kinds(&coordinator.take_events()), ["session-changed"]);
+    assert_eq!(
+        coordinator.session().summary().keyring,
+        Some(KeyringTrouble::NotRemoved)
+    );
+    coordinator.session_keyring_not_removed();
+    assert!(coordinator.take_events().is_empty(), "no news twice");
+    coordinator
+        .session_signed_in(AgencySelection::default(), grant(1), now)
+        .unwrap();
+    assert_eq!(coordinator.session().summary().keyring, None);
+    coordinator.session_keyring_not_removed();
+    assert_eq!(
+        coordinator.session().summary().keyring,
+        None,
+        "only a signed-out session can have been left behind"
+    );
 }

@@ -18,8 +18,8 @@ use crate::agency::AgencySelection;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::session::{
-    Grant, KeyringWrite, RefreshFailure, RefreshJob, RefreshRecorded, Session, SessionCause,
-    SessionChange, SessionUser, SignedOut, TokenAnswer,
+    Grant, KeyringTrouble, KeyringWrite, RefreshFailure, RefreshJob, RefreshRecorded, Session,
+    SessionCause, SessionChange, SessionUser, SignedIn, SignedOut, TokenAnswer,
 };
 use crate::sync::{SignOutIntent, SyncStatus};
 
@@ -34,24 +34,28 @@ impl Coordinator {
     /// makes a token look fresher than it is). The user's stored agency
     /// `selection` is restored in the same transition, so no window asks
     /// for an agency they already chose. Outside Supabase mode it is
-    /// refused and nothing changes. Returns what the keyring must keep.
+    /// refused and nothing changes. Returns what the keyring must keep, and
+    /// the session this one replaced, to revoke.
     pub fn session_signed_in(
         &mut self,
         selection: AgencySelection,
         grant: Grant,
         sent_at: Instant,
-    ) -> Result<KeyringWrite> {
+    ) -> Result<SignedIn> {
         if !self.session.is_configured() {
             return Err(Error::NotConfigured);
         }
         let (user, refresh_token) = (grant.user.clone(), grant.refresh_token.clone());
         self.agency_restore(selection);
-        let change = self.session.signed_in(grant, sent_at)?;
+        let (change, revoke) = self.session.signed_in(grant, sent_at)?;
         self.session_events(Some(change));
-        Ok(KeyringWrite::Save {
-            generation: self.session.generation(),
-            user,
-            refresh_token,
+        Ok(SignedIn {
+            keyring: KeyringWrite::Save {
+                generation: self.session.generation(),
+                user,
+                refresh_token,
+            },
+            revoke,
         })
     }
 
@@ -73,10 +77,17 @@ impl Coordinator {
         self.session_events(change);
     }
 
-    /// The keyring had no session: ask for a sign-in (unless someone signed
-    /// in meanwhile).
-    pub fn session_nothing_stored(&mut self) {
-        let change = self.session.nothing_stored();
+    /// The keyring had no session, or `trouble` kept it from being used:
+    /// ask for a sign-in (unless someone signed in meanwhile).
+    pub fn session_nothing_stored(&mut self, trouble: Option<KeyringTrouble>) {
+        let change = self.session.nothing_stored(trouble);
+        self.session_events(change);
+    }
+
+    /// The ended session could not be removed from the OS keyring: windows
+    /// say so while signed out.
+    pub fn session_keyring_not_removed(&mut self) {
+        let change = self.session.keyring_not_removed();
         self.session_events(change);
     }
 
@@ -152,12 +163,12 @@ impl Coordinator {
     }
 
     /// Signs out in every window, and forgets the stored session (even one
-    /// still being restored). The access token, if anyone was signed in,
-    /// tells the server (best effort).
+    /// still being restored). The session that ended, if anyone was signed
+    /// in, is the shell's to end on the server.
     pub fn session_sign_out(&mut self) -> SignedOut {
-        let revoke = self.session.sign_out().and_then(|(change, access)| {
+        let revoke = self.session.sign_out().map(|(change, revoke)| {
             self.session_events(Some(change));
-            access
+            revoke
         });
         SignedOut {
             revoke,

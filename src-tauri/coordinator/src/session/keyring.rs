@@ -55,12 +55,41 @@ pub enum RefreshRecorded {
     },
 }
 
+/// A server-side session that ended here and must end on the server too:
+/// the shell logs out with the access token, or, when there is none (a
+/// restore or an offline stretch) or it has run out, first refreshes with
+/// the refresh token.
+#[derive(Debug, Clone)]
+pub struct Revocation {
+    /// The session's access token, if it had one.
+    pub access: Option<SecretString>,
+    /// The session's refresh token, unless a refresh is spending it (that
+    /// refresh's answer is discarded and revoked instead: see
+    /// [`RefreshRecorded::Discarded`]).
+    pub refresh_token: Option<SecretString>,
+}
+
+impl Revocation {
+    /// Whether there is anything to revoke with.
+    pub fn is_possible(&self) -> bool {
+        self.access.is_some() || self.refresh_token.is_some()
+    }
+}
+
 /// What a sign-out leaves for the shell to do.
 #[derive(Debug)]
 pub struct SignedOut {
-    /// The access token to tell the server with (best effort), if anyone
-    /// was signed in.
-    pub revoke: Option<SecretString>,
+    /// The server-side session to end, if anyone was signed in.
+    pub revoke: Option<Revocation>,
     /// Removes the stored session.
     pub keyring: KeyringWrite,
+}
+
+/// What a sign-in leaves for the shell to do.
+#[derive(Debug)]
+pub struct SignedIn {
+    /// Keeps the new session.
+    pub keyring: KeyringWrite,
+    /// The session it replaced, if someone was signed in.
+    pub revoke: Option<Revocation>,
 }

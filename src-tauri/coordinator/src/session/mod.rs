@@ -15,6 +15,6 @@ pub mod state;
 pub mod summary;
 
 pub use grant::{Grant, RefreshFailure, SessionUser, SignOutReason};
-pub use keyring::{KeyringWrite, RefreshRecorded, SignedOut};
+pub use keyring::{KeyringWrite, RefreshRecorded, Revocation, SignedIn, SignedOut};
 pub use state::{PendingToken, RefreshJob, Session, TokenAnswer};
-pub use summary::{SessionCause, SessionChange, SessionStatus, SessionSummary};
+pub use summary::{KeyringTrouble, SessionCause, SessionChange, SessionStatus, SessionSummary};

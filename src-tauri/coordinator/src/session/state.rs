@@ -17,8 +17,9 @@
 use std::time::{Duration, Instant};
 
 use super::grant::{Grant, RefreshFailure, SessionUser, SignOutReason};
+use super::keyring::Revocation;
 use super::schedule::{backoff, refresh_margin};
-use super::summary::{SessionCause, SessionChange, SessionStatus, SessionSummary};
+use super::summary::{KeyringTrouble, SessionCause, SessionChange, SessionStatus, SessionSummary};
 use crate::error::{Error, Result};
 use crate::pending::{Pending, Reply};
 use secrecy::{ExposeSecret, SecretString};
@@ -33,6 +34,8 @@ pub struct Session {
     waiters: Vec<Reply<SecretString>>,
     /// Whether the OS keyring keeps the session between runs.
     remembered: bool,
+    /// While signed out: what went wrong with the keyring, if anything.
+    keyring_trouble: Option<KeyringTrouble>,
     /// Bumps whenever the session is replaced or ends, so keyring writes
     /// and answers meant for an earlier session can tell.
     generation: u64,
@@ -138,6 +141,7 @@ impl Session {
             last_job: 0,
             waiters: Vec::new(),
             remembered: true,
+            keyring_trouble: None,
             generation: 0,
         }
     }
@@ -155,6 +159,12 @@ impl Session {
     /// Whether the CRM may be used: local mode, or someone is signed in.
     pub fn may_use_crm(&self) -> bool {
         matches!(self.state, State::Local | State::Live(_))
+    }
+
+    /// Whether a refresh is out (its answer brings a rotated refresh token
+    /// that must be kept).
+    pub fn is_refreshing(&self) -> bool {
+        matches!(&self.state, State::Live(live) if matches!(live.refresh, Refresh::InFlight { .. }))
     }
 
     /// Whether nobody is signed in, in Supabase mode: the sign-in modal is
@@ -178,6 +188,7 @@ impl Session {
                 expires_at: None,
                 ended: None,
                 remembered: None,
+                keyring: None,
             },
             State::SignedOut { ended } => SessionSummary {
                 status: SessionStatus::SignedOut,
@@ -185,6 +196,7 @@ impl Session {
                 expires_at: None,
                 ended: *ended,
                 remembered: None,
+                keyring: self.keyring_trouble,
             },
             State::Live(live) => SessionSummary {
                 status: match (&live.access, &live.refresh) {
@@ -200,20 +212,31 @@ impl Session {
                 expires_at: live.expires_at_unix_ms,
                 ended: None,
                 remembered: Some(self.remembered),
+                keyring: None,
             },
         }
     }
 
     /// A window signed in with a password and got `grant`. Replaces any
     /// session (and discards any refresh still out for it).
-    pub fn signed_in(&mut self, grant: Grant, now: Instant) -> Result<SessionChange> {
+    /// Returns the change and the replaced session, to revoke.
+    pub fn signed_in(
+        &mut self,
+        grant: Grant,
+        now: Instant,
+    ) -> Result<(SessionChange, Option<Revocation>)> {
         if !self.is_configured() {
             return Err(Error::NotConfigured);
         }
-        self.state = State::Live(Live::from_grant(grant, now));
+        let replaced =
+            std::mem::replace(&mut self.state, State::Live(Live::from_grant(grant, now)));
         self.generation += 1;
         self.answer_waiters(|| Err(Error::SignedOut));
-        Ok(self.change(SessionCause::SignedIn))
+        let revoke = match replaced {
+            State::Live(live) => Some(live.revocation()),
+            _ => None,
+        };
+        Ok((self.change(SessionCause::SignedIn), revoke))
     }
 
     /// Starts restoring the session the keyring had: the first refresh is
@@ -241,12 +264,14 @@ impl Session {
         Some(self.change(SessionCause::Restoring))
     }
 
-    /// The keyring had no session (or could not be read): ask for a sign-in.
-    pub fn nothing_stored(&mut self) -> Option<SessionChange> {
+    /// The keyring had no session, or `trouble` kept it from being used:
+    /// ask for a sign-in.
+    pub fn nothing_stored(&mut self, trouble: Option<KeyringTrouble>) -> Option<SessionChange> {
         if !matches!(self.state, State::Loading) {
             return None;
         }
         self.state = State::SignedOut { ended: None };
+        self.keyring_trouble = trouble;
         Some(self.change(SessionCause::SignedOut))
     }
 
@@ -367,15 +392,14 @@ impl Session {
         }
     }
 
-    /// The user signed out. Returns the change and the access token the
-    /// shell spends on telling the server (best effort), or `None` if
-    /// nobody was signed in.
-    pub fn sign_out(&mut self) -> Option<(SessionChange, Option<SecretString>)> {
+    /// The user signed out. Returns the change and the server-side session
+    /// the shell must end, or `None` if nobody was signed in.
+    pub fn sign_out(&mut self) -> Option<(SessionChange, Revocation)> {
         let State::Live(live) = &mut self.state else {
             return None;
         };
-        let access = live.access.take();
-        Some((self.end(SignOutReason::SignedOut), access))
+        let revoke = live.revocation();
+        Some((self.end(SignOutReason::SignedOut), revoke))
     }
 
     /// Whether the OS keyring keeps the session between runs. Returns the
@@ -385,6 +409,18 @@ impl Session {
         self.remembered = remembered;
         (changed && matches!(self.state, State::Live(_)))
             .then(|| self.change(SessionCause::Storage))
+    }
+
+    /// The ended session could not be removed from the keyring. Returns
+    /// the change when it is news while signed out.
+    pub fn keyring_not_removed(&mut self) -> Option<SessionChange> {
+        if !matches!(self.state, State::SignedOut { .. })
+            || self.keyring_trouble == Some(KeyringTrouble::NotRemoved)
+        {
+            return None;
+        }
+        self.keyring_trouble = Some(KeyringTrouble::NotRemoved);
+        Some(self.change(SessionCause::Storage))
     }
 
     /// The wall clock jumped (sleep and resume): the monotonic clock the
@@ -461,6 +497,16 @@ impl Session {
 }
 
 impl Live {
+    /// What ends this session on the server. A refresh token a refresh is
+    /// spending is left to that refresh (its answer is revoked).
+    fn revocation(&self) -> Revocation {
+        Revocation {
+            access: self.access.clone(),
+            refresh_token: (!matches!(self.refresh, Refresh::InFlight { .. }))
+                .then(|| self.refresh_token.clone()),
+        }
+    }
+
     fn from_grant(grant: Grant, now: Instant) -> Self {
         let lifetime = grant.lifetime.max(Duration::from_secs(1));
         Self {

@@ -46,6 +46,24 @@ pub struct SessionSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub remembered: Option<bool>,
+    /// While signed out: what went wrong with the OS keyring, if anything
+    /// (windows say what it means for the user).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub keyring: Option<KeyringTrouble>,
+}
+
+/// What went wrong with the OS keyring while nobody is signed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyringTrouble {
+    /// At start the keyring could not be read, or did not answer in time:
+    /// a stored session, if any, was not used.
+    NotRead,
+    /// The ended session could not be removed from the keyring. It is not
+    /// restored (the app keeps a "signed out" marker on disk), but the
+    /// entry stays until the keyring lets it go.
+    NotRemoved,
 }
 
 impl SessionSummary {
@@ -57,6 +75,7 @@ impl SessionSummary {
             expires_at: None,
             ended: None,
             remembered: None,
+            keyring: None,
         }
     }
 }
