@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "modal_draft_report",
     "modal_draft",
     "app_notices",
+    "link_open",
 ];
 
 /// The benchmark build's extra commands (the `bench` feature).

@@ -78,6 +78,7 @@ const FLOORS: &[(&str, &str)] = &[
     ("modal_draft", "ok"),
     ("app_notices", "ok"),
     ("session_project", "ok"),
+    ("link_open", "ok"),
     // Another window's lock, without waiting.
     ("lock_acquire", "lock_unavailable"),
     // A wait that would close a cycle, or a lock already held or awaited.
@@ -109,7 +110,7 @@ fn answer_type(command: &str) -> &'static str {
     match command {
         "coordinator_snapshot" => "Snapshot",
         "window_open" | "window_focus_primary" => "WindowRef",
-        "heartbeat" | "lock_release" | "modal_draft_report" => "null",
+        "heartbeat" | "lock_release" | "modal_draft_report" | "link_open" => "null",
         "session_sign_out" => "SignOutOutcome",
         "session_project" => "string | null",
         "lock_acquire" | "lock_extend" => "LeaseInfo",

@@ -79,6 +79,14 @@ pub struct AgencyCreateArgs {
     pub name: String,
 }
 
+/// The arguments of `link_open`.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct LinkOpenArgs {
+    /// The link the user clicked: `http`, `https` or `mailto`.
+    pub url: String,
+}
+
 /// The arguments of `agency_select`.
 #[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -326,6 +334,7 @@ impl CommandArgs for LockTokenArgs {}
 impl CommandArgs for LockExtendArgs {}
 impl CommandArgs for AgencyCreateArgs {}
 impl CommandArgs for AgencySelectArgs {}
+impl CommandArgs for LinkOpenArgs {}
 impl CommandArgs for ContactsListArgs {}
 impl CommandArgs for ContactIdArgs {}
 impl CommandArgs for ContactSaveArgs {}

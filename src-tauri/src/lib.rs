@@ -17,6 +17,7 @@
 //! - [`windows`]: opens, numbers, closes and focuses CRM windows.
 //! - [`navigation`]: where a CRM window may go (its own pages only) and
 //!   that it opens no other.
+//! - [`links`]: links a user clicks, opened in the system browser.
 //! - [`menu`]: the window menu and its keyboard shortcuts.
 //! - [`commands`]: the command table (routing, threads, the UI's generated
 //!   `Commands` type) and the commands, each a line or two that delegates.
@@ -56,6 +57,7 @@ pub mod deadlines;
 pub mod delivery;
 pub mod error;
 pub mod hub;
+pub mod links;
 pub mod logging;
 pub mod menu;
 pub mod navigation;
@@ -225,6 +227,7 @@ pub fn run() {
         windows::second_launch(app);
     }));
     let app = configure(builder, |app| {
+        app.manage(links::Browser::system());
         let settings = Settings::load();
         let paths = paths::Paths::resolve(app, settings.data_dir())?;
         #[cfg(target_os = "macos")]

@@ -39,6 +39,7 @@ pub const COMMANDS: &[(&str, u32)] = &[
     ("modal_draft_report", 4),
     ("modal_draft", 1),
     ("app_notices", 1),
+    ("link_open", 2),
 ];
 
 /// Which state a case starts from.
@@ -189,6 +190,7 @@ fn fields_of(command: &str) -> &'static [&'static str] {
         "contact_save" => &["contact"],
         "modal_draft_report" => &["kind", "text"],
         "heartbeat" => &["appliedSeq"],
+        "link_open" => &["url"],
         _ => &[],
     }
 }
@@ -603,6 +605,19 @@ fn typed(command: &str) -> BoxedStrategy<Value> {
                 ]),
             ),
         ]),
+        "link_open" => object(vec![field(
+            "url",
+            0.9,
+            one_of(&[
+                json!("https://axolop.com/help"),
+                json!("mailto:ada@example.com"),
+                json!("file:///etc/passwd"),
+                json!("javascript:alert(1)"),
+                json!("tauri://localhost/index.html"),
+                json!(format!("https://example.com/{}", "a".repeat(2048))),
+                json!(7),
+            ]),
+        )]),
         _ => one_of(&[json!({}), Value::Null]),
     }
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use axolop_coordinator::health::{HeartbeatTimeout, MAX_TIMEOUT};
 use axolop_coordinator::lock::PendingLease;
 use axolop_coordinator::{Acquisition, LockRequest, WindowLabel};
-use axolop_desktop::{agencies, configure, crm, Hub};
+use axolop_desktop::{agencies, configure, crm, links, Hub};
 use serde_json::{json, Map, Value};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::{App, Manager, WebviewWindow};
@@ -223,6 +223,8 @@ fn patient_app(dir: &DataDir) -> App<MockRuntime> {
     let mut app = configure(mock_builder(), move |app| {
         crm::open(app, &data)?;
         agencies::restore_local(app)?;
+        // Links go nowhere: a browser that takes any link.
+        app.manage(links::Browser::with(|_| Ok(())));
         let patient = HeartbeatTimeout::from_millis(MAX_TIMEOUT.as_millis() as u64).unwrap();
         app.state::<Hub>().transact(|coordinator, _| {
             coordinator.set_heartbeat_timeout(patient);

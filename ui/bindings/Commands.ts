@@ -12,6 +12,7 @@ import type { ContactsListArgs } from "./ContactsListArgs";
 import type { ContactsPage } from "./ContactsPage";
 import type { HeartbeatArgs } from "./HeartbeatArgs";
 import type { LeaseInfo } from "./LeaseInfo";
+import type { LinkOpenArgs } from "./LinkOpenArgs";
 import type { LockAcquireArgs } from "./LockAcquireArgs";
 import type { LockCheck } from "./LockCheck";
 import type { LockExtendArgs } from "./LockExtendArgs";
@@ -55,4 +56,5 @@ export type Commands = {
   modal_draft_report: { args: ModalDraftArgs, result: null },
   modal_draft: { args: NoArgs, result: ModalDraft | null },
   app_notices: { args: NoArgs, result: Array<string> },
+  link_open: { args: LinkOpenArgs, result: null },
 };

@@ -269,6 +269,22 @@ setInterval(() => {
   commands.heartbeat(store.state?.seq).catch(() => {});
 }, HEARTBEAT_MS);
 
+// A window shows only the app: a clicked link to anywhere else (also with a
+// modifier, or the middle button) opens in the system browser instead. The
+// app would refuse to navigate there anyway.
+/** @param {MouseEvent} event */
+function openOutside(event) {
+  if (event.type === 'auxclick' && event.button !== 1) return;
+  const link = event.target instanceof Element ? event.target.closest('a[href]') : null;
+  if (!(link instanceof HTMLAnchorElement) || !/^(https?|mailto):/.test(link.href)) return;
+  event.preventDefault();
+  commands
+    .linkOpen(link.href)
+    .catch((error) => notice.show(`The link could not be opened: ${describeError(error)}`));
+}
+document.addEventListener('click', openOutside);
+document.addEventListener('auxclick', openOutside);
+
 // The menu's accelerators handle real key presses before the page sees them;
 // these cover keys that reach the page directly (synthesised input, and
 // platforms whose menu does not see keys while the web view has focus).

@@ -187,6 +187,12 @@ export const commands = {
   modalDraft: () => invoke('modal_draft', {}),
   /** @returns {Promise<string[]>} notices from start-up, for the user */
   appNotices: () => invoke('app_notices', {}),
+  /**
+   * Opens an http(s) or mailto link in the system browser or mail app.
+   * @param {string} url
+   * @returns {Promise<null>}
+   */
+  linkOpen: (url) => invoke('link_open', { url }),
 };
 
 /**

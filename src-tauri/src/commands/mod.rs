@@ -15,12 +15,14 @@
 //! - [`contacts`]: listing, saving and deleting the selected agency's
 //!   contacts.
 //! - [`modals`]: the mandatory modal's draft, and start-up notices.
+//! - [`links`]: opening a clicked link in the system browser.
 //! - [`route`]: how one call is parsed, run, answered and logged.
 //! - [`bindings`]: the TypeScript `Commands` type.
 
 pub mod agencies;
 pub mod bindings;
 pub mod contacts;
+pub mod links;
 pub mod locks;
 pub mod modals;
 pub mod route;
@@ -97,6 +99,7 @@ commands! {
     main modal_draft_report(ModalDraftArgs) -> () = modals::modal_draft_report;
     main modal_draft(NoArgs) -> Option<ModalDraft> = modals::modal_draft;
     main app_notices(NoArgs) -> Vec<String> = modals::app_notices;
+    task link_open(LinkOpenArgs) -> () = links::link_open;
     // Benchmark builds only.
     #[cfg(feature = "bench")]
     task bench_republish(NoArgs) -> () = windows::bench_republish;
