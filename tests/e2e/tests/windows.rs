@@ -101,6 +101,64 @@ fn a_second_launch_opens_a_window_in_the_running_app() {
 }
 
 #[test]
+fn a_burst_of_a_hundred_second_launches_opens_a_few_windows_and_the_app_keeps_answering() {
+    let app = App::launch("launch-burst");
+    let launch = || {
+        Command::new(app_binary())
+            .env("AXOLOP_DATA_DIR", &app.data_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("second launch")
+    };
+    // As fast as the machine starts them, 25 at a time (each is a whole
+    // GTK process until it hands over).
+    let started = Instant::now();
+    for _ in 0..4 {
+        let launches: Vec<_> = (0..25).map(|_| launch()).collect();
+        for mut launched in launches {
+            let status = launched.wait().expect("a second launch ends");
+            assert!(status.success(), "a second launch exited with {status}");
+        }
+    }
+    let burst = started.elapsed();
+    // Four hand-offs per 2 s open windows; the rest bring the primary
+    // forward. However slow the machine, never more than the cap.
+    let bound = 1 + 4 * (burst.as_secs() as usize / 2 + 1);
+    // Windows open a moment after their hand-off: wait until none comes.
+    let mut opened = app.labels().len();
+    let mut settled = Instant::now();
+    while settled.elapsed() < Duration::from_secs(2) {
+        std::thread::sleep(Duration::from_millis(200));
+        let now = app.labels().len();
+        if now != opened {
+            (opened, settled) = (now, Instant::now());
+        }
+    }
+    for label in app.labels() {
+        app.wait_ready(&label);
+    }
+    assert!(
+        (2..=bound.min(32)).contains(&opened),
+        "{opened} windows after 100 launches in {burst:?} (at most {bound})"
+    );
+    // Responsive: every window answers a snapshot, and a new window opens.
+    for label in app.labels() {
+        let asked = Instant::now();
+        let snapshot = app
+            .invoke(&label, "coordinator_snapshot", json!({}))
+            .unwrap_or_else(|error| panic!("{label}: {error}"));
+        assert_eq!(snapshot["windows"].as_array().map(Vec::len), Some(opened));
+        assert!(
+            asked.elapsed() < Duration::from_secs(10),
+            "{label} was slow"
+        );
+    }
+    app.open_window_from("crm-1");
+    assert_eq!(app.labels().len(), opened + 1);
+}
+
+#[test]
 fn ctrl_n_and_ctrl_w_on_the_keyboard_act_on_the_window_they_are_pressed_in() {
     let app = App::launch("keyboard");
     app.open_window_from("crm-1");
