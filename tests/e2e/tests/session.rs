@@ -193,6 +193,33 @@ fn a_restart_signs_in_again_from_the_keyring_without_the_password() {
 }
 
 #[test]
+fn a_kill_right_after_the_sign_in_answers_keeps_the_session() {
+    let server = server(Duration::from_secs(3600));
+    let dir = fresh_data_dir("session-kill-after-sign-in");
+    {
+        let app = launch_in(&dir, &server);
+        wait_status(&app, "crm-1", "signed-out");
+        let summary = app
+            .invoke(
+                "crm-1",
+                "session_sign_in",
+                json!({ "email": EMAIL, "password": PASSWORD }),
+            )
+            .expect("signed in");
+        assert_eq!(summary["remembered"], true, "{summary}");
+        // Dropping the app ends the driver session: tauri-driver kills the
+        // app with SIGKILL at once, with no chance to finish anything.
+    }
+    let app = launch_in(&dir, &server);
+    wait_status(&app, "crm-1", "signed-in");
+    assert_eq!(
+        server.stats().password_calls,
+        1,
+        "restored, not asked again"
+    );
+}
+
+#[test]
 fn signing_out_in_one_window_signs_out_every_window() {
     let server = server(Duration::from_secs(3600));
     let app = launch("session-sign-out", &server);
