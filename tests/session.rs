@@ -54,6 +54,24 @@ fn app_in(server: &GoTrue, store: SecretStore, options: session::Options) -> App
     app
 }
 
+/// A memory store holding a session an earlier run kept (signed in with
+/// the password on `server`), and its refresh token.
+fn a_stored_session(server: &GoTrue) -> (SecretStore, SecretString) {
+    let client = AuthClient::new(config(server)).unwrap();
+    let grant = tauri::async_runtime::block_on(
+        client.sign_in(EMAIL, &SecretString::from(PASSWORD.to_owned())),
+    )
+    .unwrap();
+    let store = SecretStore::memory();
+    store
+        .save(&StoredSession {
+            user: grant.user,
+            refresh_token: grant.refresh_token.clone(),
+        })
+        .unwrap();
+    (store, grant.refresh_token)
+}
+
 fn sign_in(app: &App<MockRuntime>) -> Result<Value, Value> {
     let first = window(app, "crm-1");
     invoke(
@@ -209,19 +227,8 @@ fn fifty_callers_at_expiry_share_exactly_one_refresh() {
 #[test]
 fn a_stored_session_is_restored_without_the_password() {
     let server = server();
-    let store = SecretStore::memory();
-    let client = AuthClient::new(config(&server)).unwrap();
-    let grant = tauri::async_runtime::block_on(
-        client.sign_in(EMAIL, &SecretString::from(PASSWORD.to_owned())),
-    )
-    .unwrap();
-    let original = grant.refresh_token.expose_secret().to_owned();
-    store
-        .save(&StoredSession {
-            user: grant.user.clone(),
-            refresh_token: grant.refresh_token,
-        })
-        .unwrap();
+    let (store, original) = a_stored_session(&server);
+    let original = original.expose_secret().to_owned();
     let (app, _dir) = app_with(&server, store);
     eventually("the stored session to be restored", || {
         status(&app) == "signed-in"
@@ -439,18 +446,7 @@ fn signing_out_offline_ends_the_session_on_the_server_once_it_answers() {
 #[test]
 fn signing_out_while_restoring_ends_the_session_with_its_refresh_token() {
     let server = server();
-    let store = SecretStore::memory();
-    let client = AuthClient::new(config(&server)).unwrap();
-    let grant = tauri::async_runtime::block_on(
-        client.sign_in(EMAIL, &SecretString::from(PASSWORD.to_owned())),
-    )
-    .unwrap();
-    store
-        .save(&StoredSession {
-            user: grant.user.clone(),
-            refresh_token: grant.refresh_token,
-        })
-        .unwrap();
+    let (store, _) = a_stored_session(&server);
     // The restore cannot reach the server: no access token yet.
     server.inject(Endpoint::Refresh, Fault::ConnectionReset, 1);
     let (app, _dir) = app_with(&server, store);

@@ -14,6 +14,13 @@
 //! coordinator whether the write still stands, so a sign-out or a new
 //! sign-in that lands while a slow keyring call is out can never leave a
 //! stale or foreign token stored, nor erase a newer session.
+//!
+//! The keyring must never strand a session: every call gives up after
+//! [`KEYRING_TIMEOUT`]; a rotated token it refuses to keep takes the spent
+//! one out with it; a clean exit waits for the writes still queued; and a
+//! sign-out leaves a marker on disk ([`SignOutMarker`]) so that an entry
+//! the keyring would not delete is never restored. Sessions that end here
+//! end on the server too ([`revocation`]).
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -154,9 +161,10 @@ pub fn start<R: Runtime>(
 
 /// Signs in every window with email and password. Every window is signed
 /// in as soon as the server answers; the caller's answer waits for the
-/// keyring write (at most [`KEYRING_TIMEOUT`]), so that `remembered: true`
-/// means the session is on disk: a quit or a kill right after it cannot
-/// lose it. A session this one replaced is ended on the server.
+/// keyring write (each keyring call ends within [`KEYRING_TIMEOUT`]), so
+/// that `remembered: true` means the session is on disk: a quit or a kill
+/// right after it cannot lose it. A session this one replaced is ended on
+/// the server.
 pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result<SessionSummary> {
     let (email, password) = args.checked()?;
     let driver = driver(app)?;
@@ -181,9 +189,9 @@ pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result
     if let Some(revoke) = replaced {
         revocation::spawn(driver.client.clone(), revoke);
     }
-    // The writer answers within its own timeout; the margin covers the
-    // writes queued before this one.
-    let _ = tokio::time::timeout(driver.keyring_timeout * 2, kept).await;
+    // Every keyring call ends within the keyring timeout, so the writer
+    // answers (it drops the sender only when the app exits).
+    let _ = kept.await;
     Ok(app
         .state::<Hub>()
         .read(|coordinator| coordinator.session().summary()))
