@@ -2,23 +2,50 @@
 //! metadata every installer is built from, and the version every release
 //! is tagged with. GitHub Actions cannot run here, so these tests check
 //! what can go wrong before a tag is pushed: a matrix that lost a platform,
-//! a release that would publish without review, a secret the docs do not
-//! explain, an icon the bundler cannot find, a version that disagrees.
+//! a release that would publish without review, an action that is not
+//! pinned, a secret in reach of a compiler or of a step that does not sign,
+//! installers that would go out without checksums or provenance, a secret
+//! the docs do not explain, an icon the bundler cannot find, a version that
+//! disagrees.
+//!
+//! The pipeline's rules are checks in `release/workflow_rules.rs` and
+//! `release/secret_rules.rs`, run here on the committed workflows;
+//! `release/broken_copies.rs` shows that each fails on a workflow that
+//! breaks it, and says which rule and which job and step.
 
-use std::collections::BTreeSet;
+#[path = "release/broken_copies.rs"]
+mod broken_copies;
+#[path = "release/secret_rules.rs"]
+mod secret_rules;
+#[path = "release/workflow.rs"]
+mod workflow;
+#[path = "release/workflow_rules.rs"]
+mod workflow_rules;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
 use axolop_e2e::package::{self, VERSION};
 use serde_json::Value;
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::Yaml;
 
-fn workflow(name: &str) -> Yaml {
+use workflow::Workflow;
+use workflow_rules as rules;
+
+/// The text of `.github/workflows/<name>`.
+fn workflow_text(name: &str) -> String {
     let path = package::repository().join(".github/workflows").join(name);
-    let text = std::fs::read_to_string(&path).expect("workflow file");
-    let mut documents = YamlLoader::load_from_str(&text)
-        .unwrap_or_else(|error| panic!("{name} is not valid YAML: {error}"));
-    assert_eq!(documents.len(), 1, "{name}: one YAML document");
-    documents.remove(0)
+    std::fs::read_to_string(path).expect("workflow file")
+}
+
+/// `.github/workflows/<name>`, parsed.
+fn workflow(name: &str) -> Workflow {
+    Workflow::parse(&workflow_text(name))
+}
+
+/// Fails with every place that breaks a rule, one a line.
+fn assert_kept(workflow: &str, broken: Vec<String>) {
+    assert!(broken.is_empty(), "{workflow}:\n{}", broken.join("\n"));
 }
 
 fn text(value: &Yaml) -> &str {
@@ -50,13 +77,14 @@ fn tauri_config() -> Value {
 #[test]
 fn ci_runs_the_test_suite_on_ubuntu() {
     let ci = workflow("ci.yml");
+    let ci = ci.doc();
     let on = &ci["on"];
     assert!(!on["push"].is_badvalue() && !on["pull_request"].is_badvalue());
     let test = &ci["jobs"]["test"];
     assert!(text(&test["runs-on"]).starts_with("ubuntu-"));
     let minutes = test["timeout-minutes"].as_i64().expect("a timeout");
     assert!((1..=90).contains(&minutes), "timeout {minutes} min");
-    let runs: Vec<String> = steps(&ci)
+    let runs: Vec<String> = steps(ci)
         .iter()
         .map(|(_, step)| text(&step["run"]).to_owned())
         .collect();
@@ -69,6 +97,7 @@ fn ci_runs_the_test_suite_on_ubuntu() {
 #[test]
 fn release_builds_every_installer_into_a_draft_on_a_version_tag() {
     let release = workflow("release.yml");
+    let release = release.doc();
     let tags: Vec<&str> = release["on"]["push"]["tags"]
         .as_vec()
         .expect("tag trigger")
@@ -77,7 +106,6 @@ fn release_builds_every_installer_into_a_draft_on_a_version_tag() {
         .collect();
     assert_eq!(tags, ["v*"]);
     assert!(release["on"]["push"]["branches"].is_badvalue(), "tags only");
-    assert_eq!(text(&release["permissions"]["contents"]), "write");
 
     let installers = &release["jobs"]["installers"];
     assert_eq!(
@@ -113,90 +141,154 @@ fn release_builds_every_installer_into_a_draft_on_a_version_tag() {
     .collect();
     assert_eq!(matrix, expected);
 
-    let steps = steps(&release);
-    let tauri: Vec<&Yaml> = steps
+    let steps = steps(release);
+    // Every OS bundles what its matrix entry asks for, and only its own OS.
+    let bundles: Vec<&Yaml> = steps
         .iter()
-        .filter(|(_, step)| text(&step["uses"]).starts_with("tauri-apps/tauri-action@"))
+        .filter(|(_, step)| text(&step["run"]).contains("tauri bundle"))
         .map(|(_, step)| step)
         .collect();
-    assert_eq!(tauri.len(), 1, "one tauri-action step");
-    let with = &tauri[0]["with"];
-    assert_eq!(
-        with["releaseDraft"].as_bool(),
-        Some(true),
-        "a draft, never published directly"
-    );
-    assert_eq!(
-        text(&with["releaseId"]),
-        "${{ needs.draft.outputs.id }}",
-        "the one draft"
-    );
-    assert_eq!(text(&with["tagName"]), "${{ github.ref_name }}");
+    let oses: BTreeSet<&str> = bundles.iter().map(|step| text(&step["if"])).collect();
+    let expected_oses: BTreeSet<&str> = [
+        "runner.os == 'Linux'",
+        "runner.os == 'macOS'",
+        "runner.os == 'Windows'",
+    ]
+    .into();
+    assert_eq!(oses, expected_oses, "one bundling step per OS");
+    for step in &bundles {
+        assert_eq!(text(&step["env"]["BUNDLE_ARGS"]), "${{ matrix.args }}");
+    }
+    // The macOS targets are installed before they are built.
+    let toolchain = steps
+        .iter()
+        .find(|(_, step)| text(&step["name"]) == "Rust toolchain")
+        .map(|(_, step)| step)
+        .expect("a Rust toolchain step");
+    assert_eq!(text(&toolchain["env"]["TARGET"]), "${{ matrix.target }}");
+    assert!(text(&toolchain["run"]).contains("rustup target add \"$TARGET\""));
+
+    // One draft, made by the first job; the installers go into it and
+    // nowhere else, and never into a release someone already published.
     let draft_job = &release["jobs"]["draft"];
     assert_eq!(
         text(&draft_job["outputs"]["id"]),
         "${{ steps.draft.outputs.id }}"
     );
-    let creates_draft = steps
-        .iter()
-        .filter(|(job, _)| job == "draft")
-        .any(|(_, step)| text(&step["run"]).contains("-F draft=true"));
-    assert!(creates_draft, "the draft job creates a draft release");
-    assert!(text(&with["args"]).contains("${{ matrix.args }}"));
-    // The macOS targets are installed before they are built.
-    let toolchain = steps
-        .iter()
-        .find(|(_, step)| text(&step["uses"]).starts_with("dtolnay/rust-toolchain@"))
-        .map(|(_, step)| step)
-        .expect("a Rust toolchain step");
-    assert_eq!(text(&toolchain["with"]["targets"]), "${{ matrix.target }}");
-
-    let version_check: Vec<String> = steps
-        .iter()
-        .filter(|(job, _)| job == "draft")
-        .map(|(_, step)| text(&step["run"]).to_owned())
-        .collect();
+    let job_runs = |job: &str| -> Vec<String> {
+        steps
+            .iter()
+            .filter(|(name, _)| name == job)
+            .map(|(_, step)| text(&step["run"]).to_owned())
+            .collect()
+    };
+    let draft_runs = job_runs("draft");
     assert!(
-        version_check
+        draft_runs.iter().any(|run| run.contains("-F draft=true")),
+        "the draft job creates a draft release"
+    );
+    assert!(
+        draft_runs
             .iter()
             .any(|run| run.contains("scripts/version.sh check")),
-        "{version_check:?}"
+        "{draft_runs:?}"
+    );
+    let upload = steps
+        .iter()
+        .find(|(_, step)| text(&step["run"]).contains("gh release upload"))
+        .map(|(_, step)| step)
+        .expect("an upload step");
+    assert_eq!(
+        text(&upload["env"]["RELEASE_ID"]),
+        "${{ needs.draft.outputs.id }}"
+    );
+    assert!(
+        text(&upload["run"]).contains("\"$RELEASE_ID true\""),
+        "only into the draft"
+    );
+    assert!(!job_runs("publish")
+        .iter()
+        .any(|run| run.contains("--draft=false")));
+}
+
+#[test]
+fn every_third_party_action_is_pinned_to_a_full_commit_with_its_version() {
+    for name in ["release.yml", "ci.yml"] {
+        assert_kept(name, rules::unpinned_actions(&workflow(name)));
+    }
+}
+
+#[test]
+fn an_action_has_one_pin_across_both_workflows() {
+    let mut seen: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for name in ["release.yml", "ci.yml"] {
+        for (action, commit, version) in rules::pins(&workflow(name)) {
+            let pin = (commit, version);
+            let first = seen.entry(action.clone()).or_insert_with(|| pin.clone());
+            assert_eq!(*first, pin, "{name}: {action} is pinned to two commits");
+        }
+    }
+    assert!(seen.len() >= 5, "{seen:?}");
+}
+
+#[test]
+fn the_workflows_grant_no_permission_and_every_job_names_its_own() {
+    for name in ["release.yml", "ci.yml"] {
+        assert_kept(name, rules::permission_violations(&workflow(name)));
+    }
+    let release = workflow("release.yml");
+    assert!(
+        release.doc()["permissions"]
+            .as_hash()
+            .is_some_and(|permissions| permissions.is_empty()),
+        "release.yml: `permissions: {{}}`"
     );
 }
 
 #[test]
-fn secrets_reach_only_the_steps_that_use_them_and_never_as_empty_variables() {
-    let release = workflow("release.yml");
-    // Job-wide environments reach every step (npm's install scripts too):
-    // there a secret may only be tested for being set.
-    for (name, job) in release["jobs"].as_hash().expect("jobs") {
-        for (key, value) in job["env"].as_hash().into_iter().flatten() {
-            let value = text(value);
-            assert!(
-                !value.contains("secrets.") || value.ends_with("!= '' }}"),
-                "job {} puts a secret in its environment: {} = {value}",
-                text(name),
-                text(key)
-            );
-        }
+fn signing_secrets_reach_only_the_env_of_the_steps_that_bundle_and_sign() {
+    for name in ["release.yml", "ci.yml"] {
+        assert_kept(name, secret_rules::misplaced_secrets(&workflow(name)));
     }
-    // The Tauri bundler acts on APPLE_* and TAURI_SIGNING_* as soon as they
-    // exist, even empty, so unset secrets must not reach it as "".
-    for (_, step) in steps(&release) {
-        let uses_tauri = text(&step["uses"]).starts_with("tauri-apps/tauri-action@");
-        for (key, _) in step["env"].as_hash().into_iter().flatten() {
-            let key = text(key);
-            if uses_tauri {
-                assert_eq!(key, "GITHUB_TOKEN", "tauri-action gets {key} directly");
-            }
-            if key.starts_with("APPLE_") || key.starts_with("TAURI_SIGNING_") {
-                assert!(
-                    text(&step["run"]).contains("export_if_set"),
-                    "{key} reaches a step that does not drop it when empty"
-                );
-            }
-        }
+}
+
+#[test]
+fn the_app_is_compiled_with_no_secret_in_reach_before_it_is_bundled() {
+    assert_kept(
+        "release.yml",
+        secret_rules::compile_violations(&workflow("release.yml")),
+    );
+}
+
+#[test]
+fn nothing_is_written_to_github_env_and_no_secret_to_any_runner_file() {
+    for name in ["release.yml", "ci.yml"] {
+        assert_kept(name, secret_rules::runner_file_violations(&workflow(name)));
     }
+}
+
+#[test]
+fn unset_signing_secrets_never_reach_the_bundler_as_empty_variables() {
+    assert_kept(
+        "release.yml",
+        secret_rules::empty_signing_variables(&workflow("release.yml")),
+    );
+}
+
+#[test]
+fn sha256sums_of_the_installers_is_uploaded_with_them() {
+    assert_kept(
+        "release.yml",
+        rules::checksum_violations(&workflow("release.yml")),
+    );
+}
+
+#[test]
+fn the_installers_are_attested_by_the_job_that_uploads_them() {
+    assert_kept(
+        "release.yml",
+        rules::provenance_violations(&workflow("release.yml")),
+    );
 }
 
 #[test]
