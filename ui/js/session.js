@@ -64,7 +64,7 @@ export const NOT_REMEMBERED_TEXT =
  */
 export const KEYRING_TEXT = {
   'not-read':
-    'The system keyring did not answer, so a saved session could not be used. Sign in to continue.',
+    'The system keyring could not be read (or did not answer in time), so no saved session was used. Sign in to continue.',
   'not-removed':
     'You are signed out, but the system keyring would not let Axolop remove the saved session. It will not be used again; you can delete “com.axolop.crm.desktop” in your keyring app.',
 };
