@@ -32,6 +32,8 @@ const COMMANDS: &[&str] = &[
     "modal_draft",
     "app_notices",
     "link_open",
+    "diagnostics_open",
+    "diagnostics_snapshot",
 ];
 
 /// The benchmark build's extra commands (the `bench` feature).

@@ -79,6 +79,8 @@ const FLOORS: &[(&str, &str)] = &[
     ("app_notices", "ok"),
     ("session_project", "ok"),
     ("link_open", "ok"),
+    ("diagnostics_open", "ok"),
+    ("diagnostics_snapshot", "ok"),
     // Another window's lock, without waiting.
     ("lock_acquire", "lock_unavailable"),
     // A wait that would close a cycle, or a lock already held or awaited.
@@ -110,7 +112,10 @@ fn answer_type(command: &str) -> &'static str {
     match command {
         "coordinator_snapshot" => "Snapshot",
         "window_open" | "window_focus_primary" => "WindowRef",
-        "heartbeat" | "lock_release" | "modal_draft_report" | "link_open" => "null",
+        "heartbeat" | "lock_release" | "modal_draft_report" | "link_open" | "diagnostics_open" => {
+            "null"
+        }
+        "diagnostics_snapshot" => "DiagnosticsView",
         "session_sign_out" => "SignOutOutcome",
         "session_project" => "string | null",
         "lock_acquire" | "lock_extend" => "LeaseInfo",
@@ -224,6 +229,11 @@ fn about_what_was_asked(
             "the contact named, of the selected agency, with no kept edit",
         ),
         "modal_draft" => holds(*answer == before["draft"], "the draft"),
+        "diagnostics_snapshot" => holds(
+            answer["coordination"]["windows"].as_array().map(Vec::len)
+                == before["snapshot"]["windows"].as_array().map(Vec::len),
+            "every CRM window, and no other",
+        ),
         // Local mode: no project to send a password to.
         "session_project" => holds(answer.is_null(), "no project"),
         _ => Ok(()),

@@ -12,6 +12,7 @@ use axolop_coordinator::event::EVENT_NAME;
 use axolop_coordinator::Envelope;
 use tauri::{AppHandle, Emitter, EventTarget, Manager, Runtime};
 
+use crate::diagnostics;
 use crate::hub::{Hub, Outbox};
 
 /// Starts delivering events from `outbox` until the hub is dropped.
@@ -40,7 +41,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>, outbox: Outbox) -> std::io::Result<(
 }
 
 /// Emits each event of a batch to the own webview of every window the
-/// coordinator knows. A window that is closing (hidden, about to be torn
+/// coordinator knows, and of the diagnostics window. A window that is closing (hidden, about to be torn
 /// down) is no longer known and gets nothing, so it costs the main thread
 /// nothing. Windows leave on the main thread too, so the set read once holds
 /// for the whole batch.
@@ -56,7 +57,9 @@ fn deliver<R: Runtime>(app: &AppHandle<R>, batch: &[Envelope]) {
         .state::<Hub>()
         .read(|coordinator| coordinator.windows().labels());
     let recipients = |target: &EventTarget| match target {
-        EventTarget::WebviewWindow { label } => known.iter().any(|known| known.as_str() == label),
+        EventTarget::WebviewWindow { label } => {
+            label == diagnostics::LABEL || known.iter().any(|known| known.as_str() == label)
+        }
         _ => false,
     };
     for envelope in batch {

@@ -15,6 +15,8 @@
 //! - [`clocks`]: notices time jumping under the app (sleep, a stopped process).
 //! - [`web_process`]: a window's crashed web process: marked, reloaded, told.
 //! - [`windows`]: opens, numbers, closes and focuses CRM windows.
+//! - [`diagnostics`]: the diagnostics window, which shows the coordination
+//!   as it happens; [`refusals`]: the refusals it lists.
 //! - [`navigation`]: where a CRM window may go (its own pages only) and
 //!   that it opens no other.
 //! - [`links`]: links a user clicks, opened in the system browser.
@@ -55,6 +57,7 @@ pub mod contacts;
 pub mod crm;
 pub mod deadlines;
 pub mod delivery;
+pub mod diagnostics;
 pub mod error;
 pub mod hub;
 pub mod links;
@@ -63,6 +66,7 @@ pub mod menu;
 pub mod navigation;
 pub mod notices;
 pub mod paths;
+pub mod refusals;
 pub mod revocation;
 pub mod session;
 pub mod settings;
@@ -93,6 +97,7 @@ pub fn configure<R: Runtime>(
         .manage(hub)
         .manage(windows::HandOffs::default())
         .manage(web_process::Crashes::default())
+        .manage(refusals::Refusals::default())
         .invoke_handler(commands::handler())
         .setup(move |app| {
             prepare(app.handle())?;

@@ -9,6 +9,7 @@
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::{AppHandle, Manager, Runtime, WebviewWindowBuilder, Window};
 
+use crate::diagnostics;
 use crate::windows;
 
 /// What a menu item does.
@@ -24,15 +25,18 @@ pub enum Action {
     Reload,
     /// Window > Focus Primary Window (Ctrl/Cmd+Shift+P).
     FocusPrimary,
+    /// Help > Diagnostics (Ctrl/Cmd+Shift+D).
+    Diagnostics,
 }
 
 impl Action {
-    const ALL: [Action; 5] = [
+    const ALL: [Action; 6] = [
         Action::NewWindow,
         Action::CloseWindow,
         Action::Quit,
         Action::Reload,
         Action::FocusPrimary,
+        Action::Diagnostics,
     ];
 
     fn name(self) -> &'static str {
@@ -42,6 +46,7 @@ impl Action {
             Action::Quit => "quit",
             Action::Reload => "reload",
             Action::FocusPrimary => "focus-primary",
+            Action::Diagnostics => "diagnostics",
         }
     }
 
@@ -52,6 +57,7 @@ impl Action {
             Action::Quit => "Quit Axolop CRM",
             Action::Reload => "Reload",
             Action::FocusPrimary => "Focus Primary Window",
+            Action::Diagnostics => "Diagnostics",
         }
     }
 
@@ -62,6 +68,7 @@ impl Action {
             Action::Quit => "CmdOrCtrl+Q",
             Action::Reload => "F5",
             Action::FocusPrimary => "CmdOrCtrl+Shift+P",
+            Action::Diagnostics => "CmdOrCtrl+Shift+D",
         }
     }
 
@@ -79,7 +86,7 @@ impl Action {
 }
 
 /// Builds the menu copy of `scope`: File (New Window, Close Window, Quit),
-/// View (Reload), Window (Focus Primary Window).
+/// View (Reload), Window (Focus Primary Window), Help (Diagnostics).
 pub fn build<R: Runtime, M: Manager<R>>(manager: &M, scope: &str) -> tauri::Result<Menu<R>> {
     let item = |action: Action| {
         MenuItem::with_id(
@@ -103,7 +110,8 @@ pub fn build<R: Runtime, M: Manager<R>>(manager: &M, scope: &str) -> tauri::Resu
     )?;
     let view = Submenu::with_items(manager, "View", true, &[&item(Action::Reload)?])?;
     let window = Submenu::with_items(manager, "Window", true, &[&item(Action::FocusPrimary)?])?;
-    Menu::with_items(manager, &[&file, &view, &window])
+    let help = Submenu::with_items(manager, "Help", true, &[&item(Action::Diagnostics)?])?;
+    Menu::with_items(manager, &[&file, &view, &window, &help])
 }
 
 /// Gives a window under construction its menu copy and menu handler.
@@ -149,6 +157,7 @@ pub fn install_app_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         match (focused, action) {
             (Some(window), _) => perform(&window.as_ref().window(), action),
             (None, Action::NewWindow) => windows::open_in_background(app),
+            (None, Action::Diagnostics) => diagnostics::show_in_background(app),
             (None, Action::Quit) => quit(app),
             (None, _) => {}
         }
@@ -165,6 +174,10 @@ pub fn perform<R: Runtime>(window: &Window<R>, action: Action) {
         }
         Action::CloseWindow => windows::close(window),
         Action::FocusPrimary => windows::focus_primary(window).map(drop),
+        Action::Diagnostics => {
+            diagnostics::show_in_background(window.app_handle());
+            Ok(())
+        }
         Action::Reload => match window.get_webview_window(window.label()) {
             Some(webview) => webview.reload().map_err(Into::into),
             None => Ok(()),

@@ -80,9 +80,7 @@ pub fn died<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel, why: &str) -> R
     tracing::warn!(window = %label, reason = why, "the window's page died; reloading it");
     let marked = app.state::<Hub>().transact(|coordinator, now| {
         match coordinator.windows().state(label) {
-            Ok(WindowState::Ready | WindowState::Loading) => {
-                coordinator.window_unresponsive(label, now)
-            }
+            Ok(WindowState::Ready | WindowState::Loading) => coordinator.window_crashed(label, now),
             // Already unresponsive, or closed meanwhile.
             _ => Ok(()),
         }

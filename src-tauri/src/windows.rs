@@ -15,6 +15,7 @@ use tauri::{
     AppHandle, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder, WindowEvent,
 };
 
+use crate::diagnostics;
 use crate::error::{Error, Result};
 use crate::hub::Hub;
 use crate::menu;
@@ -216,7 +217,10 @@ fn forget<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) {
         Ok(true)
     });
     match forgotten {
-        Ok(true) => tracing::info!(window = %label, "window closed"),
+        Ok(true) => {
+            tracing::info!(window = %label, "window closed");
+            diagnostics::close_if_alone(app);
+        }
         Ok(false) => {}
         Err(error) => tracing::warn!(window = %label, %error, "window could not be forgotten"),
     }

@@ -40,6 +40,8 @@ pub const COMMANDS: &[(&str, u32)] = &[
     ("modal_draft", 1),
     ("app_notices", 1),
     ("link_open", 2),
+    ("diagnostics_open", 1),
+    ("diagnostics_snapshot", 1),
 ];
 
 /// Which state a case starts from.

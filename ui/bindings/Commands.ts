@@ -10,6 +10,7 @@ import type { ContactIdArgs } from "./ContactIdArgs";
 import type { ContactSaveArgs } from "./ContactSaveArgs";
 import type { ContactsListArgs } from "./ContactsListArgs";
 import type { ContactsPage } from "./ContactsPage";
+import type { DiagnosticsView } from "./DiagnosticsView";
 import type { HeartbeatArgs } from "./HeartbeatArgs";
 import type { LeaseInfo } from "./LeaseInfo";
 import type { LinkOpenArgs } from "./LinkOpenArgs";
@@ -57,4 +58,6 @@ export type Commands = {
   modal_draft: { args: NoArgs, result: ModalDraft | null },
   app_notices: { args: NoArgs, result: Array<string> },
   link_open: { args: LinkOpenArgs, result: null },
+  diagnostics_open: { args: NoArgs, result: null },
+  diagnostics_snapshot: { args: NoArgs, result: DiagnosticsView },
 };

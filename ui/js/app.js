@@ -298,6 +298,7 @@ document.addEventListener('keydown', (event) => {
   else if (command && event.shiftKey && key === 'p') shortcut = actions.focusPrimary;
   else if (command && event.shiftKey && key === 'a') shortcut = switchAgency;
   else if (command && event.shiftKey && key === 'c') shortcut = contactsView.newContact;
+  else if (command && event.shiftKey && key === 'd') shortcut = () => void commands.diagnosticsOpen();
   else if (event.key === 'F5' || (command && key === 'r')) shortcut = () => location.reload();
   if (shortcut && !event.repeat) {
     event.preventDefault();

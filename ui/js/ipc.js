@@ -23,6 +23,7 @@
 /** @typedef {import('../bindings/ContactsPage').ContactsPage} ContactsPage */
 /** @typedef {import('../bindings/ModalDraft').ModalDraft} ModalDraft */
 /** @typedef {import('../bindings/ModalKind').ModalKind} ModalKind */
+/** @typedef {import('../bindings/DiagnosticsView').DiagnosticsView} DiagnosticsView */
 
 /**
  * A contact as sent to `contact_save`: a draft, plus the agency it is meant
@@ -193,6 +194,10 @@ export const commands = {
    * @returns {Promise<null>}
    */
   linkOpen: (url) => invoke('link_open', { url }),
+  /** @returns {Promise<null>} opens the diagnostics window, or focuses it */
+  diagnosticsOpen: () => invoke('diagnostics_open', {}),
+  /** @returns {Promise<DiagnosticsView>} the coordination (diagnostics window only) */
+  diagnosticsSnapshot: () => invoke('diagnostics_snapshot', {}),
 };
 
 /**

@@ -11,6 +11,7 @@ type UnlistenFn = () => void;
 interface TauriWebviewWindow {
   label: string;
   listen<T>(event: string, handler: (event: TauriEvent<T>) => void): Promise<UnlistenFn>;
+  close(): Promise<void>;
 }
 
 interface Window {

@@ -18,6 +18,7 @@ mod syncing;
 use std::time::Instant;
 
 use crate::agency::AgencySelection;
+use crate::diagnostics::{Diagnostics, ElectionCause, ElectionHistory, WindowDiagnostics};
 use crate::election::Election;
 use crate::error::{Error, Result};
 use crate::event::{Envelope, Event, EventLog};
@@ -57,6 +58,8 @@ pub struct Coordinator {
     labels_issued: u64,
     /// How long a ready window may stay silent.
     heartbeat_timeout: HeartbeatTimeout,
+    /// The last changes of primary, for diagnostics.
+    elections: ElectionHistory,
 }
 
 impl Coordinator {
@@ -97,7 +100,7 @@ impl Coordinator {
     pub fn window_opened(&mut self, label: WindowLabel, now: Instant) -> Result<()> {
         self.window_room()?;
         self.windows.open(label, now)?;
-        self.windows_changed();
+        self.windows_changed(ElectionCause::Opened, now, now);
         Ok(())
     }
 
@@ -106,7 +109,7 @@ impl Coordinator {
     /// of a ready window changes nothing. The snapshot reflects the events
     /// this stamps, so the page applies only events after them.
     pub fn window_attached(&mut self, label: &WindowLabel, now: Instant) -> Result<Snapshot> {
-        self.set_state(label, WindowState::Ready, now)?;
+        self.set_state(label, WindowState::Ready, ElectionCause::Ready, now)?;
         self.snapshot(label)
     }
 
@@ -114,7 +117,9 @@ impl Coordinator {
     /// as a ready secondary.
     pub fn heartbeat(&mut self, label: &WindowLabel, now: Instant) -> Result<()> {
         match self.windows.state(label)? {
-            WindowState::Unresponsive => self.set_state(label, WindowState::Ready, now),
+            WindowState::Unresponsive => {
+                self.set_state(label, WindowState::Ready, ElectionCause::Ready, now)
+            }
             WindowState::Loading | WindowState::Ready => self.windows.touch(label, now),
         }
     }
@@ -122,9 +127,34 @@ impl Coordinator {
     /// A window stopped answering: it loses primacy until it beats again,
     /// and every lock it holds or awaits, now.
     pub fn window_unresponsive(&mut self, label: &WindowLabel, now: Instant) -> Result<()> {
-        self.set_state(label, WindowState::Unresponsive, now)?;
+        self.set_state(
+            label,
+            WindowState::Unresponsive,
+            ElectionCause::Unresponsive,
+            now,
+        )?;
         self.release_window(label, EndReason::WindowUnresponsive, now);
         Ok(())
+    }
+
+    /// A window's web process crashed: like [`Self::window_unresponsive`]
+    /// (it loses primacy and its locks until its reloaded page attaches),
+    /// recorded as a crash.
+    pub fn window_crashed(&mut self, label: &WindowLabel, now: Instant) -> Result<()> {
+        self.set_state(
+            label,
+            WindowState::Unresponsive,
+            ElectionCause::Crashed,
+            now,
+        )?;
+        self.release_window(label, EndReason::WindowUnresponsive, now);
+        Ok(())
+    }
+
+    /// The page of `label` reports it has applied every event up to `seq`
+    /// (with its heartbeat): how far behind it is, for diagnostics.
+    pub fn window_applied(&mut self, label: &WindowLabel, seq: u64) -> Result<()> {
+        self.windows.applied(label, seq)
     }
 
     /// A window's page started loading again. The new page is a new holder:
@@ -145,7 +175,7 @@ impl Coordinator {
         {
             self.modal_draft = None;
         }
-        self.windows_changed();
+        self.windows_changed(ElectionCause::Closed, now, now);
         self.release_window(label, EndReason::WindowClosed, now);
         Ok(())
     }
@@ -233,6 +263,34 @@ impl Coordinator {
         })
     }
 
+    /// The coordination as the diagnostics window shows it, at `now`.
+    pub fn diagnostics(&self, now: Instant) -> Diagnostics {
+        Diagnostics {
+            seq: self.log.last_seq(),
+            primary: self.election.primary(),
+            windows: self
+                .windows
+                .records()
+                .map(|record| WindowDiagnostics {
+                    label: record.label.clone(),
+                    role: self.election.role_of(&record.label),
+                    state: record.state,
+                    silent_ms: crate::diagnostics::millis(
+                        now.saturating_duration_since(record.last_seen),
+                    ),
+                    applied_seq: record.applied_seq,
+                })
+                .collect(),
+            heartbeat_timeout_ms: crate::diagnostics::millis(self.heartbeat_timeout.get()),
+            elections: self.elections.records(now),
+            locks: self.locks.diagnostics(now),
+            session: self.session.diagnostics(now),
+            agency: self.agency.summary().clone(),
+            modal: self.modal.clone(),
+            sync: self.sync.clone(),
+        }
+    }
+
     /// The open windows.
     pub fn windows(&self) -> &WindowRegistry {
         &self.windows
@@ -248,20 +306,43 @@ impl Coordinator {
         self.log.last_seq()
     }
 
-    fn set_state(&mut self, label: &WindowLabel, state: WindowState, now: Instant) -> Result<()> {
+    /// Moves `label` to `state`; an election that follows is recorded as
+    /// caused by `cause`.
+    fn set_state(
+        &mut self,
+        label: &WindowLabel,
+        state: WindowState,
+        cause: ElectionCause,
+        now: Instant,
+    ) -> Result<()> {
+        // A silent window was lost at its last sign of life, not when the
+        // silence was noticed.
+        let lost_at = match cause {
+            ElectionCause::Unresponsive => self.windows.last_seen(label)?,
+            _ => now,
+        };
         if self.windows.set_state(label, state, now)? {
-            self.windows_changed();
+            self.windows_changed(cause, lost_at, now);
         }
         Ok(())
     }
 
     /// The events that follow any change of the window list: the list itself,
-    /// then the primary if the election moved it.
-    fn windows_changed(&mut self) {
+    /// then the primary if the election moved it (kept in the history, with
+    /// the hand-over counted from `lost_at`).
+    fn windows_changed(&mut self, cause: ElectionCause, lost_at: Instant, now: Instant) {
         self.log.stamp(Event::WindowsChanged {
             windows: self.windows.summaries(),
         });
+        let before = self.election.primary().map(|primary| primary.label);
         if let Some(change) = self.election.elect(&self.windows) {
+            self.elections.record(
+                change.epoch,
+                cause,
+                (before, change.label.clone()),
+                lost_at,
+                now,
+            );
             self.log.stamp(Event::PrimaryChanged(change));
             self.replan_modal();
         }

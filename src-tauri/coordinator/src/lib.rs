@@ -30,12 +30,15 @@
 //!   reports it.
 //! - [`event`]: the typed events and their global sequence numbers.
 //! - [`snapshot`]: the whole state as one window sees it.
+//! - [`diagnostics`]: the coordination as the diagnostics window shows it
+//!   (health, lag, election history, leases, the refresh schedule).
 //! - [`coordinator`]: the state machine that ties the parts together.
 //! - [`error`]: the crate's error enum and the fixed wire error codes.
 
 pub mod agency;
 pub mod contacts;
 pub mod coordinator;
+pub mod diagnostics;
 pub mod election;
 pub mod error;
 pub mod event;

@@ -10,11 +10,15 @@ use crate::window::{WindowLabel, WindowState, WindowSummary};
 
 /// What the coordinator knows about one open window.
 #[derive(Debug, Clone)]
-struct WindowRecord {
-    label: WindowLabel,
-    state: WindowState,
+pub struct WindowRecord {
+    /// The window's label.
+    pub label: WindowLabel,
+    /// Where it is in its life.
+    pub state: WindowState,
     /// When the window last showed a sign of life (opened, attached, beat).
-    last_seen: Instant,
+    pub last_seen: Instant,
+    /// The newest event its page reported applied.
+    pub applied_seq: Option<u64>,
 }
 
 /// The open windows, oldest first.
@@ -36,6 +40,7 @@ impl WindowRegistry {
             label,
             state: WindowState::Loading,
             last_seen: now,
+            applied_seq: None,
         });
         Ok(())
     }
@@ -69,6 +74,18 @@ impl WindowRegistry {
         let index = self.index(label)?;
         self.windows[index].last_seen = now;
         Ok(())
+    }
+
+    /// Records that the window's page has applied every event up to `seq`.
+    pub fn applied(&mut self, label: &WindowLabel, seq: u64) -> Result<()> {
+        let index = self.index(label)?;
+        self.windows[index].applied_seq = Some(seq);
+        Ok(())
+    }
+
+    /// Every open window's record, oldest first.
+    pub fn records(&self) -> impl Iterator<Item = &WindowRecord> {
+        self.windows.iter()
     }
 
     /// The state of a window.

@@ -16,12 +16,14 @@
 //!   contacts.
 //! - [`modals`]: the mandatory modal's draft, and start-up notices.
 //! - [`links`]: opening a clicked link in the system browser.
+//! - [`diagnostics`]: the diagnostics window's view, and opening it.
 //! - [`route`]: how one call is parsed, run, answered and logged.
 //! - [`bindings`]: the TypeScript `Commands` type.
 
 pub mod agencies;
 pub mod bindings;
 pub mod contacts;
+pub mod diagnostics;
 pub mod links;
 pub mod locks;
 pub mod modals;
@@ -100,6 +102,8 @@ commands! {
     main modal_draft(NoArgs) -> Option<ModalDraft> = modals::modal_draft;
     main app_notices(NoArgs) -> Vec<String> = modals::app_notices;
     task link_open(LinkOpenArgs) -> () = links::link_open;
+    main diagnostics_open(NoArgs) -> () = diagnostics::diagnostics_open;
+    main diagnostics_snapshot(NoArgs) -> crate::diagnostics::DiagnosticsView = diagnostics::diagnostics_snapshot;
     // Benchmark builds only.
     #[cfg(feature = "bench")]
     task bench_republish(NoArgs) -> () = windows::bench_republish;

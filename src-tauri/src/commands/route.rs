@@ -22,11 +22,12 @@ use std::pin::Pin;
 
 use serde::Serialize;
 use tauri::ipc::{Invoke, InvokeError};
-use tauri::{Runtime, Webview};
+use tauri::{AppHandle, Manager, Runtime, Webview};
 use tracing::Instrument;
 
 use crate::args::{parse, CommandArgs};
 use crate::error::{Error, Result};
+use crate::refusals::Refusals;
 
 /// An answer decided now that may only be known later.
 pub enum Reply<T> {
@@ -68,6 +69,7 @@ where
         message, resolver, ..
     } = invoke;
     let span = span(name, message.webview_ref());
+    let caller = Caller::of(name, message.webview_ref());
     let args = parse::<A>(name, message.payload());
     let webview = message.webview();
     let answer = async move {
@@ -75,7 +77,7 @@ where
             Ok(args) => run(webview, args).await,
             Err(error) => Err(error),
         };
-        refusal(outcome)
+        caller.answer(outcome)
     };
     resolver.respond_async(answer.instrument(span));
     true
@@ -96,6 +98,7 @@ where
         message, resolver, ..
     } = invoke;
     let span = span(name, message.webview_ref());
+    let caller = Caller::of(name, message.webview_ref());
     let decided = {
         let _entered = span.enter();
         parse::<A>(name, message.payload()).and_then(|args| run(message.webview_ref(), args))
@@ -103,11 +106,11 @@ where
     match decided {
         Ok(Reply::Now(value)) => resolver.resolve(value),
         Ok(Reply::Later(answer)) => {
-            resolver.respond_async(async move { refusal(answer.await) }.instrument(span));
+            resolver.respond_async(async move { caller.answer(answer.await) }.instrument(span));
         }
         Err(error) => {
             let _entered = span.enter();
-            resolver.invoke_error(refused(error));
+            resolver.invoke_error(caller.refused(error));
         }
     }
     true
@@ -118,14 +121,36 @@ fn span<R: Runtime>(name: &'static str, webview: &Webview<R>) -> tracing::Span {
     tracing::info_span!("command", name, window = webview.label())
 }
 
-/// `outcome` as Tauri sends it, with a refusal logged.
-fn refusal<T>(outcome: Result<T>) -> std::result::Result<T, InvokeError> {
-    outcome.map_err(refused)
+/// Who made a call, for recording its refusal.
+struct Caller<R: Runtime> {
+    command: &'static str,
+    window: String,
+    app: AppHandle<R>,
 }
 
-/// Logs a refusal by its code (never its values) and wraps it for the page.
-fn refused(error: Error) -> InvokeError {
-    let wire = error.to_wire();
-    tracing::info!(code = wire.code.as_str(), "refused");
-    InvokeError::from(wire)
+impl<R: Runtime> Caller<R> {
+    fn of(command: &'static str, webview: &Webview<R>) -> Self {
+        Self {
+            command,
+            window: webview.label().to_owned(),
+            app: webview.app_handle().clone(),
+        }
+    }
+
+    /// `outcome` as Tauri sends it, with a refusal logged.
+    fn answer<T>(&self, outcome: Result<T>) -> std::result::Result<T, InvokeError> {
+        outcome.map_err(|error| self.refused(error))
+    }
+
+    /// Logs a refusal by its code (never its values), keeps it for the
+    /// diagnostics window, and wraps it for the page.
+    fn refused(&self, error: Error) -> InvokeError {
+        let wire = error.to_wire();
+        let code = wire.code.as_str();
+        tracing::info!(code, "refused");
+        if let Some(refusals) = self.app.try_state::<Refusals>() {
+            refusals.record(self.command, &self.window, code);
+        }
+        InvokeError::from(wire)
+    }
 }

@@ -6,6 +6,7 @@ use tauri::{Manager, Runtime, Webview};
 
 use super::caller;
 use crate::args::{HeartbeatArgs, NoArgs};
+use crate::diagnostics;
 use crate::error::Result;
 use crate::hub::Hub;
 use crate::timing;
@@ -77,8 +78,14 @@ pub async fn heartbeat<R: Runtime>(webview: Webview<R>, args: HeartbeatArgs) -> 
         if coordinator.windows().state(&label)? == WindowState::Unresponsive {
             tracing::info!(window = %label, "window responding again");
         }
-        coordinator.heartbeat(&label, now)
-    })
+        coordinator.heartbeat(&label, now)?;
+        match args.applied_seq {
+            Some(seq) => coordinator.window_applied(&label, seq),
+            None => Ok(()),
+        }
+    })?;
+    diagnostics::heard(webview.app_handle(), label.as_str(), args.applied_seq);
+    Ok(())
 }
 
 /// Benchmark builds only: re-sends the window list as a fresh event.

@@ -83,14 +83,19 @@ impl Entry {
         }
     }
 
-    pub(super) fn summary(&self, name: &LockName) -> LockSummary {
-        let mode = match (self.holders.is_empty(), self.queue.front()) {
+    /// The mode shown for the lock: the holders', or with none the first
+    /// waiter's, or with neither the last grant's.
+    pub(super) fn shown_mode(&self) -> LockMode {
+        match (self.holders.is_empty(), self.queue.front()) {
             (true, Some(first)) => first.mode,
             _ => self.mode,
-        };
+        }
+    }
+
+    pub(super) fn summary(&self, name: &LockName) -> LockSummary {
         LockSummary {
             name: name.clone(),
-            mode,
+            mode: self.shown_mode(),
             holders: self.holders.iter().map(|h| h.window.clone()).collect(),
             waiting: self.queue.iter().map(|w| w.window.clone()).collect(),
             fence: self.fence,

@@ -20,6 +20,9 @@ use super::lease::Lease;
 use super::request::{checked_ttl, LockName, LockRequest, LockToken, MAX_PER_WINDOW};
 use super::summary::{EndReason, LeaseEnd, LockChange, LockSummary};
 use super::waits::{self, Wait};
+use crate::diagnostics::{
+    millis, millis_until, HolderDiagnostics, LockDiagnostics, WaiterDiagnostics,
+};
 use crate::error::{Error, Result};
 use crate::pending::Pending;
 use crate::window::WindowLabel;
@@ -299,6 +302,44 @@ impl LockTable {
             .collect();
         summaries.sort_by(|a, b| a.name.cmp(&b.name));
         summaries
+    }
+
+    /// Every lock held or awaited, by name, with its leases and queue as of
+    /// `now`.
+    pub fn diagnostics(&self, now: Instant) -> Vec<LockDiagnostics> {
+        let mut locks: Vec<_> = self
+            .locks
+            .iter()
+            .map(|(name, entry)| LockDiagnostics {
+                name: name.clone(),
+                mode: entry.shown_mode(),
+                holders: entry
+                    .holders
+                    .iter()
+                    .map(|holder| HolderDiagnostics {
+                        window: holder.window.clone(),
+                        lease_left_ms: self
+                            .books
+                            .leases
+                            .get(&holder.ticket)
+                            .map_or(0, |lease| millis_until(lease.expires_at, now)),
+                    })
+                    .collect(),
+                waiting: entry
+                    .queue
+                    .iter()
+                    .map(|waiter| WaiterDiagnostics {
+                        window: waiter.window.clone(),
+                        mode: waiter.mode,
+                        waited_ms: millis(now.saturating_duration_since(waiter.since)),
+                        gives_up_in_ms: millis_until(waiter.deadline, now),
+                    })
+                    .collect(),
+                fence: entry.fence,
+            })
+            .collect();
+        locks.sort_by(|a, b| a.name.cmp(&b.name));
+        locks
     }
 
     /// How many locks `window` holds or awaits.

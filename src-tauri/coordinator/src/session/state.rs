@@ -20,6 +20,7 @@ use super::grant::{Grant, RefreshFailure, SessionUser, SignOutReason};
 use super::keyring::Revocation;
 use super::schedule::{backoff, refresh_margin};
 use super::summary::{KeyringTrouble, SessionCause, SessionChange, SessionStatus, SessionSummary};
+use crate::diagnostics::{millis_until, SessionDiagnostics};
 use crate::error::{Error, Result};
 use crate::pending::{Pending, Reply};
 use secrecy::{ExposeSecret, SecretString};
@@ -34,6 +35,9 @@ pub struct Session {
     waiters: Vec<Reply<SecretString>>,
     /// Whether the OS keyring keeps the session between runs.
     remembered: bool,
+    /// Refreshes that succeeded, and that failed, in this run.
+    refreshes: u64,
+    failures: u64,
     /// While signed out: what went wrong with the keyring, if anything.
     keyring_trouble: Option<KeyringTrouble>,
     /// Bumps whenever the session is replaced or ends, so keyring writes
@@ -142,6 +146,8 @@ impl Session {
             waiters: Vec::new(),
             remembered: true,
             keyring_trouble: None,
+            refreshes: 0,
+            failures: 0,
             generation: 0,
         }
     }
@@ -159,6 +165,42 @@ impl Session {
     /// Whether the CRM may be used: local mode, or someone is signed in.
     pub fn may_use_crm(&self) -> bool {
         matches!(self.state, State::Local | State::Live(_))
+    }
+
+    /// The session and its refresh schedule at `now`, for diagnostics.
+    pub fn diagnostics(&self, now: Instant) -> SessionDiagnostics {
+        let mut diagnostics = SessionDiagnostics {
+            summary: self.summary(),
+            access_left_ms: None,
+            next_refresh_in_ms: None,
+            refreshing: self.is_refreshing(),
+            refreshes: self.refreshes,
+            failures: self.failures,
+            backoff_failures: 0,
+            backoff_reason: None,
+        };
+        if let State::Live(live) = &self.state {
+            diagnostics.access_left_ms = live
+                .access
+                .as_ref()
+                .map(|_| millis_until(live.expires_at, now));
+            match &live.refresh {
+                Refresh::Idle { due } => {
+                    diagnostics.next_refresh_in_ms = Some(millis_until(*due, now))
+                }
+                Refresh::InFlight { .. } => {}
+                Refresh::Backoff {
+                    failures,
+                    retry_at,
+                    reason,
+                } => {
+                    diagnostics.next_refresh_in_ms = Some(millis_until(*retry_at, now));
+                    diagnostics.backoff_failures = *failures;
+                    diagnostics.backoff_reason = Some(reason.clone());
+                }
+            }
+        }
+        diagnostics
     }
 
     /// Whether a refresh is out (its answer brings a rotated refresh token
@@ -347,6 +389,7 @@ impl Session {
         }
         let access = grant.access_token.clone();
         *live = Live::from_grant(grant, now);
+        self.refreshes += 1;
         self.answer_waiters(|| Ok(access.clone()));
         Some(self.change(SessionCause::TokenRefreshed))
     }
@@ -368,6 +411,7 @@ impl Session {
             Refresh::InFlight { job: out, failures } if out == job => failures,
             _ => return None,
         };
+        self.failures += 1;
         match failure {
             RefreshFailure::Transient {
                 reason,

@@ -1,0 +1,111 @@
+// @ts-check
+/**
+ * The diagnostics window's page: reads the coordination when the page
+ * loads and again at every coordinator event (never on a timer), hears
+ * each window's heartbeat as it arrives, and redraws. Ages and countdowns
+ * tick on the page's own clock between reads.
+ */
+
+import { eventRate } from './diagnostics-format.js';
+import { diagnosticsView } from './diagnostics-view.js';
+import { describeError } from './errors.js';
+import { commands, onCoordinatorEvent } from './ipc.js';
+import { render } from './template.js';
+
+/** @typedef {import('../bindings/DiagnosticsView').DiagnosticsView} DiagnosticsView */
+
+/** The event each CRM window's heartbeat sends this window. */
+const HEARTBEAT_EVENT = 'diagnostics-heartbeat';
+/** How often ages and countdowns are redrawn. */
+const TICK_MS = 250;
+
+/** @type {DiagnosticsView | null} */
+let view = null;
+let readAt = 0;
+/** @type {string | null} */
+let problem = null;
+/** @type {number[]} when coordinator events arrived */
+const arrivals = [];
+/** @type {Map<string, { at: number, appliedSeq?: number }>} */
+const heartbeats = new Map();
+
+let reading = false;
+let readAgain = false;
+
+/**
+ * When each event arrived and when a view reflecting it was first drawn
+ * (page clock, ms), by sequence number: the end-to-end tests read how long
+ * the view took to follow an event.
+ */
+const timeline = { arrived: /** @type {Record<number, number>} */ ({}), drawn: /** @type {Record<number, number>} */ ({}) };
+/** @type {any} */ (window).__diagnostics = timeline;
+
+/**
+ * Reads the coordination; a read asked for while one is out follows it,
+ * so the last event is always reflected and reads never pile up.
+ */
+async function read() {
+  if (reading) {
+    readAgain = true;
+    return;
+  }
+  reading = true;
+  try {
+    do {
+      readAgain = false;
+      view = await commands.diagnosticsSnapshot();
+      readAt = performance.now();
+      problem = null;
+      for (const window of view.coordination.windows) {
+        heartbeats.set(window.label, { at: readAt - window.silentMs, appliedSeq: window.appliedSeq });
+      }
+    } while (readAgain);
+  } catch (error) {
+    problem = `The coordination could not be read: ${describeError(error)}`;
+  } finally {
+    reading = false;
+  }
+  draw();
+}
+
+function draw() {
+  const now = performance.now();
+  render(
+    diagnosticsView({
+      view,
+      elapsedMs: now - readAt,
+      rate: eventRate(arrivals, now),
+      problem,
+      heartbeat: (label) => {
+        const beat = heartbeats.get(label);
+        return beat && { agoMs: now - beat.at, appliedSeq: beat.appliedSeq };
+      },
+    }),
+    document.body,
+  );
+  const seq = view?.coordination.seq;
+  document.documentElement.dataset.seq = String(seq ?? '');
+  if (seq !== undefined && timeline.drawn[seq] === undefined) timeline.drawn[seq] = now;
+}
+
+await onCoordinatorEvent((envelope) => {
+  const now = performance.now();
+  arrivals.push(now);
+  timeline.arrived[envelope.seq] = now;
+  void read();
+});
+await window.__TAURI__.webviewWindow.getCurrentWebviewWindow().listen(HEARTBEAT_EVENT, (event) => {
+  const beat = /** @type {{ label: string, appliedSeq?: number }} */ (event.payload);
+  heartbeats.set(beat.label, { at: performance.now(), appliedSeq: beat.appliedSeq });
+});
+await read();
+setInterval(draw, TICK_MS);
+
+// Escape or Ctrl/Cmd+W closes this window (it has no menu of its own).
+document.addEventListener('keydown', (event) => {
+  const command = event.ctrlKey || event.metaKey;
+  if (event.key === 'Escape' || (command && event.key.toLowerCase() === 'w')) {
+    event.preventDefault();
+    void window.__TAURI__.webviewWindow.getCurrentWebviewWindow().close();
+  }
+});
