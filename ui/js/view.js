@@ -1,12 +1,15 @@
 // @ts-check
 /**
- * The page: top bar, workspace, contacts, open windows, locks and status
- * bar, from the coordinator state, with the parts other modules render
- * (contacts panel, modal, switcher, notice) in their places. Pure
- * templates, no IPC.
+ * The page: a top bar with a small role indicator, the CRM (the agency's
+ * contacts), and a status bar, from the coordinator state, with the parts
+ * other modules render (contacts panel, modal, switcher, notice) in their
+ * places. Pure templates, no IPC.
  *
- * Page hooks (`data-testid`, `data-window-label`, `data-lock-name`, …) are
- * part of the contract the end-to-end tests read.
+ * The coordination itself (every window, every lock, elections) is the
+ * diagnostics window's to show (Help > Diagnostics, Ctrl+Shift+D). Page
+ * hooks (`data-testid`, `data-window-label`, `data-lock-name`, …) are part
+ * of the contract the end-to-end tests read: the window and lock lists
+ * stay in the page for them, hidden from view and from screen readers.
  */
 
 import { serverStatus } from './server-status.js';
@@ -64,39 +67,23 @@ export function pageView(model) {
       <button type="button" class="agency-switch quiet" data-testid="agency-switch" title="Switch agency (Ctrl+Shift+A)" @click=${actions.switchAgency}>
         <span data-testid="agency-name">${state ? (state.agency.selected?.name ?? 'Choose an agency') : '…'}</span>
       </button>
-      <div class="role" aria-live="polite">
-        <span class="role-badge" data-testid="window-role">${state ? state.self.role : 'connecting'}</span>
-        <span class="epoch" data-testid="primary-epoch">${state?.primary ? `epoch ${state.primary.epoch}` : ''}</span>
+      <div class="role">
+        <span class="role-badge" data-testid="window-role" title=${explainer(state)}>${state ? state.self.role : 'connecting'}</span>
         <button type="button" class="quiet small" data-testid="sign-out" ?hidden=${!state || !canSignOut(state.session)} @click=${actions.signOut}>Sign out</button>
       </div>
     </header>
     ${model.waiting}
-    <main class="content" ?inert=${inert}>
-      <div class="main">
-        <section class="panel hero" aria-labelledby="role-title">
-          <h1 id="role-title">Workspace</h1>
-          <p data-testid="role-explainer">${explainer(state)}</p>
-          <div class="actions">
-            <button type="button" @click=${actions.openWindow}>New window <kbd>Ctrl</kbd><kbd>N</kbd></button>
-            <button type="button" ?hidden=${!state?.primary || state.self.role === 'primary'} @click=${actions.focusPrimary}>Focus primary window</button>
-            <button type="button" class="quiet" @click=${actions.closeWindow}>Close this window <kbd>Ctrl</kbd><kbd>W</kbd></button>
-          </div>
-        </section>
-        <section class="panel contacts" aria-labelledby="contacts-title" data-testid="contacts-panel">${model.contacts}</section>
-      </div>
-      <div class="side">
-        <section class="panel" aria-labelledby="windows-title">
-          <h2 id="windows-title">Open windows <span class="count" data-testid="window-count">${state?.windows.length ?? 0}</span></h2>
-          <ul class="window-list" data-testid="window-list">${state ? windowItems(state) : nothing}</ul>
-        </section>
-        <section class="panel" aria-labelledby="locks-title">
-          <h2 id="locks-title">Locks</h2>
-          <ul class="lock-list" data-testid="lock-list">${state ? lockItems(state) : nothing}</ul>
-          <p class="empty" data-testid="lock-empty" ?hidden=${(state?.locks.length ?? 0) > 0}>No locks held</p>
-        </section>
-      </div>
+    <main class="content content-crm" ?inert=${inert}>
+      <section class="panel contacts" aria-labelledby="contacts-title" data-testid="contacts-panel">${model.contacts}</section>
     </main>
     ${statusBar(model, inert)}
+    <div class="coordination-hooks" hidden aria-hidden="true">
+      <p data-testid="role-explainer">${explainer(state)}</p>
+      <span data-testid="primary-epoch">${state?.primary ? `epoch ${state.primary.epoch}` : ''}</span>
+      <ul data-testid="window-list">${state ? windowItems(state) : nothing}</ul>
+      <ul data-testid="lock-list">${state ? lockItems(state) : nothing}</ul>
+      <p data-testid="lock-empty" ?hidden=${(state?.locks.length ?? 0) > 0}>No locks held</p>
+    </div>
     ${model.notice}
     ${model.dialog}
     ${model.switcher}
@@ -195,6 +182,7 @@ function statusBar({ state, syncProblem }, inert) {
         : ''}
     >${session ? statusText(session) : '…'}</strong></span>
     <span>Agency: <strong data-testid="current-agency">${state ? (state.agency.selected?.name ?? 'No agency selected') : '…'}</strong></span>
+    <span title="Open CRM windows (Help > Diagnostics shows them all)">Windows: <strong data-testid="window-count">${state?.windows.length ?? 0}</strong></span>
     <span data-testid="lock-count" title=${state ? `${state.locks.length} held or awaited; ${own} by this window` : ''}>Locks: <strong>${state?.locks.length ?? 0}</strong></span>
     ${server(state)}
     <span class="sync" data-testid="sync-status" data-state=${sync.state} title=${sync.title}>${sync.text}</span>
