@@ -35,7 +35,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{FileFailurePersistence, TestCaseError, TestRunner};
 use serde_json::{json, Value};
 
-const CASES: u32 = 2_000;
+const CASES: u32 = 3_000;
 
 /// The documented error codes a page's call may be refused with. Not
 /// `internal`: a platform failure is a bug here, whatever the arguments.

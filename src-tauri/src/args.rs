@@ -42,6 +42,9 @@ pub struct NoArgs {}
 pub struct HeartbeatArgs {
     /// The newest event the page has applied, when it reports one.
     pub applied_seq: Option<u64>,
+    /// How many snapshots the page has read (once at load, then once per
+    /// gap in the events), when it reports it.
+    pub resyncs: Option<u32>,
 }
 
 /// The arguments of `lock_acquire`; range checks happen in [`Self::request`].

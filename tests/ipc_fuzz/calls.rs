@@ -34,12 +34,12 @@ pub const COMMANDS: &[(&str, u32)] = &[
     ("contact_get", 4),
     ("contact_save", 5),
     ("contact_delete", 4),
-    ("contact_conflict", 2),
-    ("contact_conflict_discard", 2),
+    ("contact_conflict", 3),
+    ("contact_conflict_discard", 3),
     ("modal_draft_report", 4),
     ("modal_draft", 1),
     ("app_notices", 1),
-    ("link_open", 2),
+    ("link_open", 3),
     ("diagnostics_open", 1),
     ("diagnostics_snapshot", 1),
 ];
@@ -126,6 +126,7 @@ const KEYS: &[&str] = &[
     "email",
     "password",
     "appliedSeq",
+    "resyncs",
     "stage",
     "notes",
     "phone",
@@ -191,7 +192,7 @@ fn fields_of(command: &str) -> &'static [&'static str] {
         "contact_delete" => &["id", "version"],
         "contact_save" => &["contact"],
         "modal_draft_report" => &["kind", "text"],
-        "heartbeat" => &["appliedSeq"],
+        "heartbeat" => &["appliedSeq", "resyncs"],
         "link_open" => &["url"],
         _ => &[],
     }
@@ -357,11 +358,23 @@ fn with(mut fields: Vec<Field>, more: Vec<Field>) -> Vec<Field> {
 /// fields get `{}` or nothing, both valid.
 fn typed(command: &str) -> BoxedStrategy<Value> {
     match command {
-        "heartbeat" => object(vec![field(
-            "appliedSeq",
-            0.7,
-            one_of(&[json!(0), json!(7), json!(u64::MAX), json!(-1), json!("7")]),
-        )]),
+        "heartbeat" => object(vec![
+            field(
+                "appliedSeq",
+                0.7,
+                one_of(&[json!(0), json!(7), json!(u64::MAX), json!(-1), json!("7")]),
+            ),
+            field(
+                "resyncs",
+                0.5,
+                one_of(&[
+                    json!(1),
+                    json!(u32::MAX),
+                    json!(u64::from(u32::MAX) + 1),
+                    json!(-1),
+                ]),
+            ),
+        ]),
         "lock_acquire" => {
             let waits = || one_of(&[json!(0), json!(50), json!(10_000)]);
             prop_oneof![

@@ -7,4 +7,9 @@ export type HeartbeatArgs = {
 /**
  * The newest event the page has applied, when it reports one.
  */
-appliedSeq?: number, };
+appliedSeq?: number, 
+/**
+ * How many snapshots the page has read (once at load, then once per
+ * gap in the events), when it reports it.
+ */
+resyncs?: number, };

@@ -26,4 +26,9 @@ silentMs: number,
 /**
  * The newest event its page reported applied, if it has reported one.
  */
-appliedSeq?: number, };
+appliedSeq?: number, 
+/**
+ * How many snapshots its page has read: once at load, then once per
+ * gap it found in the event sequence.
+ */
+resyncs?: number, };

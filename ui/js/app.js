@@ -204,7 +204,7 @@ const store = new CoordinatorStore(
   (state, cause) => {
     // Reported before rendering: "applied" means the state is updated.
     if (diagnostics.echo) {
-      commands.heartbeat(state.seq).catch(() => {});
+      commands.heartbeat(state.seq, store.resyncs).catch(() => {});
     }
     syncProblem = null;
     modals.follow(state);
@@ -266,7 +266,7 @@ commands
 setInterval(() => {
   if (!diagnostics.beating) return;
   diagnostics.lastBeatAt = Date.now();
-  commands.heartbeat(store.state?.seq).catch(() => {});
+  commands.heartbeat(store.state?.seq, store.resyncs).catch(() => {});
 }, HEARTBEAT_MS);
 
 // A window shows only the app: a clicked link to anywhere else (also with a

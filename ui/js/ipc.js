@@ -69,9 +69,10 @@ export const commands = {
   focusPrimary: () => invoke('window_focus_primary', {}),
   /**
    * @param {number} [appliedSeq] the newest event this page has applied
+   * @param {number} [resyncs] how many snapshots it has read
    * @returns {Promise<null>}
    */
-  heartbeat: (appliedSeq) => invoke('heartbeat', appliedSeq === undefined ? {} : { appliedSeq }),
+  heartbeat: (appliedSeq, resyncs) => invoke('heartbeat', present({ appliedSeq, resyncs })),
   /**
    * Acquires a named lock, waiting in line if it is taken.
    * @param {string} name

@@ -151,10 +151,16 @@ impl Coordinator {
         Ok(())
     }
 
-    /// The page of `label` reports it has applied every event up to `seq`
-    /// (with its heartbeat): how far behind it is, for diagnostics.
-    pub fn window_applied(&mut self, label: &WindowLabel, seq: u64) -> Result<()> {
-        self.windows.applied(label, seq)
+    /// The page of `label` reports, with its heartbeat, the newest event it
+    /// applied and how many snapshots it has read: how far behind it is and
+    /// whether it found gaps, for diagnostics and the self-test.
+    pub fn window_reported(
+        &mut self,
+        label: &WindowLabel,
+        applied_seq: Option<u64>,
+        resyncs: Option<u32>,
+    ) -> Result<()> {
+        self.windows.reported(label, applied_seq, resyncs)
     }
 
     /// A window's page started loading again. The new page is a new holder:
@@ -279,6 +285,7 @@ impl Coordinator {
                         now.saturating_duration_since(record.last_seen),
                     ),
                     applied_seq: record.applied_seq,
+                    resyncs: record.resyncs,
                 })
                 .collect(),
             heartbeat_timeout_ms: crate::diagnostics::millis(self.heartbeat_timeout.get()),

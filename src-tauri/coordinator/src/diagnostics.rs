@@ -65,6 +65,11 @@ pub struct WindowDiagnostics {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub applied_seq: Option<u64>,
+    /// How many snapshots its page has read: once at load, then once per
+    /// gap it found in the event sequence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub resyncs: Option<u32>,
 }
 
 /// Why an election ran.

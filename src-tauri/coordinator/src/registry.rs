@@ -19,6 +19,9 @@ pub struct WindowRecord {
     pub last_seen: Instant,
     /// The newest event its page reported applied.
     pub applied_seq: Option<u64>,
+    /// How many times its page has read a whole snapshot (once at load,
+    /// then once per gap it found in the event sequence).
+    pub resyncs: Option<u32>,
 }
 
 /// The open windows, oldest first.
@@ -41,6 +44,7 @@ impl WindowRegistry {
             state: WindowState::Loading,
             last_seen: now,
             applied_seq: None,
+            resyncs: None,
         });
         Ok(())
     }
@@ -76,10 +80,18 @@ impl WindowRegistry {
         Ok(())
     }
 
-    /// Records that the window's page has applied every event up to `seq`.
-    pub fn applied(&mut self, label: &WindowLabel, seq: u64) -> Result<()> {
+    /// Records what the window's page reported with its heartbeat: the
+    /// newest event it applied, and how many snapshots it has read.
+    pub fn reported(
+        &mut self,
+        label: &WindowLabel,
+        applied_seq: Option<u64>,
+        resyncs: Option<u32>,
+    ) -> Result<()> {
         let index = self.index(label)?;
-        self.windows[index].applied_seq = Some(seq);
+        let record = &mut self.windows[index];
+        record.applied_seq = applied_seq.or(record.applied_seq);
+        record.resyncs = resyncs.or(record.resyncs);
         Ok(())
     }
 

@@ -19,7 +19,9 @@ fn each_window_shows_its_role_state_silence_and_the_last_event_it_applied() {
     desk.now += Duration::from_millis(300);
     desk.coordinator.heartbeat(&w(2), desk.now).unwrap();
     let seq = desk.coordinator.last_seq();
-    desk.coordinator.window_applied(&w(2), seq).unwrap();
+    desk.coordinator
+        .window_reported(&w(2), Some(seq), Some(1))
+        .unwrap();
     desk.now += Duration::from_millis(200);
     let view = desk.coordinator.diagnostics(desk.now);
     assert_eq!(view.seq, seq);
@@ -33,7 +35,11 @@ fn each_window_shows_its_role_state_silence_and_the_last_event_it_applied() {
     assert_eq!(second.applied_seq, Some(seq));
     assert_eq!(second.state, WindowState::Ready);
     assert_eq!(view.primary.map(|p| p.label), Some(w(1)));
-    assert!(desk.coordinator.window_applied(&w(9), 1).is_err());
+    assert_eq!(second.resyncs, Some(1));
+    assert!(desk
+        .coordinator
+        .window_reported(&w(9), Some(1), None)
+        .is_err());
 }
 
 #[test]

@@ -79,10 +79,7 @@ pub async fn heartbeat<R: Runtime>(webview: Webview<R>, args: HeartbeatArgs) -> 
             tracing::info!(window = %label, "window responding again");
         }
         coordinator.heartbeat(&label, now)?;
-        match args.applied_seq {
-            Some(seq) => coordinator.window_applied(&label, seq),
-            None => Ok(()),
-        }
+        coordinator.window_reported(&label, args.applied_seq, args.resyncs)
     })?;
     diagnostics::heard(webview.app_handle(), label.as_str(), args.applied_seq);
     Ok(())
