@@ -34,6 +34,8 @@ const COMMANDS: &[&str] = &[
     "link_open",
     "diagnostics_open",
     "diagnostics_snapshot",
+    "checks_run",
+    "checks_save",
 ];
 
 /// The benchmark build's extra commands (the `bench` feature).

@@ -90,6 +90,14 @@ pub struct LinkOpenArgs {
     pub url: String,
 }
 
+/// The arguments of `checks_save`.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ChecksSaveArgs {
+    /// `json` or `markdown`.
+    pub format: crate::checks::ReportFormat,
+}
+
 /// The arguments of `agency_select`.
 #[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -338,6 +346,7 @@ impl CommandArgs for LockExtendArgs {}
 impl CommandArgs for AgencyCreateArgs {}
 impl CommandArgs for AgencySelectArgs {}
 impl CommandArgs for LinkOpenArgs {}
+impl CommandArgs for ChecksSaveArgs {}
 impl CommandArgs for ContactsListArgs {}
 impl CommandArgs for ContactIdArgs {}
 impl CommandArgs for ContactSaveArgs {}

@@ -39,7 +39,7 @@ pub struct DiagnosticsView {
 }
 
 /// Versions of the app and what it runs on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AppFacts {
     /// The app's version.

@@ -15,6 +15,8 @@
 //! - [`clocks`]: notices time jumping under the app (sleep, a stopped process).
 //! - [`web_process`]: a window's crashed web process: marked, reloaded, told.
 //! - [`windows`]: opens, numbers, closes and focuses CRM windows.
+//! - [`checks`]: the self-test suite (`--self-test`, and "Run all checks"
+//!   in the diagnostics window).
 //! - [`diagnostics`]: the diagnostics window, which shows the coordination
 //!   as it happens; [`refusals`]: the refusals it lists.
 //! - [`navigation`]: where a CRM window may go (its own pages only) and
@@ -47,10 +49,12 @@
 //!   Supabase project: pushes the outbox, pulls what changed, and reports
 //!   where the device stands (Supabase mode).
 //! - [`timing`]: monotonic stamps for latency tracing, and wall-clock Unix ms.
+//! - [`files`]: files written for the user, whole or not at all.
 //! - [`error`]: the shell's error enum and its `{code, message}` wire form.
 
 pub mod agencies;
 pub mod args;
+pub mod checks;
 pub mod clocks;
 pub mod commands;
 pub mod contacts;
@@ -59,6 +63,7 @@ pub mod deadlines;
 pub mod delivery;
 pub mod diagnostics;
 pub mod error;
+pub mod files;
 pub mod hub;
 pub mod links;
 pub mod logging;
@@ -98,12 +103,16 @@ pub fn configure<R: Runtime>(
         .manage(windows::HandOffs::default())
         .manage(web_process::Crashes::default())
         .manage(refusals::Refusals::default())
+        .manage(checks::LastReport::default())
         .invoke_handler(commands::handler())
         .setup(move |app| {
             prepare(app.handle())?;
             delivery::start(app.handle().clone(), outbox)?;
             deadlines::start(app.handle().clone());
-            windows::open(app.handle())?;
+            // A self-test opens the windows it needs, and no other.
+            if !checks::headless::is_headless(app.handle()) {
+                windows::open(app.handle())?;
+            }
             Ok(())
         })
 }
@@ -225,24 +234,49 @@ fn hand_over_or_listen<R: Runtime>(app: &AppHandle<R>, paths: &paths::Paths) {
 
 /// Runs the desktop app until its last window closes.
 pub fn run() {
+    let self_test = checks::headless::requested(std::env::args());
     let builder = tauri::Builder::default();
     // First, so that a second launch hands over before anything else starts.
+    // A self-test is an app of its own: it hands nothing over.
     #[cfg(not(target_os = "macos"))]
-    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-        windows::second_launch(app);
-    }));
-    let app = configure(builder, |app| {
+    let builder = if self_test.is_none() {
+        builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            windows::second_launch(app);
+        }))
+    } else {
+        builder
+    };
+    let app = configure(builder, move |app| {
         app.manage(links::Browser::system());
         let settings = Settings::load();
-        let paths = paths::Paths::resolve(app, settings.data_dir())?;
+        let headless = self_test
+            .map(checks::headless::Headless::new)
+            .transpose()
+            .map_err(|source| Error::Io {
+                context: "the self-test's data directory could not be made".into(),
+                source,
+            })?;
+        let data_dir = match &headless {
+            Some(headless) => Some(headless.data_dir().to_path_buf()),
+            None => settings.data_dir(),
+        };
+        let paths = paths::Paths::resolve(app, data_dir)?;
         #[cfg(target_os = "macos")]
-        hand_over_or_listen(app, &paths);
+        if headless.is_none() {
+            hand_over_or_listen(app, &paths);
+        }
         logging::init(&paths.logs)?;
         tracing::info!(data_dir = %paths.data.display(), "Axolop CRM starting");
         configure_health(app, &settings);
         // The store first: a restored session brings its user's agency.
         open_store(app, &paths);
-        start_session(app, &settings, &paths);
+        if let Some(headless) = headless {
+            // Local mode: the self-test never signs in anywhere.
+            app.manage(headless);
+            checks::headless::start(app);
+        } else {
+            start_session(app, &settings, &paths);
+        }
         restore_local_agency(app);
         #[cfg(target_os = "macos")]
         menu::install_app_menu(app)?;
@@ -254,10 +288,18 @@ pub fn run() {
         eprintln!("Axolop CRM could not start: {error}");
         std::process::exit(1);
     });
-    app.run(|app, event| {
-        if let RunEvent::Exit = event {
+    app.run(|app, event| match event {
+        // A self-test closes every window between checks; it ends the
+        // process itself when the report is out.
+        RunEvent::ExitRequested {
+            api, code: None, ..
+        } if checks::headless::is_headless(app) => {
+            api.prevent_exit();
+        }
+        RunEvent::Exit => {
             tracing::info!("Axolop CRM exiting: the last window closed or Quit was chosen");
             session::finish_before_exit(app);
         }
+        _ => {}
     });
 }

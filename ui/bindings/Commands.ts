@@ -3,6 +3,8 @@ import type { Agency } from "./Agency";
 import type { AgencyCreateArgs } from "./AgencyCreateArgs";
 import type { AgencySelectArgs } from "./AgencySelectArgs";
 import type { AgencySummary } from "./AgencySummary";
+import type { ChecksRun } from "./ChecksRun";
+import type { ChecksSaveArgs } from "./ChecksSaveArgs";
 import type { Contact } from "./Contact";
 import type { ContactDeleteArgs } from "./ContactDeleteArgs";
 import type { ContactDraft } from "./ContactDraft";
@@ -60,4 +62,6 @@ export type Commands = {
   link_open: { args: LinkOpenArgs, result: null },
   diagnostics_open: { args: NoArgs, result: null },
   diagnostics_snapshot: { args: NoArgs, result: DiagnosticsView },
+  checks_run: { args: NoArgs, result: ChecksRun },
+  checks_save: { args: ChecksSaveArgs, result: string },
 };

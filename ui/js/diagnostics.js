@@ -6,6 +6,7 @@
  * tick on the page's own clock between reads.
  */
 
+import { checksView } from './checks-view.js';
 import { eventRate } from './diagnostics-format.js';
 import { diagnosticsView } from './diagnostics-view.js';
 import { describeError } from './errors.js';
@@ -13,9 +14,13 @@ import { commands, onCoordinatorEvent } from './ipc.js';
 import { render } from './template.js';
 
 /** @typedef {import('../bindings/DiagnosticsView').DiagnosticsView} DiagnosticsView */
+/** @typedef {import('./checks-view.js').ChecksState} ChecksState */
+/** @typedef {import('../bindings/CheckResult').CheckResult} CheckResult */
 
 /** The event each CRM window's heartbeat sends this window. */
 const HEARTBEAT_EVENT = 'diagnostics-heartbeat';
+/** The event each self-test result sends this window as it comes. */
+const PROGRESS_EVENT = 'checks-progress';
 /** How often ages and countdowns are redrawn. */
 const TICK_MS = 250;
 
@@ -31,6 +36,61 @@ const heartbeats = new Map();
 
 let reading = false;
 let readAgain = false;
+
+/** @type {ChecksState} */
+const checks = { running: false, results: [], last: null, message: null };
+
+const checkActions = {
+  async run() {
+    Object.assign(checks, { running: true, results: [], message: null });
+    draw();
+    try {
+      checks.last = await commands.checksRun();
+      checks.results = checks.last.report.checks;
+    } catch (error) {
+      checks.message = `The checks could not run: ${describeError(error)}`;
+    } finally {
+      checks.running = false;
+      draw();
+    }
+  },
+  /** @param {'json' | 'markdown'} format */
+  async copy(format) {
+    if (!checks.last) return;
+    const text = format === 'json' ? JSON.stringify(checks.last.report, null, 2) : checks.last.markdown;
+    checks.message = (await copyText(text)) ? `Copied as ${format === 'json' ? 'JSON' : 'Markdown'}.` : 'Copying is not available here: save the report instead.';
+    draw();
+  },
+  /** @param {'json' | 'markdown'} format */
+  async save(format) {
+    try {
+      checks.message = `Saved to ${await commands.checksSave(format)}`;
+    } catch (error) {
+      checks.message = `The report could not be saved: ${describeError(error)}`;
+    }
+    draw();
+  },
+};
+
+/**
+ * Puts `text` on the clipboard; false when the webview allows no copying.
+ * @param {string} text
+ */
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // Older WebKitGTK: copy through a selection.
+    const area = document.createElement('textarea');
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const copied = document.execCommand('copy');
+    area.remove();
+    return copied;
+  }
+}
 
 /**
  * When each event arrived and when a view reflecting it was first drawn
@@ -76,6 +136,7 @@ function draw() {
       elapsedMs: now - readAt,
       rate: eventRate(arrivals, now),
       problem,
+      checks: checksView(checks, checkActions),
       heartbeat: (label) => {
         const beat = heartbeats.get(label);
         return beat && { agoMs: now - beat.at, appliedSeq: beat.appliedSeq };
@@ -97,6 +158,11 @@ await onCoordinatorEvent((envelope) => {
 await window.__TAURI__.webviewWindow.getCurrentWebviewWindow().listen(HEARTBEAT_EVENT, (event) => {
   const beat = /** @type {{ label: string, appliedSeq?: number }} */ (event.payload);
   heartbeats.set(beat.label, { at: performance.now(), appliedSeq: beat.appliedSeq });
+});
+await window.__TAURI__.webviewWindow.getCurrentWebviewWindow().listen(PROGRESS_EVENT, (event) => {
+  if (!checks.running) return;
+  checks.results = [...checks.results, /** @type {CheckResult} */ (event.payload)];
+  draw();
 });
 await read();
 setInterval(draw, TICK_MS);

@@ -24,6 +24,7 @@
 /** @typedef {import('../bindings/ModalDraft').ModalDraft} ModalDraft */
 /** @typedef {import('../bindings/ModalKind').ModalKind} ModalKind */
 /** @typedef {import('../bindings/DiagnosticsView').DiagnosticsView} DiagnosticsView */
+/** @typedef {import('../bindings/ChecksRun').ChecksRun} ChecksRun */
 
 /**
  * A contact as sent to `contact_save`: a draft, plus the agency it is meant
@@ -199,6 +200,14 @@ export const commands = {
   diagnosticsOpen: () => invoke('diagnostics_open', {}),
   /** @returns {Promise<DiagnosticsView>} the coordination (diagnostics window only) */
   diagnosticsSnapshot: () => invoke('diagnostics_snapshot', {}),
+  /** @returns {Promise<ChecksRun>} runs the self-test (diagnostics window only) */
+  checksRun: () => invoke('checks_run', {}),
+  /**
+   * Saves the last self-test report in the Downloads folder.
+   * @param {'json' | 'markdown'} format
+   * @returns {Promise<string>} the file's path
+   */
+  checksSave: (format) => invoke('checks_save', { format }),
 };
 
 /**

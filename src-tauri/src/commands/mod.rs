@@ -17,11 +17,14 @@
 //! - [`modals`]: the mandatory modal's draft, and start-up notices.
 //! - [`links`]: opening a clicked link in the system browser.
 //! - [`diagnostics`]: the diagnostics window's view, and opening it.
+//! - [`checks`]: running the self-test from the diagnostics window, and
+//!   saving its report.
 //! - [`route`]: how one call is parsed, run, answered and logged.
 //! - [`bindings`]: the TypeScript `Commands` type.
 
 pub mod agencies;
 pub mod bindings;
+pub mod checks;
 pub mod contacts;
 pub mod diagnostics;
 pub mod links;
@@ -104,6 +107,8 @@ commands! {
     task link_open(LinkOpenArgs) -> () = links::link_open;
     main diagnostics_open(NoArgs) -> () = diagnostics::diagnostics_open;
     main diagnostics_snapshot(NoArgs) -> crate::diagnostics::DiagnosticsView = diagnostics::diagnostics_snapshot;
+    task checks_run(NoArgs) -> checks::ChecksRun = checks::checks_run;
+    main checks_save(ChecksSaveArgs) -> String = checks::checks_save;
     // Benchmark builds only.
     #[cfg(feature = "bench")]
     task bench_republish(NoArgs) -> () = windows::bench_republish;

@@ -108,3 +108,82 @@ fn the_shortcut_opens_one_diagnostics_window_that_follows_the_coordination() {
     app.invoke_detached(&second, "window_close");
     wait_until_ended(pid).unwrap();
 }
+
+/// Presses "Run all checks" in the diagnostics window and waits for the
+/// report; returns each check's id, outcome and detail.
+fn run_all_checks(app: &App) -> Vec<(String, String, String)> {
+    app.invoke_detached("crm-1", "diagnostics_open");
+    wait_for("the diagnostics window", PATIENCE, || {
+        Ok(app.labels().iter().any(|l| l == DIAGNOSTICS).then_some(()))
+    })
+    .unwrap();
+    wait_for("the run button", PATIENCE, || {
+        Ok((app.execute(
+            DIAGNOSTICS,
+            "return !!document.querySelector('[data-testid=checks-run]');",
+            json!([]),
+        ) == json!(true))
+        .then_some(()))
+    })
+    .unwrap();
+    app.click(DIAGNOSTICS, "[data-testid=checks-run]");
+    let rows = wait_for(
+        "the self-test's report",
+        std::time::Duration::from_secs(150),
+        || {
+            let done = app.execute(
+                DIAGNOSTICS,
+                "const button = document.querySelector('[data-testid=checks-run]');
+                 if (button.disabled) return null;
+                 return [...document.querySelectorAll('[data-testid=check]')]
+                   .map((row) => [row.dataset.id, row.dataset.outcome,
+                                  row.querySelector('[data-testid=check-detail]').textContent]);",
+                json!([]),
+            );
+            Ok(done.as_array().filter(|rows| !rows.is_empty()).cloned())
+        },
+    )
+    .unwrap();
+    rows.iter()
+        .map(|row| {
+            let text = |i: usize| row[i].as_str().unwrap_or_default().to_owned();
+            (text(0), text(1), text(2))
+        })
+        .collect()
+}
+
+#[test]
+fn run_all_checks_passes_and_a_broken_check_says_what_it_saw() {
+    let app = App::launch("checks");
+    let results = run_all_checks(&app);
+    let ids: Vec<_> = results.iter().map(|(id, ..)| id.as_str()).collect();
+    for id in [
+        "election",
+        "events",
+        "lock-fifo",
+        "lock-deadlock",
+        "health",
+        "modals",
+        "session",
+    ] {
+        assert!(ids.contains(&id), "{id} ran: {ids:?}");
+    }
+    for (id, outcome, detail) in &results {
+        let expected = if id == "session" { "skipped" } else { "passed" };
+        assert_eq!(outcome, expected, "{id}: {detail}");
+    }
+    // The self-test's windows came and went; the user's are as they were.
+    assert_eq!(app.labels(), ["crm-1", DIAGNOSTICS]);
+    drop(app);
+
+    let app = App::launch_with("checks-broken", &[("AXOLOP_SELF_TEST_BREAK", "lock-fifo")]);
+    let results = run_all_checks(&app);
+    let (_, outcome, detail) = results
+        .iter()
+        .find(|(id, ..)| id == "lock-fifo")
+        .expect("the FIFO check ran");
+    assert_eq!(outcome, "failed");
+    assert!(detail.contains("expected"), "{detail}");
+    let status = app.text(DIAGNOSTICS, "checks-status").unwrap_or_default();
+    assert!(status.contains("failed"), "{status}");
+}

@@ -355,3 +355,39 @@ fn icns_entries(icns: &[u8]) -> BTreeMap<[u8; 4], Vec<u8>> {
     }
     entries
 }
+
+#[test]
+fn installed_binary_passes_its_self_test() {
+    let deb = package::deb();
+    let unpacked = Unpacked::new(&deb, "self-test");
+    let _alone = axolop_e2e::alone();
+    let started = std::time::Instant::now();
+    let output = Command::new(unpacked.binary())
+        .args(["--self-test", "--json"])
+        .output()
+        .expect("the installed binary runs");
+    let took = started.elapsed();
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+            panic!(
+                "the self-test printed no report ({error}): {}",
+                String::from_utf8_lossy(&output.stdout)
+            )
+        });
+    let failed: Vec<_> = report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|check| check["outcome"] == "failed")
+        .map(|check| format!("{}: {}", check["id"], check["detail"]))
+        .collect();
+    assert!(failed.is_empty(), "failed checks: {failed:?}");
+    assert_eq!(report["passed"], true);
+    assert!(output.status.success(), "exit status {}", output.status);
+    println!(
+        "the installed self-test passed {} checks in {} ms ({} ms with start-up)",
+        report["checks"].as_array().map_or(0, Vec::len),
+        report["ms"],
+        took.as_millis()
+    );
+}
