@@ -36,6 +36,7 @@ const COMMANDS: &[&str] = &[
     "diagnostics_snapshot",
     "checks_run",
     "checks_save",
+    "report_save",
 ];
 
 /// The benchmark build's extra commands (the `bench` feature).

@@ -75,7 +75,12 @@ fn a_crm_window_may_call_every_command_but_the_diagnostics_windows() {
 }
 
 /// What the diagnostics window may call.
-const DIAGNOSTICS: &[&str] = &["diagnostics_snapshot", "checks_run", "checks_save"];
+const DIAGNOSTICS: &[&str] = &[
+    "diagnostics_snapshot",
+    "checks_run",
+    "checks_save",
+    "report_save",
+];
 
 #[test]
 fn the_diagnostics_window_reads_the_coordination_and_nothing_else() {

@@ -18,7 +18,8 @@
 //! - [`checks`]: the self-test suite (`--self-test`, and "Run all checks"
 //!   in the diagnostics window).
 //! - [`diagnostics`]: the diagnostics window, which shows the coordination
-//!   as it happens; [`refusals`]: the refusals it lists.
+//!   as it happens; [`refusals`]: the refusals it lists; [`report`]: the
+//!   diagnostic report it saves for support.
 //! - [`navigation`]: where a CRM window may go (its own pages only) and
 //!   that it opens no other.
 //! - [`links`]: links a user clicks, opened in the system browser.
@@ -72,6 +73,7 @@ pub mod navigation;
 pub mod notices;
 pub mod paths;
 pub mod refusals;
+pub mod report;
 pub mod revocation;
 pub mod session;
 pub mod settings;

@@ -107,6 +107,21 @@ impl Settings {
         }
     }
 
+    /// The settings for a diagnostic report: every value but the anon key,
+    /// which is only said to be set.
+    pub fn for_report(&self, config_dir: &Path) -> serde_json::Value {
+        let file = read_file(&config_dir.join(FILE)).unwrap_or_default();
+        let url = self.supabase_url.clone().or(file.supabase_url);
+        let key_set = self.supabase_anon_key.is_some() || file.supabase_anon_key.is_some();
+        serde_json::json!({
+            "dataDir": self.data_dir,
+            "supabaseUrl": url,
+            "supabaseAnonKey": key_set.then_some("(set; removed from the report)"),
+            "secretStore": self.secret_store,
+            "heartbeatTimeoutMs": self.heartbeat_timeout_ms,
+        })
+    }
+
     /// The heartbeat timeout set in the environment, if any.
     pub fn heartbeat_timeout(&self) -> Result<Option<HeartbeatTimeout>> {
         let Some(text) = &self.heartbeat_timeout_ms else {

@@ -13,9 +13,9 @@ use serde_json::{json, Map, Value};
 
 /// Every command a page may call, except `window_close`, which would close
 /// the window the test speaks through (its refusals are in tests/ipc.rs),
-/// and the self-test's `checks_run` and `checks_save`, which start an app
-/// of their own and write to the Downloads folder (tests/checks.rs and the
-/// end-to-end tests cover them); with how many shares of the cases each
+/// and the self-test's `checks_run` and `checks_save` and `report_save`,
+/// which start an app of their own or write to the Downloads folder
+/// (tests/checks.rs and the end-to-end tests cover them); with how many shares of the cases each
 /// gets: more for those with more outcomes to reach.
 pub const COMMANDS: &[(&str, u32)] = &[
     ("coordinator_snapshot", 1),

@@ -64,4 +64,5 @@ export type Commands = {
   diagnostics_snapshot: { args: NoArgs, result: DiagnosticsView },
   checks_run: { args: NoArgs, result: ChecksRun },
   checks_save: { args: ChecksSaveArgs, result: string },
+  report_save: { args: NoArgs, result: string },
 };

@@ -32,6 +32,7 @@ import { html, nothing, repeat } from './template.js';
  * @property {number} rate coordinator events per second, lately
  * @property {string | null} problem why the view could not be read, if so
  * @property {View} [checks] the checks section
+ * @property {View} [report] the diagnostic report's button and what it said
  */
 
 /**
@@ -49,6 +50,7 @@ export function diagnosticsView(state) {
       <p class="diag-summary" aria-live="polite" data-testid="diag-summary">
         ${view ? summary(view.coordination, state.rate) : 'Reading the coordination…'}
       </p>
+      ${state.report ?? nothing}
     </header>
     <main class="diag-content">
       ${problem ? html`<p class="diag-problem" role="alert" data-testid="diag-problem">${problem}</p>` : nothing}

@@ -11,7 +11,7 @@ import { eventRate } from './diagnostics-format.js';
 import { diagnosticsView } from './diagnostics-view.js';
 import { describeError } from './errors.js';
 import { commands, onCoordinatorEvent } from './ipc.js';
-import { render } from './template.js';
+import { html, render } from './template.js';
 
 /** @typedef {import('../bindings/DiagnosticsView').DiagnosticsView} DiagnosticsView */
 /** @typedef {import('./checks-view.js').ChecksState} ChecksState */
@@ -36,6 +36,22 @@ const heartbeats = new Map();
 
 let reading = false;
 let readAgain = false;
+
+/** What the diagnostic report's button said last. */
+const report = { saving: false, message: /** @type {string | null} */ (null) };
+
+async function saveReport() {
+  report.saving = true;
+  draw();
+  try {
+    report.message = `Report saved to ${await commands.reportSave()}`;
+  } catch (error) {
+    report.message = `The report could not be saved: ${describeError(error)}`;
+  } finally {
+    report.saving = false;
+    draw();
+  }
+}
 
 /** @type {ChecksState} */
 const checks = { running: false, results: [], last: null, message: null };
@@ -137,6 +153,12 @@ function draw() {
       rate: eventRate(arrivals, now),
       problem,
       checks: checksView(checks, checkActions),
+      report: html`<div class="diag-report">
+        <button type="button" class="quiet small" data-testid="report-save" ?disabled=${report.saving} @click=${saveReport}>
+          ${report.saving ? 'Saving…' : 'Save a diagnostic report'}
+        </button>
+        <span class="diag-note" role="status" data-testid="report-status">${report.message ?? ''}</span>
+      </div>`,
       heartbeat: (label) => {
         const beat = heartbeats.get(label);
         return beat && { agoMs: now - beat.at, appliedSeq: beat.appliedSeq };

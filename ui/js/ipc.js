@@ -208,6 +208,8 @@ export const commands = {
    * @returns {Promise<string>} the file's path
    */
   checksSave: (format) => invoke('checks_save', { format }),
+  /** @returns {Promise<string>} saves a diagnostic report; its path */
+  reportSave: () => invoke('report_save', {}),
 };
 
 /**

@@ -109,6 +109,7 @@ commands! {
     main diagnostics_snapshot(NoArgs) -> crate::diagnostics::DiagnosticsView = diagnostics::diagnostics_snapshot;
     task checks_run(NoArgs) -> checks::ChecksRun = checks::checks_run;
     main checks_save(ChecksSaveArgs) -> String = checks::checks_save;
+    task report_save(NoArgs) -> String = diagnostics::report_save;
     // Benchmark builds only.
     #[cfg(feature = "bench")]
     task bench_republish(NoArgs) -> () = windows::bench_republish;
