@@ -521,3 +521,21 @@ fn a_sign_in_over_a_session_ends_the_one_it_replaced() {
     assert!(ended_on_server(&server, &replaced));
     assert_eq!(status(&app), "signed-in");
 }
+
+#[test]
+fn the_self_tests_session_check_sees_one_refresh_for_twenty_callers() {
+    use axolop_desktop::checks::{session as check, CheckOutcome};
+    let server = server();
+    let (app, _dir) = app_with(&server, SecretStore::memory());
+    let skipped = tauri::async_runtime::block_on(check::check(app.handle()));
+    assert_eq!(skipped.outcome, CheckOutcome::Skipped, "{}", skipped.detail);
+    sign_in(&app).unwrap();
+    let result = tauri::async_runtime::block_on(check::check(app.handle()));
+    assert_eq!(result.outcome, CheckOutcome::Passed, "{}", result.detail);
+    assert_eq!(
+        server.stats().refreshes,
+        1,
+        "exactly one refresh reached the server"
+    );
+    assert!(server.refresh_uses().iter().all(|&uses| uses <= 1));
+}
