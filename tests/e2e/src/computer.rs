@@ -36,6 +36,21 @@ impl App {
         .unwrap();
     }
 
+    /// Creates agency `name` from `crm-1` and selects it; answers it as
+    /// `agency_create` did.
+    pub fn create_agency(&self, name: &str) -> Value {
+        let agency = self
+            .invoke("crm-1", "agency_create", json!({ "name": name }))
+            .unwrap();
+        self.invoke(
+            "crm-1",
+            "agency_select",
+            json!({ "agencyId": agency["id"] }),
+        )
+        .unwrap();
+        agency
+    }
+
     /// Selects `agency` (as `agency_create` answered it) once this
     /// computer has it from the server.
     pub fn select_when_synced(&self, agency: &Value) {

@@ -497,6 +497,23 @@ impl App {
         .unwrap();
     }
 
+    /// Opens the diagnostics window from window `from` (as Ctrl+Shift+D
+    /// would) and waits until its page has read the coordination.
+    pub fn open_diagnostics_from(&self, from: &str) {
+        self.invoke_detached(from, "diagnostics_open");
+        wait_for("the diagnostics window", PATIENCE, || {
+            if !self.labels().iter().any(|l| l == "diagnostics") {
+                return Ok(None);
+            }
+            self.focus_driver_on("diagnostics");
+            let read = self
+                .driver
+                .execute("return !!document.documentElement.dataset.seq;", json!([]))?;
+            Ok((read == json!(true)).then_some(()))
+        })
+        .unwrap();
+    }
+
     /// Opens a window from window `from` and waits until it is ready;
     /// returns the label of the new window.
     pub fn open_window_from(&self, from: &str) -> String {

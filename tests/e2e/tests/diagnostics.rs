@@ -112,20 +112,7 @@ fn the_shortcut_opens_one_diagnostics_window_that_follows_the_coordination() {
 /// Presses "Run all checks" in the diagnostics window and waits for the
 /// report; returns each check's id, outcome and detail.
 fn run_all_checks(app: &App) -> Vec<(String, String, String)> {
-    app.invoke_detached("crm-1", "diagnostics_open");
-    wait_for("the diagnostics window", PATIENCE, || {
-        Ok(app.labels().iter().any(|l| l == DIAGNOSTICS).then_some(()))
-    })
-    .unwrap();
-    wait_for("the run button", PATIENCE, || {
-        Ok((app.execute(
-            DIAGNOSTICS,
-            "return !!document.querySelector('[data-testid=checks-run]');",
-            json!([]),
-        ) == json!(true))
-        .then_some(()))
-    })
-    .unwrap();
+    app.open_diagnostics_from("crm-1");
     app.click(DIAGNOSTICS, "[data-testid=checks-run]");
     let rows = wait_for(
         "the self-test's report",

@@ -17,15 +17,7 @@ fn the_diagnostic_report_holds_no_credential_email_or_contact() {
     project.add_user(EMAIL, PASSWORD);
     let app = App::launch_computer("report", &project);
     app.sign_in_as(EMAIL, PASSWORD);
-    let agency = app
-        .invoke("crm-1", "agency_create", json!({ "name": "Acme" }))
-        .unwrap();
-    app.invoke(
-        "crm-1",
-        "agency_select",
-        json!({ "agencyId": agency["id"] }),
-    )
-    .unwrap();
+    let agency = app.create_agency("Acme");
     let contact = json!({
         "agencyId": agency["id"],
         "name": "Grace Hopper",
@@ -37,24 +29,7 @@ fn the_diagnostic_report_holds_no_credential_email_or_contact() {
     app.invoke("crm-1", "contact_save", json!({ "contact": contact }))
         .unwrap();
 
-    app.invoke_detached("crm-1", "diagnostics_open");
-    wait_for("the diagnostics window", PATIENCE, || {
-        Ok(app
-            .labels()
-            .iter()
-            .any(|l| l == "diagnostics")
-            .then_some(()))
-    })
-    .unwrap();
-    wait_for("the report button", PATIENCE, || {
-        Ok((app.execute(
-            "diagnostics",
-            "return !!document.querySelector('[data-testid=report-save]');",
-            json!([]),
-        ) == json!(true))
-        .then_some(()))
-    })
-    .unwrap();
+    app.open_diagnostics_from("crm-1");
     app.click("diagnostics", "[data-testid=report-save]");
     let status = wait_for("the report to be saved", PATIENCE, || {
         let status = app.text("diagnostics", "report-status").unwrap_or_default();

@@ -30,15 +30,7 @@ fn team(test: &str) -> Team {
     let bob = project.add_user("bob@example.com", PASSWORD);
     let a = App::launch_computer(&format!("{test}-a"), &project);
     a.sign_in_as("ada@example.com", PASSWORD);
-    let agency = a
-        .invoke("crm-1", "agency_create", json!({ "name": "Acme" }))
-        .unwrap();
-    a.invoke(
-        "crm-1",
-        "agency_select",
-        json!({ "agencyId": agency["id"] }),
-    )
-    .unwrap();
+    let agency = a.create_agency("Acme");
     project.add_member(agency["id"].as_str().unwrap(), &bob);
     let b = App::launch_computer(&format!("{test}-b"), &project);
     b.sign_in_as("bob@example.com", PASSWORD);
@@ -264,15 +256,7 @@ fn every_acknowledged_save_reaches_the_server_once_however_often_the_app_is_kill
     // Saved offline: all of it waits in the outbox.
     let app = App::launch_computer_in(&dir, &project);
     app.sign_in_as("ada@example.com", PASSWORD);
-    let agency = app
-        .invoke("crm-1", "agency_create", json!({ "name": "Acme" }))
-        .unwrap();
-    app.invoke(
-        "crm-1",
-        "agency_select",
-        json!({ "agencyId": agency["id"] }),
-    )
-    .unwrap();
+    app.create_agency("Acme");
     project.gateway.inject(Fault::Reset, 1_000_000);
     for _ in 0..BEFORE_KILLS {
         save(&app, &mut acked);
@@ -335,15 +319,7 @@ fn one_engine_makes_the_same_requests_per_interval_with_one_window_and_with_eigh
     project.add_user("ada@example.com", PASSWORD);
     let app = App::launch_computer("sync-one-engine", &project);
     app.sign_in_as("ada@example.com", PASSWORD);
-    let agency = app
-        .invoke("crm-1", "agency_create", json!({ "name": "Acme" }))
-        .unwrap();
-    app.invoke(
-        "crm-1",
-        "agency_select",
-        json!({ "agencyId": agency["id"] }),
-    )
-    .unwrap();
+    app.create_agency("Acme");
     let per_interval = |what: &str| {
         // Settle, then count over four intervals of 3 s.
         std::thread::sleep(Duration::from_secs(2));
