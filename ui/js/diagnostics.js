@@ -74,7 +74,10 @@ const checkActions = {
   async copy(format) {
     if (!checks.last) return;
     const text = format === 'json' ? JSON.stringify(checks.last.report, null, 2) : checks.last.markdown;
-    checks.message = (await copyText(text)) ? `Copied as ${format === 'json' ? 'JSON' : 'Markdown'}.` : 'Copying is not available here: save the report instead.';
+    const copied = await copyText(text);
+    checks.message = copied
+      ? `Copied as ${format === 'json' ? 'JSON' : 'Markdown'}.`
+      : 'Copying is not available here: save the report instead.';
     draw();
   },
   /** @param {'json' | 'markdown'} format */

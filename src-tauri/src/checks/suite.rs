@@ -150,7 +150,8 @@ pub async fn events<R: Runtime>(app: &AppHandle<R>) -> Result<String, Failure> {
 /// Exclusive contention between two windows.
 pub async fn lock_contention<R: Runtime>(app: &AppHandle<R>) -> Result<String, Failure> {
     let mut lab = Lab::new(app);
-    let [a, b] = <[_; 2]>::try_from(lab.open_many(2).await?).map_err(|_| "two windows")?;
+    let [a, b] = <[_; 2]>::try_from(lab.open_many(2).await?)
+        .map_err(|_| "the lab opened a different number of windows")?;
     let name = lock("contention");
     let lease = lab.grant(&a, &name, LockMode::Exclusive, 30_000)?;
     match lab.try_acquire(&b, &name, LockMode::Exclusive, 30_000, 0) {
@@ -237,7 +238,8 @@ pub async fn lock_fifo<R: Runtime>(app: &AppHandle<R>, reversed: bool) -> Result
 /// A wait that would close a cycle is refused at once with `deadlock`.
 pub async fn lock_deadlock<R: Runtime>(app: &AppHandle<R>) -> Result<String, Failure> {
     let mut lab = Lab::new(app);
-    let [a, b] = <[_; 2]>::try_from(lab.open_many(2).await?).map_err(|_| "two windows")?;
+    let [a, b] = <[_; 2]>::try_from(lab.open_many(2).await?)
+        .map_err(|_| "the lab opened a different number of windows")?;
     let (first, second) = (lock("deadlock.1"), lock("deadlock.2"));
     let held_a = lab.grant(&a, &first, LockMode::Exclusive, 30_000)?;
     let held_b = lab.grant(&b, &second, LockMode::Exclusive, 30_000)?;
@@ -265,7 +267,8 @@ pub async fn lock_deadlock<R: Runtime>(app: &AppHandle<R>) -> Result<String, Fai
 /// A short lease runs out and passes to the waiter.
 pub async fn lock_lease<R: Runtime>(app: &AppHandle<R>) -> Result<String, Failure> {
     let mut lab = Lab::new(app);
-    let [a, b] = <[_; 2]>::try_from(lab.open_many(2).await?).map_err(|_| "two windows")?;
+    let [a, b] = <[_; 2]>::try_from(lab.open_many(2).await?)
+        .map_err(|_| "the lab opened a different number of windows")?;
     let name = lock("lease");
     let started = std::time::Instant::now();
     let _short = lab.grant(&a, &name, LockMode::Exclusive, 300)?;
@@ -290,7 +293,8 @@ pub async fn lock_lease<R: Runtime>(app: &AppHandle<R>) -> Result<String, Failur
 /// Shared holders hold together; an exclusive request waits for both.
 pub async fn lock_shared<R: Runtime>(app: &AppHandle<R>) -> Result<String, Failure> {
     let mut lab = Lab::new(app);
-    let [a, b, c] = <[_; 3]>::try_from(lab.open_many(3).await?).map_err(|_| "three windows")?;
+    let [a, b, c] = <[_; 3]>::try_from(lab.open_many(3).await?)
+        .map_err(|_| "the lab opened a different number of windows")?;
     let name = lock("shared");
     let first = lab.grant(&a, &name, LockMode::Shared, 30_000)?;
     let second = lab.grant(&b, &name, LockMode::Shared, 30_000)?;
