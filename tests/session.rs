@@ -539,3 +539,41 @@ fn the_self_tests_session_check_sees_one_refresh_for_twenty_callers() {
     );
     assert!(server.refresh_uses().iter().all(|&uses| uses <= 1));
 }
+
+#[test]
+fn a_clean_exit_waits_for_the_refresh_and_its_keyring_write() {
+    let server = server();
+    server.set_expires_in(Duration::from_secs(1));
+    let (app, _dir) = app_with(&server, SecretStore::memory());
+    sign_in(&app).unwrap();
+    let first = stored_token(&app);
+    // The refresh (due at 0.8 s) is slow, and so is the keyring after it.
+    server.inject(
+        Endpoint::Refresh,
+        Fault::Delay(Duration::from_millis(600)),
+        1,
+    );
+    app.state::<session::SessionDriver>()
+        .store()
+        .set_faults(MemoryFaults {
+            delay: Duration::from_millis(400),
+            ..MemoryFaults::default()
+        });
+    eventually("the refresh to go out", || {
+        server.stats().refreshes == 1 || {
+            app.state::<axolop_desktop::Hub>()
+                .read(|c| c.session().is_refreshing())
+        }
+    });
+    // Quit now: the exit waits for the answer and the write.
+    session::finish_before_exit(app.handle());
+    app.state::<session::SessionDriver>()
+        .store()
+        .set_faults(MemoryFaults::default());
+    let kept = stored_token(&app);
+    assert_ne!(
+        kept.expose_secret(),
+        first.expose_secret(),
+        "the rotated token reached the keyring before the exit went on"
+    );
+}
