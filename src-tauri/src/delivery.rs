@@ -9,11 +9,12 @@
 use std::thread;
 
 use axolop_coordinator::event::EVENT_NAME;
-use axolop_coordinator::Envelope;
+use axolop_coordinator::{Envelope, Event};
 use tauri::{AppHandle, Emitter, EventTarget, Manager, Runtime};
 
 use crate::diagnostics;
 use crate::hub::{Hub, Outbox};
+use crate::windows;
 
 /// Starts delivering events from `outbox` until the hub is dropped.
 ///
@@ -68,5 +69,13 @@ fn deliver<R: Runtime>(app: &AppHandle<R>, batch: &[Envelope]) {
             // takes a fresh snapshot at the next one, so nothing is lost.
             tracing::warn!(seq = envelope.seq, %error, "event not delivered");
         }
+    }
+    // Titles name the agency: whatever changed it (a window, a sign-in, a
+    // rename from the server), every window's title follows.
+    if batch
+        .iter()
+        .any(|envelope| matches!(envelope.event, Event::AgencyChanged(_)))
+    {
+        windows::retitle(app);
     }
 }

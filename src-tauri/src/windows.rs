@@ -30,11 +30,45 @@ const MIN_SIZE: (f64, f64) = (640.0, 420.0);
 /// torn down, so the events of its departure go out first.
 const TEARDOWN_DELAY: Duration = Duration::from_millis(50);
 
-/// The window title: the product name and the window number.
-pub fn title(label: &WindowLabel) -> String {
-    match label.number() {
-        Some(number) => format!("Axolop CRM {number}"),
+/// The window title: the agency it works in, the product name and the
+/// window number ("Acme Realty — Axolop CRM (2)"), so the system's window
+/// switcher tells windows apart.
+pub fn title(label: &WindowLabel, agency: Option<&str>) -> String {
+    let product = match label.number() {
+        Some(number) => format!("Axolop CRM ({number})"),
         None => "Axolop CRM".to_owned(),
+    };
+    match agency.map(str::trim).filter(|name| !name.is_empty()) {
+        Some(agency) => format!("{agency} — {product}"),
+        None => product,
+    }
+}
+
+/// The agency every window works in, by name.
+fn agency_name<R: Runtime, M: Manager<R>>(manager: &M) -> Option<String> {
+    manager.state::<Hub>().read(|coordinator| {
+        coordinator
+            .agency()
+            .summary()
+            .selected
+            .as_ref()
+            .map(|agency| agency.name.clone())
+    })
+}
+
+/// Gives every CRM window the title of the agency now selected (called
+/// on the main thread when the selection changed).
+pub fn retitle<R: Runtime>(app: &AppHandle<R>) {
+    let agency = agency_name(app);
+    let labels = app
+        .state::<Hub>()
+        .read(|coordinator| coordinator.windows().labels());
+    for label in labels {
+        if let Some(window) = app.get_webview_window(label.as_str()) {
+            if let Err(error) = window.set_title(&title(&label, agency.as_deref())) {
+                tracing::debug!(window = %label, %error, "a window's title could not be set");
+            }
+        }
     }
 }
 
@@ -148,7 +182,7 @@ fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<
         label.as_str(),
         WebviewUrl::App("index.html".into()),
     )
-    .title(title(label))
+    .title(title(label, agency_name(manager).as_deref()))
     .inner_size(SIZE.0, SIZE.1)
     .min_inner_size(MIN_SIZE.0, MIN_SIZE.1)
     .on_navigation(navigation::allow)
@@ -231,6 +265,18 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
+
+    #[test]
+    fn a_title_names_the_agency_and_the_window_number() {
+        let second = WindowLabel::numbered(2);
+        assert_eq!(title(&second, None), "Axolop CRM (2)");
+        assert_eq!(
+            title(&second, Some("Acme Realty")),
+            "Acme Realty — Axolop CRM (2)"
+        );
+        assert_eq!(title(&second, Some("  ")), "Axolop CRM (2)");
+        assert_eq!(title(&WindowLabel::from("other"), None), "Axolop CRM");
+    }
 
     #[test]
     fn a_burst_of_second_launches_opens_a_few_windows_then_waits() {

@@ -543,14 +543,14 @@ impl App {
     pub fn type_keys(&self, label: &str, keys: &str) {
         let number = label.trim_start_matches("crm-");
         let search = Command::new("xdotool")
-            .args(["search", "--name", &format!("^Axolop CRM {number}$")])
+            .args(["search", "--name", &format!("Axolop CRM \\({number}\\)$")])
             .output()
             .expect("xdotool must be installed");
         let window = String::from_utf8_lossy(&search.stdout)
             .lines()
             .next()
             .map(str::to_owned)
-            .unwrap_or_else(|| panic!("no X window titled Axolop CRM {number}"));
+            .unwrap_or_else(|| panic!("no X window titled … Axolop CRM ({number})"));
         let status = Command::new("xdotool")
             .args([
                 "windowfocus",

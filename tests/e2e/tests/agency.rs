@@ -255,3 +255,55 @@ fn two_windows_editing_one_contact_meet_exactly_one_conflict_and_lose_nothing() 
         (json!(3), json!("US Navy"), json!("crm-2"))
     );
 }
+
+/// The titles of the X windows whose title matches `pattern`.
+fn window_titles(pattern: &str) -> Vec<String> {
+    let ids = std::process::Command::new("xdotool")
+        .args(["search", "--name", pattern])
+        .output()
+        .expect("xdotool");
+    String::from_utf8_lossy(&ids.stdout)
+        .lines()
+        .filter_map(|id| {
+            let name = std::process::Command::new("xdotool")
+                .args(["getwindowname", id])
+                .output()
+                .ok()?;
+            Some(String::from_utf8_lossy(&name.stdout).trim().to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn window_titles_name_the_agency_and_the_window_number() {
+    let app = App::launch("titles");
+    let second = app.open_window_from("crm-1");
+    app.wait_ready(&second);
+    assert!(
+        window_titles(r"^Axolop CRM \(2\)$").len() == 1,
+        "no agency yet: {:?}",
+        window_titles("Axolop CRM")
+    );
+    let agency = app
+        .invoke("crm-1", "agency_create", json!({ "name": "Acme Realty" }))
+        .unwrap();
+    app.invoke(
+        "crm-2",
+        "agency_select",
+        json!({ "agencyId": agency["id"] }),
+    )
+    .unwrap();
+    let titles = wait_for("the titles to name the agency", PATIENCE, || {
+        let mut titles = window_titles(r"^Acme Realty — Axolop CRM \([12]\)$");
+        titles.sort();
+        Ok((titles.len() == 2).then_some(titles))
+    })
+    .unwrap();
+    assert_eq!(
+        titles,
+        [
+            "Acme Realty — Axolop CRM (1)",
+            "Acme Realty — Axolop CRM (2)"
+        ]
+    );
+}

@@ -209,11 +209,11 @@ fn installed_binary_starts_to_a_ready_window_its_launcher_matches() {
             .collect();
         Ok(titles
             .iter()
-            .any(|title| title == "Axolop CRM 1")
+            .any(|title| title == "Axolop CRM (1)")
             .then_some(titles))
     })
     .unwrap();
-    assert!(titles.contains(&"Axolop CRM 1".to_owned()), "{titles:?}");
+    assert!(titles.contains(&"Axolop CRM (1)".to_owned()), "{titles:?}");
 }
 
 #[test]
