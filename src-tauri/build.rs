@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "window_close",
     "window_focus_primary",
     "heartbeat",
+    "window_zoom",
     "lock_acquire",
     "lock_release",
     "lock_extend",

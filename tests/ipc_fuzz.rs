@@ -80,6 +80,7 @@ const FLOORS: &[(&str, &str)] = &[
     ("session_project", "ok"),
     ("link_open", "ok"),
     ("diagnostics_open", "ok"),
+    ("window_zoom", "ok"),
     ("diagnostics_snapshot", "ok"),
     // Another window's lock, without waiting.
     ("lock_acquire", "lock_unavailable"),
@@ -116,6 +117,7 @@ fn answer_type(command: &str) -> &'static str {
             "null"
         }
         "diagnostics_snapshot" => "DiagnosticsView",
+        "window_zoom" => "number",
         "session_sign_out" => "SignOutOutcome",
         "session_project" => "string | null",
         "lock_acquire" | "lock_extend" => "LeaseInfo",
@@ -229,6 +231,12 @@ fn about_what_was_asked(
             "the contact named, of the selected agency, with no kept edit",
         ),
         "modal_draft" => holds(*answer == before["draft"], "the draft"),
+        "window_zoom" => holds(
+            answer
+                .as_f64()
+                .is_some_and(|level| (0.5..=3.0).contains(&level)),
+            "a level between 50 % and 300 %",
+        ),
         "diagnostics_snapshot" => holds(
             answer["coordination"]["windows"].as_array().map(Vec::len)
                 == before["snapshot"]["windows"].as_array().map(Vec::len),

@@ -98,6 +98,14 @@ pub struct ChecksSaveArgs {
     pub format: crate::checks::ReportFormat,
 }
 
+/// The arguments of `window_zoom`.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct WindowZoomArgs {
+    /// `in`, `out` or `reset`.
+    pub step: crate::zoom::ZoomStep,
+}
+
 /// The arguments of `agency_select`.
 #[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -346,6 +354,7 @@ impl CommandArgs for LockExtendArgs {}
 impl CommandArgs for AgencyCreateArgs {}
 impl CommandArgs for AgencySelectArgs {}
 impl CommandArgs for LinkOpenArgs {}
+impl CommandArgs for WindowZoomArgs {}
 impl CommandArgs for ChecksSaveArgs {}
 impl CommandArgs for ContactsListArgs {}
 impl CommandArgs for ContactIdArgs {}

@@ -23,6 +23,7 @@
 //! - [`navigation`]: where a CRM window may go (its own pages only) and
 //!   that it opens no other.
 //! - [`links`]: links a user clicks, opened in the system browser.
+//! - [`zoom`]: each window's zoom level (Ctrl+= / Ctrl+- / Ctrl+0).
 //! - [`menu`]: the window menu and its keyboard shortcuts.
 //! - [`commands`]: the command table (routing, threads, the UI's generated
 //!   `Commands` type) and the commands, each a line or two that delegates.
@@ -84,6 +85,7 @@ pub mod sync_engine;
 pub mod timing;
 pub mod web_process;
 pub mod windows;
+pub mod zoom;
 
 use tauri::{AppHandle, Manager, RunEvent, Runtime};
 
@@ -106,6 +108,7 @@ pub fn configure<R: Runtime>(
         .manage(web_process::Crashes::default())
         .manage(refusals::Refusals::default())
         .manage(checks::LastReport::default())
+        .manage(zoom::Zooms::default())
         .invoke_handler(commands::handler())
         .setup(move |app| {
             prepare(app.handle())?;

@@ -11,6 +11,7 @@ use tauri::{AppHandle, Manager, Runtime, WebviewWindowBuilder, Window};
 
 use crate::diagnostics;
 use crate::windows;
+use crate::zoom::{self, ZoomStep};
 
 /// What a menu item does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,16 +28,25 @@ pub enum Action {
     FocusPrimary,
     /// Help > Diagnostics (Ctrl/Cmd+Shift+D).
     Diagnostics,
+    /// View > Zoom In (Ctrl/Cmd+=).
+    ZoomIn,
+    /// View > Zoom Out (Ctrl/Cmd+-).
+    ZoomOut,
+    /// View > Actual Size (Ctrl/Cmd+0).
+    ZoomReset,
 }
 
 impl Action {
-    const ALL: [Action; 6] = [
+    const ALL: [Action; 9] = [
         Action::NewWindow,
         Action::CloseWindow,
         Action::Quit,
         Action::Reload,
         Action::FocusPrimary,
         Action::Diagnostics,
+        Action::ZoomIn,
+        Action::ZoomOut,
+        Action::ZoomReset,
     ];
 
     fn name(self) -> &'static str {
@@ -47,6 +57,9 @@ impl Action {
             Action::Reload => "reload",
             Action::FocusPrimary => "focus-primary",
             Action::Diagnostics => "diagnostics",
+            Action::ZoomIn => "zoom-in",
+            Action::ZoomOut => "zoom-out",
+            Action::ZoomReset => "zoom-reset",
         }
     }
 
@@ -58,6 +71,9 @@ impl Action {
             Action::Reload => "Reload",
             Action::FocusPrimary => "Focus Primary Window",
             Action::Diagnostics => "Diagnostics",
+            Action::ZoomIn => "Zoom In",
+            Action::ZoomOut => "Zoom Out",
+            Action::ZoomReset => "Actual Size",
         }
     }
 
@@ -69,6 +85,9 @@ impl Action {
             Action::Reload => "F5",
             Action::FocusPrimary => "CmdOrCtrl+Shift+P",
             Action::Diagnostics => "CmdOrCtrl+Shift+D",
+            Action::ZoomIn => "CmdOrCtrl+=",
+            Action::ZoomOut => "CmdOrCtrl+-",
+            Action::ZoomReset => "CmdOrCtrl+0",
         }
     }
 
@@ -86,7 +105,8 @@ impl Action {
 }
 
 /// Builds the menu copy of `scope`: File (New Window, Close Window, Quit),
-/// View (Reload), Window (Focus Primary Window), Help (Diagnostics).
+/// View (Reload, Zoom In, Zoom Out, Actual Size), Window (Focus Primary
+/// Window), Help (Diagnostics).
 pub fn build<R: Runtime, M: Manager<R>>(manager: &M, scope: &str) -> tauri::Result<Menu<R>> {
     let item = |action: Action| {
         MenuItem::with_id(
@@ -108,7 +128,18 @@ pub fn build<R: Runtime, M: Manager<R>>(manager: &M, scope: &str) -> tauri::Resu
             &item(Action::Quit)?,
         ],
     )?;
-    let view = Submenu::with_items(manager, "View", true, &[&item(Action::Reload)?])?;
+    let view = Submenu::with_items(
+        manager,
+        "View",
+        true,
+        &[
+            &item(Action::Reload)?,
+            &PredefinedMenuItem::separator(manager)?,
+            &item(Action::ZoomIn)?,
+            &item(Action::ZoomOut)?,
+            &item(Action::ZoomReset)?,
+        ],
+    )?;
     let window = Submenu::with_items(manager, "Window", true, &[&item(Action::FocusPrimary)?])?;
     let help = Submenu::with_items(manager, "Help", true, &[&item(Action::Diagnostics)?])?;
     Menu::with_items(manager, &[&file, &view, &window, &help])
@@ -177,6 +208,11 @@ pub fn perform<R: Runtime>(window: &Window<R>, action: Action) {
         Action::Diagnostics => {
             diagnostics::show_in_background(window.app_handle());
             Ok(())
+        }
+        Action::ZoomIn => zoom::zoom(window.app_handle(), window.label(), ZoomStep::In).map(drop),
+        Action::ZoomOut => zoom::zoom(window.app_handle(), window.label(), ZoomStep::Out).map(drop),
+        Action::ZoomReset => {
+            zoom::zoom(window.app_handle(), window.label(), ZoomStep::Reset).map(drop)
         }
         Action::Reload => match window.get_webview_window(window.label()) {
             Some(webview) => webview.reload().map_err(Into::into),

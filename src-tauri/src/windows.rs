@@ -253,6 +253,7 @@ fn forget<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) {
     match forgotten {
         Ok(true) => {
             tracing::info!(window = %label, "window closed");
+            crate::zoom::forget(app, label.as_str());
             diagnostics::close_if_alone(app);
         }
         Ok(false) => {}

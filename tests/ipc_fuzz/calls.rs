@@ -43,6 +43,7 @@ pub const COMMANDS: &[(&str, u32)] = &[
     ("app_notices", 1),
     ("link_open", 3),
     ("diagnostics_open", 1),
+    ("window_zoom", 1),
     ("diagnostics_snapshot", 1),
 ];
 
@@ -196,6 +197,7 @@ fn fields_of(command: &str) -> &'static [&'static str] {
         "modal_draft_report" => &["kind", "text"],
         "heartbeat" => &["appliedSeq", "resyncs"],
         "link_open" => &["url"],
+        "window_zoom" => &["step"],
         _ => &[],
     }
 }
@@ -622,6 +624,17 @@ fn typed(command: &str) -> BoxedStrategy<Value> {
                 ]),
             ),
         ]),
+        "window_zoom" => object(vec![field(
+            "step",
+            0.9,
+            one_of(&[
+                json!("in"),
+                json!("out"),
+                json!("reset"),
+                json!("sideways"),
+                json!(1),
+            ]),
+        )]),
         "link_open" => object(vec![field(
             "url",
             0.9,

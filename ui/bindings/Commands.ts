@@ -29,6 +29,7 @@ import type { SignOutArgs } from "./SignOutArgs";
 import type { SignOutOutcome } from "./SignOutOutcome";
 import type { Snapshot } from "./Snapshot";
 import type { WindowRef } from "./WindowRef";
+import type { WindowZoomArgs } from "./WindowZoomArgs";
 
 /**
  * Every command the app answers: the arguments it takes and what it
@@ -40,6 +41,7 @@ export type Commands = {
   window_close: { args: NoArgs, result: null },
   window_focus_primary: { args: NoArgs, result: WindowRef },
   heartbeat: { args: HeartbeatArgs, result: null },
+  window_zoom: { args: WindowZoomArgs, result: number },
   lock_acquire: { args: LockAcquireArgs, result: LeaseInfo },
   lock_release: { args: LockTokenArgs, result: null },
   lock_extend: { args: LockExtendArgs, result: LeaseInfo },

@@ -300,6 +300,9 @@ document.addEventListener('keydown', (event) => {
   else if (command && event.shiftKey && key === 'c') shortcut = contactsView.newContact;
   else if (command && event.shiftKey && key === 'd') shortcut = () => void commands.diagnosticsOpen();
   else if (event.key === 'F5' || (command && key === 'r')) shortcut = () => location.reload();
+  else if (command && (key === '=' || key === '+')) shortcut = () => void commands.zoom('in');
+  else if (command && key === '-') shortcut = () => void commands.zoom('out');
+  else if (command && key === '0') shortcut = () => void commands.zoom('reset');
   if (shortcut && !event.repeat) {
     event.preventDefault();
     shortcut();

@@ -69,6 +69,12 @@ export const commands = {
   /** @returns {Promise<WindowRef>} */
   focusPrimary: () => invoke('window_focus_primary', {}),
   /**
+   * Zooms this window one step.
+   * @param {'in' | 'out' | 'reset'} step
+   * @returns {Promise<number>} the new level (1 is 100 %)
+   */
+  zoom: (step) => invoke('window_zoom', { step }),
+  /**
    * @param {number} [appliedSeq] the newest event this page has applied
    * @param {number} [resyncs] how many snapshots it has read
    * @returns {Promise<null>}

@@ -5,12 +5,13 @@ use axolop_coordinator::{Snapshot, WindowRef, WindowState};
 use tauri::{Manager, Runtime, Webview};
 
 use super::caller;
-use crate::args::{HeartbeatArgs, NoArgs};
+use crate::args::{HeartbeatArgs, NoArgs, WindowZoomArgs};
 use crate::diagnostics;
 use crate::error::Result;
 use crate::hub::Hub;
 use crate::timing;
 use crate::windows;
+use crate::zoom;
 
 /// The state as the calling window sees it. The first call of a page also
 /// marks its window ready.
@@ -60,6 +61,12 @@ pub async fn window_focus_primary<R: Runtime>(
     _args: NoArgs,
 ) -> Result<WindowRef> {
     windows::focus_primary(webview.app_handle())
+}
+
+/// Zooms the calling window one step; answers its new level (Ctrl+=,
+/// Ctrl+- and Ctrl+0 in the page, when the menu does not see the keys).
+pub fn window_zoom<R: Runtime>(webview: &Webview<R>, args: WindowZoomArgs) -> Result<f64> {
+    zoom::zoom(webview.app_handle(), webview.label(), args.step)
 }
 
 /// The calling page is alive, and may say which event it applied last.

@@ -202,3 +202,43 @@ fn closing_the_last_window_quits_the_app() {
     // The line is written on the way out; the process must be gone too.
     wait_until_ended(pid).unwrap_or_else(|e| panic!("the app logged its exit but runs on: {e}"));
 }
+
+/// Window `label`'s layout width in CSS pixels: it shrinks as the window
+/// zooms in.
+fn css_width(app: &App, label: &str) -> f64 {
+    app.execute(
+        label,
+        "return document.documentElement.clientWidth;",
+        json!([]),
+    )
+    .as_f64()
+    .unwrap()
+}
+
+#[test]
+fn each_window_zooms_on_its_own_with_the_keyboard() {
+    let app = App::launch("zoom");
+    let second = app.open_window_from("crm-1");
+    app.wait_ready(&second);
+    let (first_width, second_width) = (css_width(&app, "crm-1"), css_width(&app, &second));
+    let zoomed = |label: &str, from: f64, factor: f64| {
+        wait_for(&format!("{label} at {factor}x"), PATIENCE, || {
+            let width = css_width(&app, label);
+            Ok(((width - from / factor).abs() <= 2.0).then_some(()))
+        })
+        .unwrap();
+    };
+    app.type_keys("crm-1", "ctrl+equal");
+    zoomed("crm-1", first_width, 1.1);
+    app.type_keys("crm-1", "ctrl+equal");
+    zoomed("crm-1", first_width, 1.25);
+    assert_eq!(
+        css_width(&app, &second),
+        second_width,
+        "the other window keeps its zoom"
+    );
+    app.type_keys("crm-1", "ctrl+minus");
+    zoomed("crm-1", first_width, 1.1);
+    app.type_keys("crm-1", "ctrl+0");
+    zoomed("crm-1", first_width, 1.0);
+}
