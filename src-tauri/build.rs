@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "window_focus_primary",
     "heartbeat",
     "window_zoom",
+    "window_unsaved",
     "lock_acquire",
     "lock_release",
     "lock_extend",

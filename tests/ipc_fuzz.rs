@@ -81,6 +81,7 @@ const FLOORS: &[(&str, &str)] = &[
     ("link_open", "ok"),
     ("diagnostics_open", "ok"),
     ("window_zoom", "ok"),
+    ("window_unsaved", "ok"),
     ("diagnostics_snapshot", "ok"),
     // Another window's lock, without waiting.
     ("lock_acquire", "lock_unavailable"),
@@ -113,9 +114,8 @@ fn answer_type(command: &str) -> &'static str {
     match command {
         "coordinator_snapshot" => "Snapshot",
         "window_open" | "window_focus_primary" => "WindowRef",
-        "heartbeat" | "lock_release" | "modal_draft_report" | "link_open" | "diagnostics_open" => {
-            "null"
-        }
+        "heartbeat" | "lock_release" | "modal_draft_report" | "link_open" | "diagnostics_open"
+        | "window_unsaved" => "null",
         "diagnostics_snapshot" => "DiagnosticsView",
         "window_zoom" => "number",
         "session_sign_out" => "SignOutOutcome",

@@ -98,6 +98,14 @@ pub struct ChecksSaveArgs {
     pub format: crate::checks::ReportFormat,
 }
 
+/// The arguments of `window_unsaved`.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct WindowUnsavedArgs {
+    /// Whether the window's editor holds changes not saved.
+    pub unsaved: bool,
+}
+
 /// The arguments of `window_zoom`.
 #[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -355,6 +363,7 @@ impl CommandArgs for AgencyCreateArgs {}
 impl CommandArgs for AgencySelectArgs {}
 impl CommandArgs for LinkOpenArgs {}
 impl CommandArgs for WindowZoomArgs {}
+impl CommandArgs for WindowUnsavedArgs {}
 impl CommandArgs for ChecksSaveArgs {}
 impl CommandArgs for ContactsListArgs {}
 impl CommandArgs for ContactIdArgs {}

@@ -109,6 +109,7 @@ pub fn configure<R: Runtime>(
         .manage(refusals::Refusals::default())
         .manage(checks::LastReport::default())
         .manage(zoom::Zooms::default())
+        .manage(windows::Unsaved::default())
         .invoke_handler(commands::handler())
         .setup(move |app| {
             prepare(app.handle())?;

@@ -12,7 +12,8 @@ use std::time::Duration;
 use axolop_coordinator::{WindowLabel, WindowRef};
 use tauri::webview::PageLoadEvent;
 use tauri::{
-    AppHandle, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder, WindowEvent,
+    AppHandle, Emitter, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder,
+    WindowEvent,
 };
 
 use crate::diagnostics;
@@ -136,6 +137,35 @@ impl HandOffs {
     }
 }
 
+/// The windows whose editor holds unsaved changes; managed as Tauri state.
+#[derive(Default)]
+pub struct Unsaved(std::sync::Mutex<std::collections::HashSet<String>>);
+
+impl Unsaved {
+    fn holds(&self, label: &str) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(label)
+    }
+}
+
+/// Records whether window `label`'s editor holds unsaved changes.
+pub fn set_unsaved<R: Runtime>(app: &AppHandle<R>, label: &str, unsaved: bool) {
+    if let Some(state) = app.try_state::<Unsaved>() {
+        let mut labels = state.0.lock().unwrap_or_else(|p| p.into_inner());
+        if unsaved {
+            labels.insert(label.to_owned());
+        } else {
+            labels.remove(label);
+        }
+    }
+}
+
+/// The event that asks a page what to do with its unsaved changes before
+/// its window closes.
+pub const CLOSE_REQUESTED_EVENT: &str = "close-requested";
+
 /// A second launch handed over: opens a window, unless launches come
 /// faster than [`HAND_OFFS_PER_WINDOW`] in [`HAND_OFF_WINDOW`] (then the
 /// primary comes to the front instead).
@@ -199,13 +229,24 @@ fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<
     let app = manager.app_handle().clone();
     window.on_window_event(move |event| match event {
         WindowEvent::CloseRequested { api, .. } => {
-            // Nothing in the app vetoes a close, so a close request means the
-            // window is leaving. It disappears and leaves the coordinator at
-            // once; the webview is torn down a moment later, because tearing
-            // it down holds the main thread for several milliseconds, and the
-            // other windows' events (the new primary above all) must not
-            // wait behind it. (A future "unsaved changes" veto goes here.)
             api.prevent_close();
+            // Unsaved changes in its editor: the page asks (save, discard
+            // or keep the window), and closes the window itself after.
+            if app
+                .try_state::<Unsaved>()
+                .is_some_and(|unsaved| unsaved.holds(label.as_str()))
+            {
+                let target = tauri::EventTarget::webview_window(label.as_str());
+                if let Err(error) = app.emit_to(target, CLOSE_REQUESTED_EVENT, ()) {
+                    tracing::warn!(window = %label, %error, "a window with unsaved changes could not ask");
+                }
+                return;
+            }
+            // Otherwise the window is leaving. It disappears and leaves the
+            // coordinator at once; the webview is torn down a moment later,
+            // because tearing it down holds the main thread for several
+            // milliseconds, and the other windows' events (the new primary
+            // above all) must not wait behind it.
             if let Some(window) = app.get_webview_window(label.as_str()) {
                 if let Err(error) = window.hide() {
                     tracing::debug!(window = %label, %error, "could not hide a closing window");
@@ -229,6 +270,8 @@ fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<
 /// with it every lock it held or awaited. The first load finds nothing to
 /// release.
 fn page_started<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) {
+    // The new page's editor is empty.
+    set_unsaved(app, label.as_str(), false);
     let released = app.state::<Hub>().transact(|coordinator, now| {
         if !coordinator.windows().contains(label) {
             return Ok(());
@@ -254,6 +297,7 @@ fn forget<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) {
         Ok(true) => {
             tracing::info!(window = %label, "window closed");
             crate::zoom::forget(app, label.as_str());
+            set_unsaved(app, label.as_str(), false);
             diagnostics::close_if_alone(app);
         }
         Ok(false) => {}

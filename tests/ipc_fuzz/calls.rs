@@ -44,6 +44,7 @@ pub const COMMANDS: &[(&str, u32)] = &[
     ("link_open", 3),
     ("diagnostics_open", 1),
     ("window_zoom", 1),
+    ("window_unsaved", 1),
     ("diagnostics_snapshot", 1),
 ];
 
@@ -198,6 +199,7 @@ fn fields_of(command: &str) -> &'static [&'static str] {
         "heartbeat" => &["appliedSeq", "resyncs"],
         "link_open" => &["url"],
         "window_zoom" => &["step"],
+        "window_unsaved" => &["unsaved"],
         _ => &[],
     }
 }
@@ -624,6 +626,11 @@ fn typed(command: &str) -> BoxedStrategy<Value> {
                 ]),
             ),
         ]),
+        "window_unsaved" => object(vec![field(
+            "unsaved",
+            0.9,
+            one_of(&[json!(true), json!(false), json!("yes"), json!(1)]),
+        )]),
         "window_zoom" => object(vec![field(
             "step",
             0.9,

@@ -29,6 +29,7 @@ import type { SignOutArgs } from "./SignOutArgs";
 import type { SignOutOutcome } from "./SignOutOutcome";
 import type { Snapshot } from "./Snapshot";
 import type { WindowRef } from "./WindowRef";
+import type { WindowUnsavedArgs } from "./WindowUnsavedArgs";
 import type { WindowZoomArgs } from "./WindowZoomArgs";
 
 /**
@@ -42,6 +43,7 @@ export type Commands = {
   window_focus_primary: { args: NoArgs, result: WindowRef },
   heartbeat: { args: HeartbeatArgs, result: null },
   window_zoom: { args: WindowZoomArgs, result: number },
+  window_unsaved: { args: WindowUnsavedArgs, result: null },
   lock_acquire: { args: LockAcquireArgs, result: LeaseInfo },
   lock_release: { args: LockTokenArgs, result: null },
   lock_extend: { args: LockExtendArgs, result: LeaseInfo },

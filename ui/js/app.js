@@ -5,6 +5,7 @@
  */
 
 import { createAgencyPicker } from './agency-picker.js';
+import { createCloseDialog } from './close-dialog.js';
 import { ContactList } from './contacts.js';
 import { createContactsView } from './contacts-view.js';
 import { describeError } from './errors.js';
@@ -63,6 +64,12 @@ const actions = {
   switchAgency: () => switchAgency(),
 };
 
+/**
+ * Set up below, with the contacts view it asks about.
+ * @type {ReturnType<typeof createCloseDialog> | null}
+ */
+let closeDialog = null;
+
 const page = createPage(document.body, () => {
   // The role on <html> (for styles, and for tests as "rendered") is set
   // with the page it goes with.
@@ -72,7 +79,7 @@ const page = createPage(document.body, () => {
     syncProblem,
     actions,
     contacts: contactsView.view(),
-    dialog: modals.dialog(),
+    dialog: closeDialog?.asking() ? closeDialog.view() : modals.dialog(),
     waiting: modals.waiting(),
     switcher: switcher?.view() ?? nothing,
     notice: notice.view(),
@@ -124,9 +131,25 @@ const contactsView = createContactsView(
     discardKeptEdit: commands.contactConflictDiscard,
     notify: (text) => notice.show(text),
     currentAgency: () => store.state?.agency.selected?.id ?? null,
+    unsavedChanged: (unsaved) => void commands.windowUnsaved(unsaved).catch(() => {}),
   },
   page,
 );
+
+// A close of this window held back by the app because the editor holds
+// unsaved changes: ask here.
+closeDialog = createCloseDialog(
+  {
+    subject: contactsView.editor.subject,
+    save: contactsView.editor.saveNow,
+    discard: contactsView.editor.discard,
+    close: commands.closeWindow,
+  },
+  page,
+);
+await window.__TAURI__.webviewWindow
+  .getCurrentWebviewWindow()
+  .listen('close-requested', () => closeDialog?.ask());
 
 /** @param {unknown} error */
 function contactsProblem(error) {

@@ -35,6 +35,8 @@ import { windowName } from './window-label.js';
  * What the editor needs from the coordinator.
  * @typedef {object} ContactActions
  * @property {(contact: ContactInput) => Promise<Contact>} save
+ * @property {(unsaved: boolean) => void} [unsavedChanged] told whenever the
+ *   editor starts or stops holding unsaved changes
  * @property {(id: string, version: number) => Promise<unknown>} remove
  * @property {(id: string) => Promise<Contact>} get
  * @property {(id: string) => Promise<ContactDraft | null>} keptEdit the edit
@@ -72,6 +74,20 @@ export function createContactEditor(actions, page) {
   let kept = false;
   let error = '';
   let busy = false;
+  /** What `actions.unsavedChanged` was last told. */
+  let toldUnsaved = false;
+
+  /** Whether the form holds changes not saved. */
+  const unsaved = () => isOpen && isDirty(fields, base);
+
+  /** Tells the shell when the editor starts or stops holding unsaved changes. */
+  function reportUnsaved() {
+    const now = unsaved();
+    if (now !== toldUnsaved) {
+      toldUnsaved = now;
+      actions.unsavedChanged?.(now);
+    }
+  }
 
   /**
    * @param {Contact | null} contact
@@ -85,6 +101,7 @@ export function createContactEditor(actions, page) {
     conflicting = undefined;
     kept = false;
     error = '';
+    reportUnsaved();
     page.render();
     nameField.value?.focus();
     if (contact?.conflict) void showKeptEdit(contact);
@@ -109,20 +126,24 @@ export function createContactEditor(actions, page) {
     base = null;
     conflicting = undefined;
     kept = false;
+    reportUnsaved();
     page.render();
   }
 
   /**
    * Runs one call at a time; a conflict fetches the stored contact.
+   * Answers whether the call succeeded.
    * @param {() => Promise<void>} call
+   * @returns {Promise<boolean>}
    */
   async function run(call) {
-    if (busy) return;
+    if (busy) return false;
     busy = true;
     error = '';
     page.render();
     try {
       await call();
+      return true;
     } catch (failure) {
       const code = errorCode(failure);
       // A stale version is this contact's conflict; a switched agency is not
@@ -134,15 +155,20 @@ export function createContactEditor(actions, page) {
       } else {
         error = describeError(failure);
       }
+      return false;
     } finally {
       busy = false;
+      reportUnsaved();
       page.render();
     }
   }
 
-  /** @param {number | undefined} version the stored version to save over */
+  /**
+   * @param {number | undefined} version the stored version to save over
+   * @returns {Promise<boolean>} whether it was saved
+   */
   function save(version) {
-    void run(async () => {
+    return run(async () => {
       /** @type {ContactInput} */
       const input = { ...fields, agencyId: agencyId ?? undefined };
       if (base !== null && version !== undefined) {
@@ -179,9 +205,9 @@ export function createContactEditor(actions, page) {
     if (conflicting === null) {
       // Deleted meanwhile: "overwrite" saves the user's text as a new contact.
       base = null;
-      save(undefined);
+      void save(undefined);
     } else {
-      save(conflicting.version);
+      void save(conflicting.version);
     }
   }
 
@@ -192,12 +218,13 @@ export function createContactEditor(actions, page) {
   function type(event) {
     const input = /** @type {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} */ (event.target);
     fields = /** @type {EditorFields} */ ({ ...fields, [input.name]: input.value });
+    reportUnsaved();
   }
 
   /** @param {SubmitEvent} event */
   function submit(event) {
     event.preventDefault();
-    save(base?.version);
+    void save(base?.version);
   }
 
   /** @param {KeyboardEvent} event */
@@ -207,7 +234,7 @@ export function createContactEditor(actions, page) {
       close();
     } else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's') {
       event.preventDefault();
-      save(base?.version);
+      void save(base?.version);
     }
   }
 
@@ -274,6 +301,13 @@ export function createContactEditor(actions, page) {
     open,
     /** The id of the contact being edited, if any. */
     openId: () => (isOpen ? (base?.id ?? null) : null),
+    unsaved,
+    /** The name of what is being edited, for a question about it. */
+    subject: () => (fields.name.trim() || base?.name || 'a new contact'),
+    /** Saves the form; answers whether it was saved. */
+    saveNow: () => save(base?.version),
+    /** Drops what the form holds and closes it. */
+    discard: close,
     /**
      * A change from any window: refreshes an untouched editor showing it.
      * @param {ContactsChange} change

@@ -193,5 +193,7 @@ export function createContactsView(list, actions, page) {
      * @param {ContactsChange} change
      */
     observe: (change) => editor.observe(change),
+    /** The editor, for the question a close with unsaved changes asks. */
+    editor,
   };
 }

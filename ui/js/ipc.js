@@ -69,6 +69,13 @@ export const commands = {
   /** @returns {Promise<WindowRef>} */
   focusPrimary: () => invoke('window_focus_primary', {}),
   /**
+   * Tells the app whether this window's editor holds unsaved changes (a
+   * close then asks first).
+   * @param {boolean} unsaved
+   * @returns {Promise<null>}
+   */
+  windowUnsaved: (unsaved) => invoke('window_unsaved', { unsaved }),
+  /**
    * Zooms this window one step.
    * @param {'in' | 'out' | 'reset'} step
    * @returns {Promise<number>} the new level (1 is 100 %)

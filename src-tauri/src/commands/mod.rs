@@ -86,6 +86,7 @@ commands! {
     task window_focus_primary(NoArgs) -> WindowRef = windows::window_focus_primary;
     task heartbeat(HeartbeatArgs) -> () = windows::heartbeat;
     main window_zoom(WindowZoomArgs) -> f64 = windows::window_zoom;
+    main window_unsaved(WindowUnsavedArgs) -> () = windows::window_unsaved;
     queued lock_acquire(LockAcquireArgs) -> LeaseInfo = locks::lock_acquire;
     main lock_release(LockTokenArgs) -> () = locks::lock_release;
     main lock_extend(LockExtendArgs) -> LeaseInfo = locks::lock_extend;

@@ -5,7 +5,7 @@ use axolop_coordinator::{Snapshot, WindowRef, WindowState};
 use tauri::{Manager, Runtime, Webview};
 
 use super::caller;
-use crate::args::{HeartbeatArgs, NoArgs, WindowZoomArgs};
+use crate::args::{HeartbeatArgs, NoArgs, WindowUnsavedArgs, WindowZoomArgs};
 use crate::diagnostics;
 use crate::error::Result;
 use crate::hub::Hub;
@@ -61,6 +61,13 @@ pub async fn window_focus_primary<R: Runtime>(
     _args: NoArgs,
 ) -> Result<WindowRef> {
     windows::focus_primary(webview.app_handle())
+}
+
+/// The calling window's editor started or stopped holding unsaved changes:
+/// while it does, a close asks the page first.
+pub fn window_unsaved<R: Runtime>(webview: &Webview<R>, args: WindowUnsavedArgs) -> Result<()> {
+    windows::set_unsaved(webview.app_handle(), webview.label(), args.unsaved);
+    Ok(())
 }
 
 /// Zooms the calling window one step; answers its new level (Ctrl+=,
