@@ -15,6 +15,8 @@
 //! - [`clocks`]: notices time jumping under the app (sleep, a stopped process).
 //! - [`web_process`]: a window's crashed web process: marked, reloaded, told.
 //! - [`windows`]: opens, numbers, closes and focuses CRM windows.
+//! - [`layout`]: the windows' places, kept as they change and reopened at
+//!   the next launch.
 //! - [`checks`]: the self-test suite (`--self-test`, and "Run all checks"
 //!   in the diagnostics window).
 //! - [`diagnostics`]: the diagnostics window, which shows the coordination
@@ -67,6 +69,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod files;
 pub mod hub;
+pub mod layout;
 pub mod links;
 pub mod logging;
 pub mod menu;
@@ -117,7 +120,7 @@ pub fn configure<R: Runtime>(
             deadlines::start(app.handle().clone());
             // A self-test opens the windows it needs, and no other.
             if !checks::headless::is_headless(app.handle()) {
-                windows::open(app.handle())?;
+                layout::restore(app.handle())?;
             }
             Ok(())
         })

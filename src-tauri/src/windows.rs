@@ -85,6 +85,7 @@ pub fn open<R: Runtime, M: Manager<R>>(manager: &M) -> Result<WindowRef> {
     match build(manager, &label) {
         Ok(_) => {
             tracing::info!(window = %label, "window opened");
+            crate::layout::changed(manager.app_handle());
             Ok(WindowRef { label })
         }
         Err(error) => {
@@ -261,6 +262,7 @@ fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<
             forget(&app, &label);
         }
         WindowEvent::Destroyed => forget(&app, &label),
+        WindowEvent::Moved(_) | WindowEvent::Resized(_) => crate::layout::changed(&app),
         _ => {}
     });
     Ok(window)
@@ -296,6 +298,7 @@ fn forget<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) {
     match forgotten {
         Ok(true) => {
             tracing::info!(window = %label, "window closed");
+            crate::layout::changed(app);
             crate::zoom::forget(app, label.as_str());
             set_unsaved(app, label.as_str(), false);
             diagnostics::close_if_alone(app);

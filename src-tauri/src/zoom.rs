@@ -55,7 +55,40 @@ pub fn zoom<R: Runtime>(app: &AppHandle<R>, label: &str, step: ZoomStep) -> Resu
         webview.set_zoom(level)?;
     }
     levels.insert(label.to_owned(), level);
+    drop(levels);
+    crate::layout::changed(app);
     Ok(level)
+}
+
+/// Window `label`'s level (1 when never zoomed).
+pub fn level<R: Runtime>(app: &AppHandle<R>, label: &str) -> f64 {
+    app.try_state::<Zooms>()
+        .and_then(|zooms| {
+            zooms
+                .0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(label)
+                .copied()
+        })
+        .unwrap_or(1.0)
+}
+
+/// Sets window `label`'s level (a restored window's), within [`LEVELS`].
+pub fn set<R: Runtime>(app: &AppHandle<R>, label: &str, level: f64) {
+    let level = level.clamp(LEVELS[0], LEVELS[LEVELS.len() - 1]);
+    if let Some(webview) = app.get_webview_window(label) {
+        if webview.set_zoom(level).is_err() {
+            return;
+        }
+    }
+    if let Some(zooms) = app.try_state::<Zooms>() {
+        zooms
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(label.to_owned(), level);
+    }
 }
 
 /// Forgets a closed window's level.

@@ -1,0 +1,335 @@
+//! Windows come back: the open CRM windows, in order, with each one's size,
+//! position, maximized state and zoom, kept in `windows.json` in the data
+//! directory and reopened at the next launch.
+//!
+//! The file is written during the session, half a second after the last
+//! change (a move, a resize, a window opened or closed, a zoom), through a
+//! temporary file that replaces it whole: a crash or a kill restores the
+//! last layout, never half of one. Closing the last window does not empty
+//! it (that window comes back). A file that cannot be read is moved aside
+//! and one window opens.
+//!
+//! `tauri-plugin-window-state` is not used: it keys windows by label,
+//! saves at exit rather than as the session goes, and knows nothing of the
+//! window order or the zoom.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Manager, PhysicalPosition, PhysicalSize, Runtime};
+use tokio::sync::Notify;
+
+use crate::hub::Hub;
+use crate::paths::Paths;
+use crate::{files, windows, zoom};
+
+/// The file, in the data directory.
+const FILE: &str = "windows.json";
+/// How long the layout must stay still before it is written.
+const SETTLE: Duration = Duration::from_millis(500);
+/// The most windows a layout reopens.
+const MAX: usize = 16;
+
+/// The layout as kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Layout {
+    /// Its format.
+    pub version: u32,
+    /// The CRM windows, oldest first.
+    pub windows: Vec<Placement>,
+}
+
+/// One window's place.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Placement {
+    /// Its outer position, in physical pixels.
+    pub x: i32,
+    pub y: i32,
+    /// Its inner size, in physical pixels.
+    pub width: u32,
+    pub height: u32,
+    pub maximized: bool,
+    /// Its zoom level (1 is 100 %).
+    pub zoom: f64,
+}
+
+/// A rectangle of the screen, in physical pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Area {
+    pub x: i32,
+    pub y: i32,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Placement {
+    /// This placement moved onto `screens` if no part of its title bar's
+    /// first 100 × 40 pixels shows on any: to the first screen's corner.
+    pub fn onto(self, screens: &[Area]) -> Self {
+        let grip = Area {
+            x: self.x,
+            y: self.y,
+            width: 100,
+            height: 40,
+        };
+        if screens.is_empty() || screens.iter().any(|screen| screen.overlaps(&grip)) {
+            return self;
+        }
+        let first = screens[0];
+        Self {
+            x: first.x + 40,
+            y: first.y + 40,
+            width: self.width.min(first.width),
+            height: self.height.min(first.height),
+            ..self
+        }
+    }
+}
+
+impl Area {
+    fn overlaps(&self, other: &Area) -> bool {
+        let right = |a: &Area| i64::from(a.x) + i64::from(a.width);
+        let bottom = |a: &Area| i64::from(a.y) + i64::from(a.height);
+        i64::from(self.x) < right(other)
+            && i64::from(other.x) < right(self)
+            && i64::from(self.y) < bottom(other)
+            && i64::from(other.y) < bottom(self)
+    }
+}
+
+/// Reads the layout in `dir`. `None` when there is none; a file that
+/// cannot be read is moved aside (and `None`).
+pub fn read(dir: &Path) -> Option<Layout> {
+    let path = dir.join(FILE);
+    let bytes = std::fs::read(&path).ok()?;
+    match serde_json::from_slice::<Layout>(&bytes) {
+        Ok(layout) if layout.version == 1 && !layout.windows.is_empty() => Some(layout),
+        Ok(_) | Err(_) => {
+            let aside = dir.join(format!("{FILE}.unreadable"));
+            tracing::warn!("the window layout could not be read; moved aside, one window opens");
+            let _ = std::fs::rename(&path, aside);
+            None
+        }
+    }
+}
+
+/// Writes `layout` in `dir`, whole.
+pub fn write(dir: &Path, layout: &Layout) -> std::io::Result<()> {
+    let bytes = serde_json::to_vec_pretty(layout).map_err(std::io::Error::other)?;
+    files::write_whole(&dir.join(FILE), &bytes)
+}
+
+/// Wakes the writer; managed as Tauri state once the layout is kept.
+pub struct Keeper {
+    changed: Notify,
+    /// Set when windows are restored: nothing is written before.
+    ready: AtomicBool,
+}
+
+/// Says the layout changed (a move, a resize, a window opened or closed,
+/// a zoom): it is written once it has settled.
+pub fn changed<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(keeper) = app.try_state::<Keeper>() {
+        if keeper.ready.load(Ordering::SeqCst) {
+            keeper.changed.notify_one();
+        }
+    }
+}
+
+/// Opens the windows of the last layout (or one window), then keeps the
+/// layout as it changes. Without a data directory (tests), one window.
+pub fn restore<R: Runtime>(app: &AppHandle<R>) -> crate::Result<()> {
+    let Some(dir) = app.try_state::<Paths>().map(|paths| paths.data.clone()) else {
+        windows::open(app)?;
+        return Ok(());
+    };
+    let layout = read(&dir);
+    app.manage(Keeper {
+        changed: Notify::new(),
+        ready: AtomicBool::new(false),
+    });
+    let first = windows::open(app)?.label;
+    let Some(layout) = layout else {
+        app.state::<Keeper>().ready.store(true, Ordering::SeqCst);
+        tauri::async_runtime::spawn(keep(app.clone(), dir));
+        return Ok(());
+    };
+    let screens = screens(app);
+    let mut placements = layout.windows.into_iter().take(MAX);
+    if let Some(placement) = placements.next() {
+        place(app, first.as_str(), placement.onto(&screens));
+    }
+    // The others open once the first is ready: it is elected first and
+    // stays primary, as it was (a ready window that loads faster would
+    // otherwise win the first election).
+    let rest: Vec<_> = placements.collect();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let ready = || {
+            app.state::<Hub>().read(|coordinator| {
+                coordinator.windows().state(&first) == Ok(axolop_coordinator::WindowState::Ready)
+            })
+        };
+        for _ in 0..500 {
+            if ready() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        for placement in &rest {
+            match windows::open(&app) {
+                Ok(window) => place(&app, window.label.as_str(), placement.onto(&screens)),
+                Err(error) => tracing::warn!(%error, "a window could not be restored"),
+            }
+        }
+        tracing::info!(windows = rest.len() + 1, "windows restored");
+        app.state::<Keeper>().ready.store(true, Ordering::SeqCst);
+        keep(app.clone(), dir).await;
+    });
+    Ok(())
+}
+
+/// Puts window `label` at `placement`.
+fn place<R: Runtime>(app: &AppHandle<R>, label: &str, placement: Placement) {
+    let Some(window) = app.get_webview_window(label) else {
+        return;
+    };
+    let placed = window
+        .set_size(PhysicalSize::new(placement.width, placement.height))
+        .and_then(|()| window.set_position(PhysicalPosition::new(placement.x, placement.y)))
+        .and_then(|()| {
+            if placement.maximized {
+                window.maximize()
+            } else {
+                Ok(())
+            }
+        });
+    if let Err(error) = placed {
+        tracing::debug!(window = label, %error, "a window could not be placed");
+    }
+    if (placement.zoom - 1.0).abs() > f64::EPSILON {
+        zoom::set(app, label, placement.zoom);
+    }
+}
+
+/// The monitors' areas.
+fn screens<R: Runtime>(app: &AppHandle<R>) -> Vec<Area> {
+    app.available_monitors()
+        .unwrap_or_default()
+        .iter()
+        .map(|monitor| Area {
+            x: monitor.position().x,
+            y: monitor.position().y,
+            width: monitor.size().width,
+            height: monitor.size().height,
+        })
+        .collect()
+}
+
+/// The writer: after each change has settled, the layout of the open CRM
+/// windows, in order (never an empty one).
+async fn keep<R: Runtime>(app: AppHandle<R>, dir: PathBuf) {
+    let keeper = app.state::<Keeper>();
+    loop {
+        keeper.changed.notified().await;
+        // Settle: a drag is many moves.
+        while tokio::time::timeout(SETTLE, keeper.changed.notified())
+            .await
+            .is_ok()
+        {}
+        let Some(layout) = current(&app) else {
+            continue;
+        };
+        if let Err(error) = write(&dir, &layout) {
+            tracing::warn!(%error, "the window layout could not be kept");
+        }
+    }
+}
+
+/// The layout of the open CRM windows now; `None` when none is open.
+fn current<R: Runtime>(app: &AppHandle<R>) -> Option<Layout> {
+    let labels = app
+        .state::<Hub>()
+        .read(|coordinator| coordinator.windows().labels());
+    let placements: Vec<_> = labels
+        .iter()
+        .filter_map(|label| {
+            let window = app.get_webview_window(label.as_str())?;
+            if !window.is_visible().unwrap_or(false) {
+                return None; // closing
+            }
+            let position = window.outer_position().ok()?;
+            let size = window.inner_size().ok()?;
+            Some(Placement {
+                x: position.x,
+                y: position.y,
+                width: size.width,
+                height: size.height,
+                maximized: window.is_maximized().unwrap_or(false),
+                zoom: zoom::level(app, label.as_str()),
+            })
+        })
+        .collect();
+    (!placements.is_empty()).then_some(Layout {
+        version: 1,
+        windows: placements,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placement(x: i32, y: i32) -> Placement {
+        Placement {
+            x,
+            y,
+            width: 800,
+            height: 600,
+            maximized: false,
+            zoom: 1.0,
+        }
+    }
+
+    const SCREEN: Area = Area {
+        x: 0,
+        y: 0,
+        width: 1280,
+        height: 900,
+    };
+
+    #[test]
+    fn a_window_on_a_screen_stays_and_one_off_every_screen_comes_back() {
+        assert_eq!(placement(100, 50).onto(&[SCREEN]), placement(100, 50));
+        // Its corner just inside the screen: it stays.
+        assert_eq!(placement(1250, 880).onto(&[SCREEN]), placement(1250, 880));
+        // On a monitor that is gone.
+        let moved = placement(3000, 200).onto(&[SCREEN]);
+        assert_eq!((moved.x, moved.y), (40, 40));
+        let above = placement(100, -500).onto(&[SCREEN]);
+        assert_eq!((above.x, above.y), (40, 40));
+        let second = Area { x: 1280, ..SCREEN };
+        assert_eq!(
+            placement(1500, 100).onto(&[SCREEN, second]),
+            placement(1500, 100)
+        );
+    }
+
+    #[test]
+    fn a_layout_is_written_whole_and_an_unreadable_one_is_moved_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(read(dir.path()), None);
+        let layout = Layout {
+            version: 1,
+            windows: vec![placement(10, 20), placement(30, 40)],
+        };
+        write(dir.path(), &layout).unwrap();
+        assert_eq!(read(dir.path()), Some(layout));
+        std::fs::write(dir.path().join(FILE), b"{\"version\": 1, \"windows\": [").unwrap();
+        assert_eq!(read(dir.path()), None);
+        assert!(!dir.path().join(FILE).exists());
+        assert!(dir.path().join(format!("{FILE}.unreadable")).exists());
+    }
+}
