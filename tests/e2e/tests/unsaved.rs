@@ -28,15 +28,7 @@ fn wait_asks(app: &App, label: &str) {
 #[test]
 fn closing_a_window_with_unsaved_changes_asks_first() {
     let app = App::launch("unsaved");
-    let agency = app
-        .invoke("crm-1", "agency_create", json!({ "name": "Acme" }))
-        .unwrap();
-    app.invoke(
-        "crm-1",
-        "agency_select",
-        json!({ "agencyId": agency["id"] }),
-    )
-    .unwrap();
+    app.create_agency("Acme");
     let second = app.open_window_from("crm-1");
     app.wait_ready(&second);
     start_editing(&app, &second, "Grace Hopper");
