@@ -101,7 +101,7 @@ fn a_hung_primary_loses_primacy_and_locks_then_returns_as_a_secondary() {
 /// How many CRM windows the X display shows, by their titles.
 fn crm_windows_on_screen() -> usize {
     let found = Command::new("xdotool")
-        .args(["search", "--name", "^Axolop CRM [0-9]+$"])
+        .args(["search", "--name", r"Axolop CRM \([0-9]+\)$"])
         .output()
         .expect("xdotool must be installed");
     String::from_utf8_lossy(&found.stdout).lines().count()
