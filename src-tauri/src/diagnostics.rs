@@ -18,6 +18,7 @@ use crate::error::Result;
 use crate::hub::Hub;
 use crate::navigation;
 use crate::refusals::{Refusal, Refusals};
+use crate::windows;
 
 /// The diagnostics window's label (its capability names it).
 pub const LABEL: &str = "diagnostics";
@@ -118,10 +119,7 @@ pub fn heard<R: Runtime>(app: &AppHandle<R>, label: &str, applied_seq: Option<u6
 /// Shows the diagnostics window: focuses it if open, opens it otherwise.
 pub fn show<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
     if let Some(window) = app.get_webview_window(LABEL) {
-        window.unminimize()?;
-        window.show()?;
-        window.set_focus()?;
-        return Ok(());
+        return windows::bring_forward(&window);
     }
     let window = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("diagnostics.html".into()))
         .title("Axolop CRM Diagnostics")

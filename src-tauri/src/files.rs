@@ -3,6 +3,25 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::error::{Error, Result};
+
+/// Saves `bytes` for the user as `name` in their Downloads folder (the
+/// app's data directory when there is none), whole; answers the path.
+pub fn save_for_user<R: Runtime>(app: &AppHandle<R>, name: &str, bytes: &[u8]) -> Result<String> {
+    let dir = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().app_data_dir())?;
+    let path = dir.join(name);
+    write_whole(&path, bytes).map_err(|source| Error::Io {
+        context: format!("the report could not be saved to {}", path.display()),
+        source,
+    })?;
+    Ok(path.display().to_string())
+}
+
 /// Writes `bytes` to `path` through a temporary file beside it that is
 /// synced and then renamed over: a crash or a full disk leaves either the
 /// old file or the new one, never half of one. On Unix the file is the

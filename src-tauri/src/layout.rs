@@ -210,7 +210,9 @@ fn place<R: Runtime>(app: &AppHandle<R>, label: &str, placement: Placement) {
         tracing::debug!(window = label, %error, "a window could not be placed");
     }
     if (placement.zoom - 1.0).abs() > f64::EPSILON {
-        zoom::set(app, label, placement.zoom);
+        if let Err(error) = zoom::set(app, label, placement.zoom) {
+            tracing::debug!(window = label, %error, "a window's zoom could not be restored");
+        }
     }
 }
 

@@ -42,17 +42,10 @@ It holds no password, token, email address or contact.\n";
 /// directory when there is none), whole or not at all; answers its path.
 pub fn save<R: Runtime>(app: &AppHandle<R>) -> Result<String> {
     let bytes = build(app)?;
-    let dir = app
-        .path()
-        .download_dir()
-        .or_else(|_| app.path().app_data_dir())?;
-    let path = dir.join(format!("axolop-report-{}.zip", crate::timing::unix_ms()));
-    files::write_whole(&path, &bytes).map_err(|source| Error::Io {
-        context: format!("the report could not be saved to {}", path.display()),
-        source,
-    })?;
+    let name = format!("axolop-report-{}.zip", crate::timing::unix_ms());
+    let path = files::save_for_user(app, &name, &bytes)?;
     tracing::info!("diagnostic report saved");
-    Ok(path.display().to_string())
+    Ok(path)
 }
 
 /// The report's bytes.

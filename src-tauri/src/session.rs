@@ -86,6 +86,21 @@ impl SessionDriver {
         &self.store
     }
 
+    /// Sets the sign-out marker; a failure is logged (the sign-out goes on:
+    /// the keyring entry is still removed).
+    fn mark_signed_out(&self) {
+        if let Err(error) = self.marker.set() {
+            tracing::warn!(%error, "the sign-out marker could not be written");
+        }
+    }
+
+    /// Removes the sign-out marker; a failure is logged.
+    fn unmark_signed_out(&self) {
+        if let Err(error) = self.marker.clear() {
+            tracing::warn!(%error, "the sign-out marker could not be removed");
+        }
+    }
+
     /// Queues `write` for the keyring writer. Called inside the transition
     /// that decided it, so the queue order is the decision order.
     fn queue(&self, write: KeyringWrite) {
@@ -173,9 +188,7 @@ pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result
     drop(password);
     // Before the keyring write: once the session is stored, the next
     // launch must restore it.
-    if let Err(error) = driver.marker.clear() {
-        tracing::warn!(%error, "the sign-out marker could not be removed");
-    }
+    driver.unmark_signed_out();
     let user = grant.user.id.clone();
     let selection = agencies::selection_of(app, user.clone()).await;
     let (written, kept) = oneshot::channel();
@@ -260,9 +273,7 @@ pub async fn sign_out<R: Runtime>(
     let pushes = sync_engine::hold_pushes(app).await;
     // Before the keyring is touched: whatever becomes of the entry, the
     // next launch does not restore it.
-    if let Err(error) = driver.marker.set() {
-        tracing::warn!(%error, "the sign-out marker could not be written");
-    }
+    driver.mark_signed_out();
     let revoke = hub.transact(|coordinator, _| {
         let current = coordinator.session().summary().user.map(|user| user.id);
         if current != owner {
@@ -281,9 +292,7 @@ pub async fn sign_out<R: Runtime>(
         Ok(Some(signed_out.revoke))
     })?;
     let Some(revoke) = revoke else {
-        if let Err(error) = driver.marker.clear() {
-            tracing::warn!(%error, "the sign-out marker could not be removed");
-        }
+        driver.unmark_signed_out();
         return Ok(SignOutOutcome::Stayed);
     };
     if let Some(owner) = owner {
@@ -468,9 +477,7 @@ async fn forget_stale(driver: &SessionDriver, store: &Arc<SecretStore>) {
     let timeout = driver.keyring_timeout;
     if let Err(error) = blocking(store, timeout, |store| store.clear()).await {
         tracing::warn!(%error, "the earlier stored session could not be removed");
-        if let Err(error) = driver.marker.set() {
-            tracing::warn!(%error, "the sign-out marker could not be written");
-        }
+        driver.mark_signed_out();
     }
 }
 

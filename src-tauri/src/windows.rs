@@ -199,12 +199,18 @@ pub fn focus_primary<R: Runtime, M: Manager<R>>(manager: &M) -> Result<WindowRef
         .ok_or_else(|| axolop_coordinator::Error::UnknownWindow {
             label: primary.label.clone(),
         })?;
-    window.unminimize()?;
-    window.show()?;
-    window.set_focus()?;
+    bring_forward(&window)?;
     Ok(WindowRef {
         label: primary.label,
     })
+}
+
+/// Brings `window` to the front, focused, even if it was minimized.
+pub fn bring_forward<R: Runtime>(window: &WebviewWindow<R>) -> Result<()> {
+    window.unminimize()?;
+    window.show()?;
+    window.set_focus()?;
+    Ok(())
 }
 
 fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<WebviewWindow<R>> {

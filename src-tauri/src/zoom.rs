@@ -48,58 +48,42 @@ pub struct Zooms(Mutex<HashMap<String, f64>>);
 
 /// Zooms window `label` one `step`; answers its new level.
 pub fn zoom<R: Runtime>(app: &AppHandle<R>, label: &str, step: ZoomStep) -> Result<f64> {
-    let zooms = app.state::<Zooms>();
-    let mut levels = zooms.0.lock().unwrap_or_else(|p| p.into_inner());
-    let level = next(levels.get(label).copied().unwrap_or(1.0), step);
-    if let Some(webview) = app.get_webview_window(label) {
-        webview.set_zoom(level)?;
-    }
-    levels.insert(label.to_owned(), level);
-    drop(levels);
+    let level = next(self::level(app, label), step);
+    set(app, label, level)?;
     crate::layout::changed(app);
     Ok(level)
 }
 
 /// Window `label`'s level (1 when never zoomed).
 pub fn level<R: Runtime>(app: &AppHandle<R>, label: &str) -> f64 {
-    app.try_state::<Zooms>()
-        .and_then(|zooms| {
-            zooms
-                .0
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .get(label)
-                .copied()
-        })
+    with_levels(app, |levels| levels.get(label).copied())
+        .flatten()
         .unwrap_or(1.0)
 }
 
-/// Sets window `label`'s level (a restored window's), within [`LEVELS`].
-pub fn set<R: Runtime>(app: &AppHandle<R>, label: &str, level: f64) {
+/// Sets window `label`'s level, within [`LEVELS`], and keeps it.
+pub fn set<R: Runtime>(app: &AppHandle<R>, label: &str, level: f64) -> Result<()> {
     let level = level.clamp(LEVELS[0], LEVELS[LEVELS.len() - 1]);
     if let Some(webview) = app.get_webview_window(label) {
-        if webview.set_zoom(level).is_err() {
-            return;
-        }
+        webview.set_zoom(level)?;
     }
-    if let Some(zooms) = app.try_state::<Zooms>() {
-        zooms
-            .0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(label.to_owned(), level);
-    }
+    with_levels(app, |levels| levels.insert(label.to_owned(), level));
+    Ok(())
 }
 
 /// Forgets a closed window's level.
 pub fn forget<R: Runtime>(app: &AppHandle<R>, label: &str) {
-    if let Some(zooms) = app.try_state::<Zooms>() {
-        zooms
-            .0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(label);
-    }
+    with_levels(app, |levels| levels.remove(label));
+}
+
+/// Runs `f` on the levels (`None` before they are managed).
+fn with_levels<R: Runtime, T>(
+    app: &AppHandle<R>,
+    f: impl FnOnce(&mut HashMap<String, f64>) -> T,
+) -> Option<T> {
+    let zooms = app.try_state::<Zooms>()?;
+    let mut levels = zooms.0.lock().unwrap_or_else(|p| p.into_inner());
+    Some(f(&mut levels))
 }
 
 #[cfg(test)]

@@ -249,19 +249,8 @@ pub fn save<R: Runtime>(app: &AppHandle<R>, format: ReportFormat) -> crate::Resu
         ),
         ReportFormat::Markdown => (report.markdown(), "md"),
     };
-    let dir = app
-        .path()
-        .download_dir()
-        .or_else(|_| app.path().app_data_dir())?;
-    let path = dir.join(format!(
-        "axolop-self-test-{}.{extension}",
-        crate::timing::unix_ms()
-    ));
-    crate::files::write_whole(&path, text.as_bytes()).map_err(|source| crate::Error::Io {
-        context: format!("the report could not be saved to {}", path.display()),
-        source,
-    })?;
-    Ok(path.display().to_string())
+    let name = format!("axolop-self-test-{}.{extension}", crate::timing::unix_ms());
+    crate::files::save_for_user(app, &name, text.as_bytes())
 }
 
 #[cfg(test)]

@@ -542,14 +542,9 @@ impl App {
     /// accelerators exactly as a person's key press does.
     pub fn type_keys(&self, label: &str, keys: &str) {
         let number = label.trim_start_matches("crm-");
-        let search = Command::new("xdotool")
-            .args(["search", "--name", &format!("Axolop CRM \\({number}\\)$")])
-            .output()
-            .expect("xdotool must be installed");
-        let window = String::from_utf8_lossy(&search.stdout)
-            .lines()
+        let window = x_windows(&format!("Axolop CRM \\({number}\\)$"))
+            .into_iter()
             .next()
-            .map(str::to_owned)
             .unwrap_or_else(|| panic!("no X window titled … Axolop CRM ({number})"));
         let status = Command::new("xdotool")
             .args([
@@ -694,6 +689,28 @@ pub fn stop_group(group: u32) {
         }
         sleep(Duration::from_millis(50));
     }
+}
+
+/// The ids of the X windows whose title matches `pattern` (xdotool's
+/// extended regular expression).
+pub fn x_windows(pattern: &str) -> Vec<String> {
+    let found = Command::new("xdotool")
+        .args(["search", "--name", pattern])
+        .output()
+        .expect("xdotool must be installed");
+    String::from_utf8_lossy(&found.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The title of X window `id`.
+pub fn x_window_title(id: &str) -> String {
+    let name = Command::new("xdotool")
+        .args(["getwindowname", id])
+        .output()
+        .expect("xdotool must be installed");
+    String::from_utf8_lossy(&name.stdout).trim().to_owned()
 }
 
 /// Waits until process `pid` has ended: it is gone, or a zombie its

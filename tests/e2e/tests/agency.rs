@@ -258,19 +258,9 @@ fn two_windows_editing_one_contact_meet_exactly_one_conflict_and_lose_nothing() 
 
 /// The titles of the X windows whose title matches `pattern`.
 fn window_titles(pattern: &str) -> Vec<String> {
-    let ids = std::process::Command::new("xdotool")
-        .args(["search", "--name", pattern])
-        .output()
-        .expect("xdotool");
-    String::from_utf8_lossy(&ids.stdout)
-        .lines()
-        .filter_map(|id| {
-            let name = std::process::Command::new("xdotool")
-                .args(["getwindowname", id])
-                .output()
-                .ok()?;
-            Some(String::from_utf8_lossy(&name.stdout).trim().to_owned())
-        })
+    axolop_e2e::x_windows(pattern)
+        .iter()
+        .map(|id| axolop_e2e::x_window_title(id))
         .collect()
 }
 

@@ -5,7 +5,6 @@
 //! for one gets it well within the heartbeat timeout) and is reloaded with
 //! a notice.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use axolop_e2e::{wait_for, App, PATIENCE};
@@ -100,11 +99,7 @@ fn a_hung_primary_loses_primacy_and_locks_then_returns_as_a_secondary() {
 
 /// How many CRM windows the X display shows, by their titles.
 fn crm_windows_on_screen() -> usize {
-    let found = Command::new("xdotool")
-        .args(["search", "--name", r"Axolop CRM \([0-9]+\)$"])
-        .output()
-        .expect("xdotool must be installed");
-    String::from_utf8_lossy(&found.stdout).lines().count()
+    axolop_e2e::x_windows(r"Axolop CRM \([0-9]+\)$").len()
 }
 
 #[test]

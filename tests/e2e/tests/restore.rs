@@ -11,14 +11,11 @@ use serde_json::json;
 /// The X window of CRM window `number`.
 fn x_window(number: u32) -> String {
     wait_for(&format!("the X window of crm-{number}"), PATIENCE, || {
-        let found = Command::new("xdotool")
-            .args(["search", "--name", &format!("Axolop CRM \\({number}\\)$")])
-            .output()
-            .expect("xdotool");
-        Ok(String::from_utf8_lossy(&found.stdout)
-            .lines()
-            .next()
-            .map(str::to_owned))
+        Ok(
+            axolop_e2e::x_windows(&format!("Axolop CRM \\({number}\\)$"))
+                .into_iter()
+                .next(),
+        )
     })
     .unwrap()
 }
