@@ -12,8 +12,10 @@ mod agencies;
 mod contacts;
 mod locks;
 mod modals;
+mod quitting;
 mod sessions;
 mod syncing;
+mod updating;
 
 use std::time::Instant;
 
@@ -25,10 +27,12 @@ use crate::event::{Envelope, Event, EventLog};
 use crate::health::HeartbeatTimeout;
 use crate::lock::{EndReason, LockTable};
 use crate::modal::{ModalDraft, ModalKind, ModalPlan};
+use crate::quit::QuitStatus;
 use crate::registry::WindowRegistry;
 use crate::session::Session;
 use crate::snapshot::{SelfInfo, Snapshot};
 use crate::sync::{SignOutIntent, SyncStatus};
+use crate::update::UpdateStatus;
 use crate::window::{WindowLabel, WindowState};
 
 /// The most CRM windows open at once: each costs a web process (about
@@ -53,6 +57,10 @@ pub struct Coordinator {
     sync: SyncStatus,
     /// A sign-out held up by changes not yet on the server.
     sign_out: SignOutIntent,
+    /// The unsaved editors, and a quit that asks about them.
+    quit: QuitStatus,
+    /// The update a check found, and how far installing it got.
+    update: UpdateStatus,
     log: EventLog,
     /// How many window labels were handed out; labels are never reused.
     labels_issued: u64,
@@ -168,6 +176,8 @@ impl Coordinator {
     pub fn window_reloaded(&mut self, label: &WindowLabel, now: Instant) -> Result<()> {
         self.windows.state(label)?;
         self.release_window(label, EndReason::WindowReloaded, now);
+        // The new page's editor starts empty.
+        self.forget_editor(label);
         Ok(())
     }
 
@@ -183,6 +193,7 @@ impl Coordinator {
         }
         self.windows_changed(ElectionCause::Closed, now, now);
         self.release_window(label, EndReason::WindowClosed, now);
+        self.forget_editor(label);
         Ok(())
     }
 
@@ -266,6 +277,8 @@ impl Coordinator {
             modal: self.modal.clone(),
             locks: self.locks.summaries(),
             sync: self.sync.clone(),
+            quit: self.quit.clone(),
+            update: self.update.clone(),
         })
     }
 
@@ -356,16 +369,21 @@ impl Coordinator {
     }
 
     /// Which modal is required now, and which window presents it: the
-    /// primary, so exactly one window shows it. Sign-in comes first; an
-    /// agency is asked for once someone may use the CRM (local mode, or
-    /// signed in), not while a stored session is still being read.
+    /// primary, so exactly one window shows it. A quit the user just asked
+    /// for comes first, then sign-in; an agency is asked for once someone
+    /// may use the CRM (local mode, or signed in), not while a stored
+    /// session is still being read; an update waits for all of these.
     fn modal_plan(&self) -> ModalPlan {
-        let required = if self.session.needs_sign_in() {
+        let required = if self.quit.is_pending() {
+            Some(ModalKind::Quit)
+        } else if self.session.needs_sign_in() {
             Some(ModalKind::SignIn)
         } else if self.session.is_signed_in() && self.sign_out == SignOutIntent::Asking {
             Some(ModalKind::UnsentChanges)
         } else if self.session.may_use_crm() && !self.agency.is_selected() {
             Some(ModalKind::AgencySelection)
+        } else if self.update.wants_modal() {
+            Some(ModalKind::Update)
         } else {
             None
         };
@@ -375,6 +393,21 @@ impl Coordinator {
                 .and_then(|_| self.election.primary())
                 .map(|primary| primary.label),
         }
+    }
+
+    /// Refuses (`invalid_argument`) unless `window` presents modal `kind`.
+    fn require_presenter(&self, window: &WindowLabel, kind: ModalKind) -> Result<()> {
+        if self.modal.required != Some(kind) {
+            return Err(Error::InvalidArgument {
+                reason: format!("no {} modal is open", kind.name()),
+            });
+        }
+        if self.modal.presenter.as_ref() != Some(window) {
+            return Err(Error::InvalidArgument {
+                reason: format!("{window} does not present the {} modal", kind.name()),
+            });
+        }
+        Ok(())
     }
 
     /// Tells windows of a new modal plan, if it changed.

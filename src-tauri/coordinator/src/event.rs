@@ -18,8 +18,10 @@ use crate::contacts::ContactsChange;
 use crate::election::PrimaryChange;
 use crate::lock::LockChange;
 use crate::modal::ModalPlan;
+use crate::quit::QuitStatus;
 use crate::session::SessionChange;
 use crate::sync::SyncStatus;
+use crate::update::UpdateStatus;
 use crate::window::WindowSummary;
 
 /// The name of the one IPC event every coordinator event travels under.
@@ -51,6 +53,11 @@ pub enum Event {
     /// The device's standing with the server changed: online or offline,
     /// changes waiting, a first sync's progress.
     SyncChanged(SyncStatus),
+    /// An editor started or stopped holding unsaved changes, or a quit
+    /// asked, was answered, or goes ahead.
+    QuitChanged(QuitStatus),
+    /// An update was found, is downloading or installing, or failed.
+    UpdateChanged(UpdateStatus),
 }
 
 impl Event {
@@ -65,6 +72,8 @@ impl Event {
             Event::AgencyChanged(_) => "agency-changed",
             Event::ContactsChanged(_) => "contacts-changed",
             Event::SyncChanged(_) => "sync-changed",
+            Event::QuitChanged(_) => "quit-changed",
+            Event::UpdateChanged(_) => "update-changed",
         }
     }
 }

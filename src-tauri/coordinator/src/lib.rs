@@ -16,6 +16,9 @@
 //!   compare-and-set.
 //! - [`modal`]: the mandatory modal, its presenter, and what was typed.
 //! - [`contacts`]: contact changes as every window learns of them.
+//! - [`quit`]: the editors holding unsaved changes, and the one question a
+//!   quit asks about them.
+//! - [`update`]: the update a check found, and its download and install.
 //! - [`window`]: window labels, states and the summaries shown to the UI.
 //! - [`health`]: how long a window may be silent before it is unresponsive.
 //! - [`registry`]: the open windows, in the order they were opened.
@@ -46,10 +49,12 @@ pub mod health;
 pub mod lock;
 pub mod modal;
 pub mod pending;
+pub mod quit;
 pub mod registry;
 pub mod session;
 pub mod snapshot;
 pub mod sync;
+pub mod update;
 pub mod window;
 
 pub use coordinator::Coordinator;

@@ -29,6 +29,11 @@ pub enum ModalKind {
     /// A sign-out was asked for while changes made here are not yet on the
     /// server: wait for them, discard them, or stay signed in.
     UnsentChanges,
+    /// Quit was chosen while editors hold unsaved changes: save them,
+    /// discard them, or keep working.
+    Quit,
+    /// An update is available, downloading, installing, or failed.
+    Update,
 }
 
 /// Which modal is required and which window presents it.
@@ -93,6 +98,8 @@ impl ModalKind {
             ModalKind::SignIn => "sign-in",
             ModalKind::AgencySelection => "agency-selection",
             ModalKind::UnsentChanges => "unsent-changes",
+            ModalKind::Quit => "quit",
+            ModalKind::Update => "update",
         }
     }
 }
@@ -137,6 +144,8 @@ mod tests {
             ModalKind::SignIn,
             ModalKind::AgencySelection,
             ModalKind::UnsentChanges,
+            ModalKind::Quit,
+            ModalKind::Update,
         ] {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
         }

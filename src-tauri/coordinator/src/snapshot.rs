@@ -11,8 +11,10 @@ use crate::agency::AgencySummary;
 use crate::election::{PrimaryInfo, Role};
 use crate::lock::LockSummary;
 use crate::modal::ModalPlan;
+use crate::quit::QuitStatus;
 use crate::session::SessionSummary;
 use crate::sync::SyncStatus;
+use crate::update::UpdateStatus;
 use crate::window::{WindowLabel, WindowSummary};
 
 /// Everything a window needs to render, as of event `seq`.
@@ -38,6 +40,10 @@ pub struct Snapshot {
     pub locks: Vec<LockSummary>,
     /// The device's standing with the server (Supabase mode).
     pub sync: SyncStatus,
+    /// The unsaved editors, and a quit that asks about them.
+    pub quit: QuitStatus,
+    /// An update found, downloading, installing or failed.
+    pub update: UpdateStatus,
 }
 
 /// The asking window and its role.

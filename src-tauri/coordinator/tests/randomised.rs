@@ -78,7 +78,9 @@ impl Replica {
             | Event::ModalChanged(_)
             | Event::AgencyChanged(_)
             | Event::ContactsChanged(_)
-            | Event::SyncChanged(_) => {}
+            | Event::SyncChanged(_)
+            | Event::QuitChanged(_)
+            | Event::UpdateChanged(_) => {}
         }
     }
 }

@@ -23,8 +23,11 @@ use std::time::{Duration, Instant};
 
 use axolop_coordinator::agency::{AgencyRef, AgencySelection};
 use axolop_coordinator::lock::PendingLease;
+use axolop_coordinator::modal::ModalKind;
+use axolop_coordinator::quit::QuitAnswer;
 use axolop_coordinator::session::{Grant, RefreshFailure, Session, SessionUser, SignOutReason};
 use axolop_coordinator::snapshot::Snapshot;
+use axolop_coordinator::update::{UpdateAnswer, UpdateOffer};
 use axolop_coordinator::{
     Acquisition, Coordinator, Envelope, Event, Lease, LockMode, LockRequest, WindowLabel,
     WindowState,
@@ -63,6 +66,8 @@ struct Seen {
     granted_waiters: u64,
     agency_changes: u64,
     sessions_ended: u64,
+    quits_asked: u64,
+    quits_answered: u64,
 }
 
 impl Sim {
@@ -205,7 +210,87 @@ impl Sim {
                 self.coordinator.session_sign_out();
                 "sign out".into()
             }
+            90..=92 => return self.edit_or_quit(),
+            93 => return self.update(),
             _ => return self.refresh_if_due(),
+        };
+        self.deliver();
+        what
+    }
+
+    /// An editor starts or stops holding changes, or a quit is asked for
+    /// or answered (from the presenter or any other window).
+    fn edit_or_quit(&mut self) -> String {
+        let Some(label) = self.pick() else {
+            return "nothing".into();
+        };
+        let what = match self.rng.u8(..10) {
+            0..=3 => {
+                let _ = self.coordinator.editor_unsaved(&label, Some("Jane Doe"));
+                format!("{label} edits")
+            }
+            4..=5 => {
+                let _ = self.coordinator.editor_unsaved(&label, None);
+                format!("{label} saves")
+            }
+            6 if !self.coordinator.quit_status().editors.is_empty() => {
+                self.coordinator.quit_requested();
+                self.seen.quits_asked += 1;
+                "quit".into()
+            }
+            6 => return "nothing".into(),
+            _ => {
+                // Mostly Cancel: a quit that goes ahead ends the schedule's
+                // quitting for good, as it ends the app.
+                let answer = [QuitAnswer::Save, QuitAnswer::Discard]
+                    .get(self.rng.usize(..8))
+                    .copied()
+                    .unwrap_or(QuitAnswer::Cancel);
+                if self.coordinator.quit_answer(&label, answer).is_ok() {
+                    self.seen.quits_answered += 1;
+                }
+                format!("{label} answers the quit {answer:?}")
+            }
+        };
+        self.deliver();
+        what
+    }
+
+    /// A check finds an update, or a window answers it, or the download
+    /// moves on.
+    fn update(&mut self) -> String {
+        let Some(label) = self.pick() else {
+            return "nothing".into();
+        };
+        let what = match self.rng.u8(..6) {
+            0 => {
+                let version = format!("0.{}.0", self.rng.u8(2..4));
+                self.coordinator
+                    .update_found(UpdateOffer::new(version, "0.1.0".into(), None));
+                "update found".into()
+            }
+            1 => {
+                let answer = [
+                    UpdateAnswer::Install,
+                    UpdateAnswer::Later,
+                    UpdateAnswer::Show,
+                ][self.rng.usize(..3)];
+                let _ = self.coordinator.update_answer(&label, answer);
+                format!("{label} answers the update {answer:?}")
+            }
+            2 => {
+                self.coordinator
+                    .update_progressed(self.rng.u64(..100), Some(100));
+                "download progress".into()
+            }
+            3 => {
+                self.coordinator.update_installing();
+                "installing".into()
+            }
+            _ => {
+                self.coordinator.update_failed("bad signature".into());
+                "update failed".into()
+            }
         };
         self.deliver();
         what
@@ -422,6 +507,18 @@ impl Sim {
                 self.agency_version
             ));
         }
+        for editor in &c.quit_status().editors {
+            if state_of(editor.window.as_str()).is_none() {
+                return Err(format!("closed {} holds unsaved changes", editor.window));
+            }
+        }
+        if c.quit_status().is_pending() != (c.modal().required == Some(ModalKind::Quit)) {
+            return Err(format!(
+                "quit {:?} with modal {:?}",
+                c.quit_status().stage,
+                c.modal().required
+            ));
+        }
         if let Some(required) = c.modal().required {
             if c.modal().presenter != primary.as_ref().map(|p| p.label.clone()) {
                 return Err(format!(
@@ -480,6 +577,8 @@ fn apply(copy: &mut Snapshot, envelope: &Envelope) {
         Event::SessionChanged(change) => copy.session = change.session.clone(),
         Event::ModalChanged(plan) => copy.modal = plan.clone(),
         Event::AgencyChanged(summary) => copy.agency = summary.clone(),
+        Event::QuitChanged(quit) => copy.quit = quit.clone(),
+        Event::UpdateChanged(update) => copy.update = update.clone(),
         Event::ContactsChanged(_) | Event::SyncChanged(_) => {}
     }
 }
@@ -521,6 +620,8 @@ fn every_invariant_holds_over_100_000_random_steps() {
         total.granted_waiters += seen.granted_waiters;
         total.agency_changes += seen.agency_changes;
         total.sessions_ended += seen.sessions_ended;
+        total.quits_asked += seen.quits_asked;
+        total.quits_answered += seen.quits_answered;
     }
     println!("{total:?}");
     // The schedules reach every kind of change they are meant to mix.
@@ -529,4 +630,6 @@ fn every_invariant_holds_over_100_000_random_steps() {
     assert!(total.granted_waiters > 100, "{total:?}");
     assert!(total.agency_changes > 100, "{total:?}");
     assert!(total.sessions_ended > 100, "{total:?}");
+    assert!(total.quits_asked > 50, "{total:?}");
+    assert!(total.quits_answered > 15, "{total:?}");
 }

@@ -21,6 +21,7 @@
 //! - [`agency`]: agencies, scoped by owner.
 //! - [`selection`]: each owner's persisted agency selection.
 //! - [`contact`]: reading contacts page by page; validating drafts.
+//! - [`editor_drafts`]: each window's contact editor draft, kept as typed.
 //! - `contact_changes`: create, update, delete and bulk insert, with
 //!   optimistic concurrency on the contact version.
 //! - [`outbox`]: the contact changes still to push to Supabase, in line.
@@ -33,6 +34,7 @@
 pub mod agency;
 pub mod contact;
 mod contact_changes;
+pub mod editor_drafts;
 pub mod error;
 mod id;
 mod migrations;
@@ -47,6 +49,7 @@ pub mod validation;
 
 pub use agency::Agency;
 pub use contact::{Contact, ContactDraft};
+pub use editor_drafts::EditorDraft;
 pub use error::{Result, StoreError};
 pub use migrations::SCHEMA_VERSION;
 pub use outbox::{ChangeKind, OutboxEntry};

@@ -104,6 +104,27 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             );
         ",
     },
+    // v4: each window's contact editor draft, kept as typed so a crash loses
+    // nothing (keyed by the window id the window layout keeps).
+    Migration {
+        version: 4,
+        sql: "
+            CREATE TABLE editor_drafts (
+                window_id TEXT PRIMARY KEY NOT NULL,
+                agency_id TEXT NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,
+                contact_id TEXT,
+                base_version INTEGER,
+                name TEXT NOT NULL,
+                email TEXT NOT NULL,
+                phone TEXT NOT NULL,
+                company TEXT NOT NULL,
+                stage TEXT NOT NULL,
+                notes TEXT NOT NULL,
+                kept_at INTEGER NOT NULL
+            );
+            CREATE INDEX editor_drafts_by_agency ON editor_drafts(agency_id);
+        ",
+    },
 ];
 
 /// The latest schema version this code knows (and writes).
