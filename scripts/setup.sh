@@ -17,8 +17,9 @@ PACKAGES=(
   # Testing real windows: WebKitWebDriver, a virtual display, a D-Bus session,
   # a Secret Service, a real keyboard (xdotool) and screenshots (imagemagick)
   webkit2gtk-driver xvfb xauth dbus-x11 gnome-keyring libsecret-tools xdotool imagemagick
-  # Checking the Linux packages: reading the .rpm, validating the desktop entry
-  rpm desktop-file-utils
+  # Checking the Linux packages: reading the .rpm, validating the desktop entry;
+  # running the release workflow's update-manifest step (jq)
+  rpm desktop-file-utils jq
   # A real PostgreSQL for the Supabase schema's tests (tests/postgres starts
   # its own throwaway clusters; the package's own service is not used)
   postgresql

@@ -82,6 +82,11 @@ const FLOORS: &[(&str, &str)] = &[
     ("diagnostics_open", "ok"),
     ("window_zoom", "ok"),
     ("window_unsaved", "ok"),
+    ("window_view", "ok"),
+    ("window_resume", "ok"),
+    ("draft_keep", "ok"),
+    // A draft of an agency that does not exist.
+    ("draft_keep", "not_found"),
     ("diagnostics_snapshot", "ok"),
     // Another window's lock, without waiting.
     ("lock_acquire", "lock_unavailable"),
@@ -115,7 +120,9 @@ fn answer_type(command: &str) -> &'static str {
         "coordinator_snapshot" => "Snapshot",
         "window_open" | "window_focus_primary" => "WindowRef",
         "heartbeat" | "lock_release" | "modal_draft_report" | "link_open" | "diagnostics_open"
-        | "window_unsaved" => "null",
+        | "window_unsaved" | "window_view" | "draft_keep" | "update_answer" => "null",
+        "window_resume" => "WindowResume",
+        "quit_answer" => "QuitStage",
         "diagnostics_snapshot" => "DiagnosticsView",
         "window_zoom" => "number",
         "session_sign_out" => "SignOutOutcome",
@@ -248,6 +255,17 @@ fn about_what_was_asked(
     }
 }
 
+/// Whether `kept` holds every field of `sent`, as sent (objects field by
+/// field, anything else equal).
+fn holds_all(kept: &Value, sent: &Value) -> bool {
+    match (kept, sent) {
+        (Value::Object(kept), Value::Object(sent)) => sent
+            .iter()
+            .all(|(name, value)| kept.get(name).is_some_and(|kept| holds_all(kept, value))),
+        (kept, sent) => kept == sent,
+    }
+}
+
 /// How often each (command, `ok` or error code) was reached.
 type Reached = BTreeMap<(&'static str, String), u32>;
 
@@ -267,6 +285,17 @@ fn one_call(desks: &mut Desks, reached: &mut Reached, call: Call) -> Result<(), 
                 return Err(TestCaseError::fail(format!(
                     "{what} answered {answer}: {why}"
                 )));
+            }
+            if call.command == "draft_keep" {
+                // What was sent, field by field (absent fields take their
+                // defaults).
+                let resume = invoke(&caller, "window_resume", json!({})).unwrap();
+                prop_assert!(
+                    holds_all(&resume["draft"], &args["draft"]),
+                    "{} is the draft now, not {}",
+                    what,
+                    resume["draft"]
+                );
             }
             if call.command == "modal_draft_report" {
                 let draft = invoke(&caller, "modal_draft", json!({})).unwrap();

@@ -102,8 +102,41 @@ pub struct ChecksSaveArgs {
 #[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct WindowUnsavedArgs {
-    /// Whether the window's editor holds changes not saved.
-    pub unsaved: bool,
+    /// What the window's editor holds unsaved changes to ("Jane Doe"), or
+    /// `null` when it holds none.
+    pub subject: Option<String>,
+}
+
+/// The arguments of `quit_answer`.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct QuitAnswerArgs {
+    /// `save`, `discard` or `cancel`.
+    pub answer: axolop_coordinator::quit::QuitAnswer,
+}
+
+/// The arguments of `update_answer`.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAnswerArgs {
+    /// `install`, `later` or `show`.
+    pub answer: axolop_coordinator::update::UpdateAnswer,
+}
+
+/// The arguments of `window_view`.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct WindowViewArgs {
+    /// What the window shows now.
+    pub view: crate::views::WindowView,
+}
+
+/// The arguments of `draft_keep`.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct DraftKeepArgs {
+    /// The editor's text as typed, or `null` to drop the window's draft.
+    pub draft: Option<axolop_store::EditorDraft>,
 }
 
 /// The arguments of `window_zoom`.
@@ -364,6 +397,16 @@ impl CommandArgs for AgencySelectArgs {}
 impl CommandArgs for LinkOpenArgs {}
 impl CommandArgs for WindowZoomArgs {}
 impl CommandArgs for WindowUnsavedArgs {}
+impl CommandArgs for QuitAnswerArgs {}
+impl CommandArgs for UpdateAnswerArgs {}
+impl CommandArgs for WindowViewArgs {}
+impl CommandArgs for DraftKeepArgs {
+    // A draft is what the user typed about a person: a refusal names the
+    // shape expected, never a value.
+    const REDACTED: Option<&'static str> = Some(
+        "expected {draft: {agencyId, baseVersion, fields: {name, email, phone, company, stage, notes}} or null}",
+    );
+}
 impl CommandArgs for ChecksSaveArgs {}
 impl CommandArgs for ContactsListArgs {}
 impl CommandArgs for ContactIdArgs {}

@@ -9,6 +9,7 @@
 use std::thread;
 
 use axolop_coordinator::event::EVENT_NAME;
+use axolop_coordinator::quit::QuitStage;
 use axolop_coordinator::{Envelope, Event};
 use tauri::{AppHandle, Emitter, EventTarget, Manager, Runtime};
 
@@ -77,5 +78,11 @@ fn deliver<R: Runtime>(app: &AppHandle<R>, batch: &[Envelope]) {
         .any(|envelope| matches!(envelope.event, Event::AgencyChanged(_)))
     {
         windows::retitle(app);
+    }
+    let quitting = batch.iter().any(|envelope| {
+        matches!(&envelope.event, Event::QuitChanged(quit) if quit.stage == QuitStage::Quitting)
+    });
+    if quitting {
+        crate::quit::finish(app);
     }
 }

@@ -23,7 +23,8 @@ use tokio::sync::Notify;
 
 use crate::hub::Hub;
 use crate::paths::Paths;
-use crate::{files, windows, zoom};
+use crate::views::{self, WindowView};
+use crate::{drafts, files, launches, notices, windows, zoom};
 
 /// The file, in the data directory.
 const FILE: &str = "windows.json";
@@ -38,7 +39,22 @@ pub struct Layout {
     /// Its format.
     pub version: u32,
     /// The CRM windows, oldest first.
-    pub windows: Vec<Placement>,
+    pub windows: Vec<KeptWindow>,
+}
+
+/// One window as kept: its place, its id, and what it showed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeptWindow {
+    /// Its place.
+    #[serde(flatten)]
+    pub placement: Placement,
+    /// Its id, which its editor draft is kept under (absent in a layout
+    /// kept before drafts were).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// What it showed.
+    #[serde(default)]
+    pub view: WindowView,
 }
 
 /// One window's place.
@@ -145,26 +161,47 @@ pub fn restore<R: Runtime>(app: &AppHandle<R>) -> crate::Result<()> {
         windows::open(app)?;
         return Ok(());
     };
-    let layout = read(&dir);
+    let layout = if launches::begin(app, &dir) {
+        read(&dir)
+    } else {
+        notices::add(app, launches::NOTICE.to_owned());
+        None
+    };
     app.manage(Keeper {
         changed: Notify::new(),
         ready: AtomicBool::new(false),
     });
-    let first = windows::open(app)?.label;
-    let Some(layout) = layout else {
+    let mut kept: Vec<KeptWindow> = layout
+        .map(|layout| layout.windows.into_iter().take(MAX).collect())
+        .unwrap_or_default();
+    for window in &mut kept {
+        window.id.get_or_insert_with(new_id);
+    }
+    let first_id = kept
+        .first()
+        .and_then(|window| window.id.clone())
+        .unwrap_or_else(new_id);
+    let ids: Vec<String> = kept
+        .iter()
+        .filter_map(|window| window.id.clone())
+        .chain(kept.is_empty().then(|| first_id.clone()))
+        .collect();
+    // Before any page asks for its draft.
+    drafts::adopt_orphans(app, &ids);
+    let first = windows::open_as(app, Some(first_id))?.label;
+    let mut kept = kept.into_iter();
+    let Some(first_kept) = kept.next() else {
         app.state::<Keeper>().ready.store(true, Ordering::SeqCst);
         tauri::async_runtime::spawn(keep(app.clone(), dir));
         return Ok(());
     };
     let screens = screens(app);
-    let mut placements = layout.windows.into_iter().take(MAX);
-    if let Some(placement) = placements.next() {
-        place(app, first.as_str(), placement.onto(&screens));
-    }
+    views::set(app, first.as_str(), first_kept.view);
+    place(app, first.as_str(), first_kept.placement.onto(&screens));
     // The others open once the first is ready: it is elected first and
     // stays primary, as it was (a ready window that loads faster would
     // otherwise win the first election).
-    let rest: Vec<_> = placements.collect();
+    let rest: Vec<KeptWindow> = kept.collect();
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let ready = || {
@@ -178,17 +215,27 @@ pub fn restore<R: Runtime>(app: &AppHandle<R>) -> crate::Result<()> {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        for placement in &rest {
-            match windows::open(&app) {
-                Ok(window) => place(&app, window.label.as_str(), placement.onto(&screens)),
+        let count = rest.len() + 1;
+        for window in rest {
+            match windows::open_as(&app, window.id) {
+                Ok(opened) => {
+                    let label = opened.label.as_str();
+                    views::set(&app, label, window.view);
+                    place(&app, label, window.placement.onto(&screens));
+                }
                 Err(error) => tracing::warn!(%error, "a window could not be restored"),
             }
         }
-        tracing::info!(windows = rest.len() + 1, "windows restored");
+        tracing::info!(windows = count, "windows restored");
         app.state::<Keeper>().ready.store(true, Ordering::SeqCst);
         keep(app.clone(), dir).await;
     });
     Ok(())
+}
+
+/// A new window id.
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// Puts window `label` at `placement`.
@@ -250,6 +297,19 @@ async fn keep<R: Runtime>(app: AppHandle<R>, dir: PathBuf) {
     }
 }
 
+/// Writes the layout now, not once it settles: the app is about to restart
+/// (an update) and its windows must come back as they are.
+pub fn keep_now<R: Runtime>(app: &AppHandle<R>) {
+    let Some(dir) = app.try_state::<Paths>().map(|paths| paths.data.clone()) else {
+        return;
+    };
+    if let Some(layout) = current(app) {
+        if let Err(error) = write(&dir, &layout) {
+            tracing::warn!(%error, "the window layout could not be kept");
+        }
+    }
+}
+
 /// The layout of the open CRM windows now; `None` when none is open.
 fn current<R: Runtime>(app: &AppHandle<R>) -> Option<Layout> {
     let labels = app
@@ -264,13 +324,17 @@ fn current<R: Runtime>(app: &AppHandle<R>) -> Option<Layout> {
             }
             let position = window.outer_position().ok()?;
             let size = window.inner_size().ok()?;
-            Some(Placement {
-                x: position.x,
-                y: position.y,
-                width: size.width,
-                height: size.height,
-                maximized: window.is_maximized().unwrap_or(false),
-                zoom: zoom::level(app, label.as_str()),
+            Some(KeptWindow {
+                placement: Placement {
+                    x: position.x,
+                    y: position.y,
+                    width: size.width,
+                    height: size.height,
+                    maximized: window.is_maximized().unwrap_or(false),
+                    zoom: zoom::level(app, label.as_str()),
+                },
+                id: windows::id_of(app, label.as_str()),
+                view: views::of(app, label.as_str()),
             })
         })
         .collect();
@@ -320,12 +384,31 @@ mod tests {
     }
 
     #[test]
+    fn a_layout_kept_before_ids_and_views_reads_with_neither() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = r#"{"version":1,"windows":[{"x":1,"y":2,"width":800,"height":600,"maximized":false,"zoom":1.0}]}"#;
+        std::fs::write(dir.path().join(FILE), old).unwrap();
+        let layout = read(dir.path()).unwrap();
+        assert_eq!(layout.windows[0].placement, placement(1, 2));
+        assert_eq!(layout.windows[0].id, None);
+        assert_eq!(layout.windows[0].view, WindowView::default());
+    }
+
+    #[test]
     fn a_layout_is_written_whole_and_an_unreadable_one_is_moved_aside() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(read(dir.path()), None);
+        let kept = |placement, id: &str| KeptWindow {
+            placement,
+            id: Some(id.to_owned()),
+            view: WindowView {
+                contact: Some("c-1".into()),
+                scroll: 240,
+            },
+        };
         let layout = Layout {
             version: 1,
-            windows: vec![placement(10, 20), placement(30, 40)],
+            windows: vec![kept(placement(10, 20), "a"), kept(placement(30, 40), "b")],
         };
         write(dir.path(), &layout).unwrap();
         assert_eq!(read(dir.path()), Some(layout));

@@ -16,7 +16,12 @@
 //! - [`web_process`]: a window's crashed web process: marked, reloaded, told.
 //! - [`windows`]: opens, numbers, closes and focuses CRM windows.
 //! - [`layout`]: the windows' places, kept as they change and reopened at
-//!   the next launch.
+//!   the next launch; [`views`]: what each window showed; [`drafts`]: each
+//!   window's editor draft, kept as typed; [`launches`]: one window, not
+//!   the layout, after launches that crashed before a window was ready.
+//! - [`quit`]: File > Quit, asking once about unsaved editors.
+//! - [`updates`]: signed updates: the check, the download, the install and
+//!   the restart.
 //! - [`checks`]: the self-test suite (`--self-test`, and "Run all checks"
 //!   in the diagnostics window).
 //! - [`diagnostics`]: the diagnostics window, which shows the coordination
@@ -66,9 +71,11 @@ pub mod crm;
 pub mod deadlines;
 pub mod delivery;
 pub mod diagnostics;
+pub mod drafts;
 pub mod error;
 pub mod files;
 pub mod hub;
+pub mod launches;
 pub mod layout;
 pub mod links;
 pub mod logging;
@@ -76,6 +83,7 @@ pub mod menu;
 pub mod navigation;
 pub mod notices;
 pub mod paths;
+pub mod quit;
 pub mod refusals;
 pub mod report;
 pub mod revocation;
@@ -86,6 +94,8 @@ pub mod sign_out_marker;
 pub mod single_instance;
 pub mod sync_engine;
 pub mod timing;
+pub mod updates;
+pub mod views;
 pub mod web_process;
 pub mod windows;
 pub mod zoom;
@@ -112,7 +122,8 @@ pub fn configure<R: Runtime>(
         .manage(refusals::Refusals::default())
         .manage(checks::LastReport::default())
         .manage(zoom::Zooms::default())
-        .manage(windows::Unsaved::default())
+        .manage(windows::Ids::default())
+        .manage(views::Views::default())
         .invoke_handler(commands::handler())
         .setup(move |app| {
             prepare(app.handle())?;
@@ -255,6 +266,8 @@ pub fn run() {
     } else {
         builder
     };
+    // Signed updates; driven from Rust only (pages get none of its commands).
+    let builder = builder.plugin(tauri_plugin_updater::Builder::new().build());
     let app = configure(builder, move |app| {
         app.manage(links::Browser::system());
         let settings = Settings::load();
@@ -285,6 +298,7 @@ pub fn run() {
             checks::headless::start(app);
         } else {
             start_session(app, &settings, &paths);
+            updates::start(app, &settings);
         }
         restore_local_agency(app);
         #[cfg(target_os = "macos")]

@@ -229,8 +229,7 @@ pub fn perform<R: Runtime>(window: &Window<R>, action: Action) {
 }
 
 fn quit<R: Runtime>(app: &AppHandle<R>) {
-    tracing::info!("quit chosen");
-    app.exit(0);
+    crate::quit::requested(app);
 }
 
 #[cfg(test)]

@@ -30,6 +30,16 @@ pub const STORE_ENV: &str = "AXOLOP_SECRET_STORE";
 /// How long a window may be silent before it is unresponsive, in ms
 /// (default 5000, 2000 to 300000).
 pub const HEARTBEAT_TIMEOUT_ENV: &str = "AXOLOP_HEARTBEAT_TIMEOUT_MS";
+/// Where updates are looked for instead of the configured endpoint (a
+/// mirror, or a test's server): an `https` URL of an update manifest (the
+/// shipped build refuses plain `http`).
+pub const UPDATE_ENDPOINT_ENV: &str = "AXOLOP_UPDATE_ENDPOINT";
+/// The key updates must be signed with instead of the configured one:
+/// honoured by debug builds only (the update test signs with its own key);
+/// a shipped build trusts the key it was built with and nothing else.
+pub const UPDATE_PUBKEY_ENV: &str = "AXOLOP_UPDATE_PUBKEY";
+/// `off` turns update checks off (managed installs, tests).
+pub const UPDATES_ENV: &str = "AXOLOP_UPDATES";
 /// The settings file in the config directory.
 pub const FILE: &str = "settings.json";
 
@@ -42,6 +52,9 @@ pub struct Settings {
     supabase_anon_key: Option<String>,
     secret_store: Option<String>,
     heartbeat_timeout_ms: Option<String>,
+    update_endpoint: Option<String>,
+    update_pubkey: Option<String>,
+    updates: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -66,6 +79,9 @@ impl Settings {
             supabase_anon_key: get(KEY_ENV),
             secret_store: get(STORE_ENV),
             heartbeat_timeout_ms: get(HEARTBEAT_TIMEOUT_ENV),
+            update_endpoint: get(UPDATE_ENDPOINT_ENV),
+            update_pubkey: get(UPDATE_PUBKEY_ENV).filter(|_| cfg!(debug_assertions)),
+            updates: get(UPDATES_ENV),
         }
     }
 
@@ -137,6 +153,33 @@ impl Settings {
             .map_err(|error| Error::Settings {
                 reason: format!("{HEARTBEAT_TIMEOUT_ENV}: {error}"),
             })
+    }
+}
+
+impl Settings {
+    /// Whether the app looks for updates (unless `AXOLOP_UPDATES=off`).
+    pub fn updates_enabled(&self) -> bool {
+        !self
+            .updates
+            .as_deref()
+            .is_some_and(|value| value.trim().eq_ignore_ascii_case("off"))
+    }
+
+    /// The update manifest named by `AXOLOP_UPDATE_ENDPOINT`, if any.
+    pub fn update_endpoint(&self) -> Result<Option<tauri::Url>> {
+        self.update_endpoint
+            .as_deref()
+            .map(|text| {
+                tauri::Url::parse(text.trim()).map_err(|error| Error::Settings {
+                    reason: format!("{UPDATE_ENDPOINT_ENV} must be a URL ({error}), not {text:?}"),
+                })
+            })
+            .transpose()
+    }
+
+    /// The update key named by `AXOLOP_UPDATE_PUBKEY` (debug builds only).
+    pub fn update_pubkey(&self) -> Option<&str> {
+        self.update_pubkey.as_deref()
     }
 }
 

@@ -75,6 +75,12 @@ pub fn retitle<R: Runtime>(app: &AppHandle<R>) {
 
 /// Opens the next CRM window and returns its label.
 pub fn open<R: Runtime, M: Manager<R>>(manager: &M) -> Result<WindowRef> {
+    open_as(manager, None)
+}
+
+/// Opens the next CRM window under window id `id` (a restored window's), or
+/// a new id; returns its label.
+pub fn open_as<R: Runtime, M: Manager<R>>(manager: &M, id: Option<String>) -> Result<WindowRef> {
     let hub = manager.state::<Hub>();
     let label = hub.transact(|coordinator, now| {
         coordinator.window_room()?;
@@ -82,6 +88,10 @@ pub fn open<R: Runtime, M: Manager<R>>(manager: &M) -> Result<WindowRef> {
         coordinator.window_opened(label.clone(), now)?;
         Ok(label)
     })?;
+    if let Some(ids) = manager.try_state::<Ids>() {
+        let id = id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        ids.set(label.as_str(), Some(id));
+    }
     match build(manager, &label) {
         Ok(_) => {
             tracing::info!(window = %label, "window opened");
@@ -91,6 +101,9 @@ pub fn open<R: Runtime, M: Manager<R>>(manager: &M) -> Result<WindowRef> {
         Err(error) => {
             tracing::error!(window = %label, %error, "window could not be created");
             // Undo the registration; the label stays unused.
+            if let Some(ids) = manager.try_state::<Ids>() {
+                ids.set(label.as_str(), None);
+            }
             hub.transact(|coordinator, now| coordinator.window_closed(&label, now))?;
             Err(error)
         }
@@ -138,29 +151,57 @@ impl HandOffs {
     }
 }
 
-/// The windows whose editor holds unsaved changes; managed as Tauri state.
+/// Each CRM window's id: unlike its label (`crm-1` again at every launch),
+/// it survives a restart (the layout keeps it), so a window's draft and view
+/// find it again. Managed as Tauri state.
 #[derive(Default)]
-pub struct Unsaved(std::sync::Mutex<std::collections::HashSet<String>>);
+pub struct Ids(std::sync::Mutex<std::collections::HashMap<String, String>>);
 
-impl Unsaved {
-    fn holds(&self, label: &str) -> bool {
+impl Ids {
+    /// The id of window `label`, if it is a CRM window.
+    pub fn of(&self, label: &str) -> Option<String> {
         self.0
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .contains(label)
+            .get(label)
+            .cloned()
+    }
+
+    fn set(&self, label: &str, id: Option<String>) {
+        let mut ids = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match id {
+            Some(id) => ids.insert(label.to_owned(), id),
+            None => ids.remove(label),
+        };
     }
 }
 
-/// Records whether window `label`'s editor holds unsaved changes.
-pub fn set_unsaved<R: Runtime>(app: &AppHandle<R>, label: &str, unsaved: bool) {
-    if let Some(state) = app.try_state::<Unsaved>() {
-        let mut labels = state.0.lock().unwrap_or_else(|p| p.into_inner());
-        if unsaved {
-            labels.insert(label.to_owned());
-        } else {
-            labels.remove(label);
-        }
-    }
+/// The id of window `label` (`None` for a window that is not a CRM window).
+pub fn id_of<R: Runtime, M: Manager<R>>(manager: &M, label: &str) -> Option<String> {
+    manager.try_state::<Ids>()?.of(label)
+}
+
+/// The ids of the open CRM windows.
+pub fn open_ids<R: Runtime, M: Manager<R>>(manager: &M) -> Vec<String> {
+    manager.try_state::<Ids>().map_or_else(Vec::new, |ids| {
+        ids.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .cloned()
+            .collect()
+    })
+}
+
+/// Whether window `label`'s editor holds unsaved changes.
+fn holds_unsaved<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) -> bool {
+    app.state::<Hub>().read(|coordinator| {
+        coordinator
+            .quit_status()
+            .editors
+            .iter()
+            .any(|editor| editor.window == *label)
+    })
 }
 
 /// The event that asks a page what to do with its unsaved changes before
@@ -239,10 +280,7 @@ fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<
             api.prevent_close();
             // Unsaved changes in its editor: the page asks (save, discard
             // or keep the window), and closes the window itself after.
-            if app
-                .try_state::<Unsaved>()
-                .is_some_and(|unsaved| unsaved.holds(label.as_str()))
-            {
+            if holds_unsaved(&app, &label) {
                 let target = tauri::EventTarget::webview_window(label.as_str());
                 if let Err(error) = app.emit_to(target, CLOSE_REQUESTED_EVENT, ()) {
                     tracing::warn!(window = %label, %error, "a window with unsaved changes could not ask");
@@ -278,8 +316,7 @@ fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<
 /// with it every lock it held or awaited. The first load finds nothing to
 /// release.
 fn page_started<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) {
-    // The new page's editor is empty.
-    set_unsaved(app, label.as_str(), false);
+    // The coordinator forgets the old page's editor with its locks.
     let released = app.state::<Hub>().transact(|coordinator, now| {
         if !coordinator.windows().contains(label) {
             return Ok(());
@@ -306,7 +343,10 @@ fn forget<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) {
             tracing::info!(window = %label, "window closed");
             crate::layout::changed(app);
             crate::zoom::forget(app, label.as_str());
-            set_unsaved(app, label.as_str(), false);
+            crate::views::forget(app, label.as_str());
+            if let Some(ids) = app.try_state::<Ids>() {
+                ids.set(label.as_str(), None);
+            }
             diagnostics::close_if_alone(app);
         }
         Ok(false) => {}

@@ -44,7 +44,12 @@ pub const COMMANDS: &[(&str, u32)] = &[
     ("link_open", 3),
     ("diagnostics_open", 1),
     ("window_zoom", 1),
-    ("window_unsaved", 1),
+    ("window_unsaved", 2),
+    ("window_view", 2),
+    ("window_resume", 1),
+    ("draft_keep", 8),
+    ("quit_answer", 1),
+    ("update_answer", 1),
     ("diagnostics_snapshot", 1),
 ];
 
@@ -199,7 +204,10 @@ fn fields_of(command: &str) -> &'static [&'static str] {
         "heartbeat" => &["appliedSeq", "resyncs"],
         "link_open" => &["url"],
         "window_zoom" => &["step"],
-        "window_unsaved" => &["unsaved"],
+        "window_unsaved" => &["subject"],
+        "window_view" => &["view"],
+        "draft_keep" => &["draft"],
+        "quit_answer" | "update_answer" => &["answer"],
         _ => &[],
     }
 }
@@ -627,9 +635,89 @@ fn typed(command: &str) -> BoxedStrategy<Value> {
             ),
         ]),
         "window_unsaved" => object(vec![field(
-            "unsaved",
+            "subject",
             0.9,
-            one_of(&[json!(true), json!(false), json!("yes"), json!(1)]),
+            one_of(&[
+                json!("Jane Doe"),
+                Value::Null,
+                json!(" "),
+                long(200),
+                long(201),
+                json!(true),
+            ]),
+        )]),
+        "window_view" => object(vec![field(
+            "view",
+            0.95,
+            object(vec![
+                field(
+                    "contact",
+                    0.9,
+                    one_of(&[json!("$contact"), Value::Null, json!(""), json!("a b")]),
+                ),
+                field(
+                    "scroll",
+                    0.9,
+                    one_of(&[json!(0), json!(480), json!(50_000_001), json!(-1)]),
+                ),
+            ]),
+        )]),
+        "draft_keep" => {
+            let fields = object(vec![
+                field("id", 0.5, one_of(&[json!("$contact"), json!("")])),
+                field(
+                    "name",
+                    0.95,
+                    one_of(&[json!("Jane"), json!(""), long(1001)]),
+                ),
+                field("email", 0.95, one_of(&[json!("jane@"), long(1000)])),
+                field("phone", 0.95, one_of(&[json!("")])),
+                field("company", 0.95, one_of(&[json!("Acme")])),
+                field(
+                    "stage",
+                    0.95,
+                    one_of(&[json!("qualified"), json!("lead"), json!("nope")]),
+                ),
+                field(
+                    "notes",
+                    0.95,
+                    one_of(&[json!("a\nb"), json!("a\nb"), json!(""), long(20_001)]),
+                ),
+            ]);
+            let draft = object(vec![
+                field("agencyId", 0.95, one_of(&[json!("$agency"), json!("nope")])),
+                field(
+                    "baseVersion",
+                    0.9,
+                    one_of(&[json!("$version"), Value::Null]),
+                ),
+                field("fields", 0.95, fields),
+            ]);
+            object(vec![field(
+                "draft",
+                0.95,
+                prop_oneof![4 => draft, 1 => Just(Value::Null)].boxed(),
+            )])
+        }
+        "quit_answer" => object(vec![field(
+            "answer",
+            0.9,
+            one_of(&[
+                json!("save"),
+                json!("discard"),
+                json!("cancel"),
+                json!("later"),
+            ]),
+        )]),
+        "update_answer" => object(vec![field(
+            "answer",
+            0.9,
+            one_of(&[
+                json!("install"),
+                json!("later"),
+                json!("show"),
+                json!("save"),
+            ]),
         )]),
         "window_zoom" => object(vec![field(
             "step",

@@ -137,6 +137,7 @@ impl Desk {
             "agencies": read("agency_list"),
             "contacts": read("contacts_list"),
             "draft": read("modal_draft"),
+            "resume": read("window_resume"),
         })
     }
 

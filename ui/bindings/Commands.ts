@@ -13,6 +13,7 @@ import type { ContactSaveArgs } from "./ContactSaveArgs";
 import type { ContactsListArgs } from "./ContactsListArgs";
 import type { ContactsPage } from "./ContactsPage";
 import type { DiagnosticsView } from "./DiagnosticsView";
+import type { DraftKeepArgs } from "./DraftKeepArgs";
 import type { HeartbeatArgs } from "./HeartbeatArgs";
 import type { LeaseInfo } from "./LeaseInfo";
 import type { LinkOpenArgs } from "./LinkOpenArgs";
@@ -23,13 +24,18 @@ import type { LockTokenArgs } from "./LockTokenArgs";
 import type { ModalDraft } from "./ModalDraft";
 import type { ModalDraftArgs } from "./ModalDraftArgs";
 import type { NoArgs } from "./NoArgs";
+import type { QuitAnswerArgs } from "./QuitAnswerArgs";
+import type { QuitStage } from "./QuitStage";
 import type { SessionSummary } from "./SessionSummary";
 import type { SignInArgs } from "./SignInArgs";
 import type { SignOutArgs } from "./SignOutArgs";
 import type { SignOutOutcome } from "./SignOutOutcome";
 import type { Snapshot } from "./Snapshot";
+import type { UpdateAnswerArgs } from "./UpdateAnswerArgs";
 import type { WindowRef } from "./WindowRef";
+import type { WindowResume } from "./WindowResume";
 import type { WindowUnsavedArgs } from "./WindowUnsavedArgs";
+import type { WindowViewArgs } from "./WindowViewArgs";
 import type { WindowZoomArgs } from "./WindowZoomArgs";
 
 /**
@@ -44,6 +50,11 @@ export type Commands = {
   heartbeat: { args: HeartbeatArgs, result: null },
   window_zoom: { args: WindowZoomArgs, result: number },
   window_unsaved: { args: WindowUnsavedArgs, result: null },
+  window_view: { args: WindowViewArgs, result: null },
+  window_resume: { args: NoArgs, result: WindowResume },
+  draft_keep: { args: DraftKeepArgs, result: null },
+  update_answer: { args: UpdateAnswerArgs, result: null },
+  quit_answer: { args: QuitAnswerArgs, result: QuitStage },
   lock_acquire: { args: LockAcquireArgs, result: LeaseInfo },
   lock_release: { args: LockTokenArgs, result: null },
   lock_extend: { args: LockExtendArgs, result: LeaseInfo },

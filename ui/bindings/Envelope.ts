@@ -4,8 +4,10 @@ import type { ContactsChange } from "./ContactsChange";
 import type { LockChange } from "./LockChange";
 import type { ModalPlan } from "./ModalPlan";
 import type { PrimaryChange } from "./PrimaryChange";
+import type { QuitStatus } from "./QuitStatus";
 import type { SessionChange } from "./SessionChange";
 import type { SyncStatus } from "./SyncStatus";
+import type { UpdateStatus } from "./UpdateStatus";
 import type { WindowSummary } from "./WindowSummary";
 
 /**
@@ -19,4 +21,4 @@ seq: number, } & ({ "kind": "windows-changed", "data": {
 /**
  * Every open window, oldest first.
  */
-windows: Array<WindowSummary>, } } | { "kind": "primary-changed", "data": PrimaryChange } | { "kind": "lock-changed", "data": LockChange } | { "kind": "session-changed", "data": SessionChange } | { "kind": "modal-changed", "data": ModalPlan } | { "kind": "agency-changed", "data": AgencySummary } | { "kind": "contacts-changed", "data": ContactsChange } | { "kind": "sync-changed", "data": SyncStatus });
+windows: Array<WindowSummary>, } } | { "kind": "primary-changed", "data": PrimaryChange } | { "kind": "lock-changed", "data": LockChange } | { "kind": "session-changed", "data": SessionChange } | { "kind": "modal-changed", "data": ModalPlan } | { "kind": "agency-changed", "data": AgencySummary } | { "kind": "contacts-changed", "data": ContactsChange } | { "kind": "sync-changed", "data": SyncStatus } | { "kind": "quit-changed", "data": QuitStatus } | { "kind": "update-changed", "data": UpdateStatus });

@@ -3,4 +3,4 @@
 /**
  * A modal that must be answered before the CRM can be used.
  */
-export type ModalKind = "sign-in" | "agency-selection" | "unsent-changes";
+export type ModalKind = "sign-in" | "agency-selection" | "unsent-changes" | "quit" | "update";

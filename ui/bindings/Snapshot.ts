@@ -3,9 +3,11 @@ import type { AgencySummary } from "./AgencySummary";
 import type { LockSummary } from "./LockSummary";
 import type { ModalPlan } from "./ModalPlan";
 import type { PrimaryInfo } from "./PrimaryInfo";
+import type { QuitStatus } from "./QuitStatus";
 import type { SelfInfo } from "./SelfInfo";
 import type { SessionSummary } from "./SessionSummary";
 import type { SyncStatus } from "./SyncStatus";
+import type { UpdateStatus } from "./UpdateStatus";
 import type { WindowSummary } from "./WindowSummary";
 
 /**
@@ -47,4 +49,12 @@ locks: Array<LockSummary>,
 /**
  * The device's standing with the server (Supabase mode).
  */
-sync: SyncStatus, };
+sync: SyncStatus, 
+/**
+ * The unsaved editors, and a quit that asks about them.
+ */
+quit: QuitStatus, 
+/**
+ * An update found, downloading, installing or failed.
+ */
+update: UpdateStatus, };

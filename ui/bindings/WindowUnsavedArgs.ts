@@ -5,6 +5,7 @@
  */
 export type WindowUnsavedArgs = { 
 /**
- * Whether the window's editor holds changes not saved.
+ * What the window's editor holds unsaved changes to ("Jane Doe"), or
+ * `null` when it holds none.
  */
-unsaved: boolean, };
+subject: string | null, };

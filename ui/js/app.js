@@ -19,6 +19,7 @@ import { CoordinatorStore } from './store.js';
 import { nothing } from './template.js';
 import { pageView } from './view.js';
 import { KEEPS_CRASHING, showKeepsCrashing } from './keeps-crashing.js';
+import { mustSaveForQuit } from './life-cycle.js';
 
 /** How often the page reports it is alive, in ms. */
 const HEARTBEAT_MS = 1000;
@@ -31,6 +32,9 @@ const HEARTBEAT_MS = 1000;
  * open); a status display refreshed 5 times a second still reads as live.
  */
 const LOCK_PANEL_MS = 200;
+
+/** How long what the window shows must stay put before it is reported, in ms. */
+const VIEW_PAUSE_MS = 500;
 
 const label = ownLabel();
 document.documentElement.dataset.windowLabel = label;
@@ -62,6 +66,7 @@ const actions = {
   focusPrimary: () => act(commands.focusPrimary),
   signOut: () => act(commands.signOut),
   switchAgency: () => switchAgency(),
+  showUpdate: () => act(() => commands.updateAnswer('show')),
 };
 
 /**
@@ -74,6 +79,7 @@ const page = createPage(document.body, () => {
   // The role on <html> (for styles, and for tests as "rendered") is set
   // with the page it goes with.
   if (store.state) document.documentElement.dataset.role = store.state.self.role;
+  reportView();
   return pageView({
     state: store.state,
     syncProblem,
@@ -115,6 +121,10 @@ const modals = createModals(
     answerUnsent: (choice) => commands.signOut(choice),
     waiting: () => store.state?.sync.waiting ?? 0,
     project: commands.sessionProject,
+    answerQuit: commands.quitAnswer,
+    quit: () => store.state?.quit ?? { stage: 'idle', editors: [] },
+    answerUpdate: commands.updateAnswer,
+    update: () => store.state?.update ?? { stage: 'none' },
   },
   page,
 );
@@ -131,7 +141,8 @@ const contactsView = createContactsView(
     discardKeptEdit: commands.contactConflictDiscard,
     notify: (text) => notice.show(text),
     currentAgency: () => store.state?.agency.selected?.id ?? null,
-    unsavedChanged: (unsaved) => void commands.windowUnsaved(unsaved).catch(() => {}),
+    unsavedChanged: (subject) => void commands.windowUnsaved(subject).catch(() => {}),
+    keepDraft: commands.draftKeep,
   },
   page,
 );
@@ -150,6 +161,85 @@ closeDialog = createCloseDialog(
 await window.__TAURI__.webviewWindow
   .getCurrentWebviewWindow()
   .listen('close-requested', () => closeDialog?.ask());
+
+/** What this window last told the app it shows. */
+let toldView = '';
+/** The pending view report, if any. @type {ReturnType<typeof setTimeout> | undefined} */
+let viewTimer;
+
+/**
+ * Tells the app what this window shows (the open contact, the list's
+ * scroll), a moment after it last changed, for the next launch. Called on
+ * every render, which every such change causes.
+ */
+function reportView() {
+  if (!resumed) return; // not before the last launch's view is back
+  const view = { contact: contactsView?.editor.openId() ?? null, scroll: contactsView?.scrollTop() ?? 0 };
+  const text = JSON.stringify(view);
+  if (text === toldView) return;
+  clearTimeout(viewTimer);
+  viewTimer = setTimeout(() => {
+    toldView = text;
+    commands.windowView(view).catch(() => {});
+  }, VIEW_PAUSE_MS);
+}
+
+/** Whether the last launch's view and draft were offered back. */
+let resumed = false;
+
+/**
+ * Puts back what this window showed and held before the app last ended:
+ * the contact open in its editor, the list's scroll, and an unsaved draft
+ * (offered, not imposed).
+ */
+async function resume() {
+  const before = await commands.windowResume().catch(() => null);
+  try {
+    if (!before) return;
+    // The contacts of the agency every window shows, read from the top.
+    await contacts.ready();
+    if (before.view.scroll > 0) contactsView.scrollTo(before.view.scroll);
+    const draft = before.draft;
+    if (draft) {
+      const contact = draft.fields.id ? await commands.contactGet(draft.fields.id).catch(() => null) : null;
+      contactsView.editor.restore(draft, contact);
+      notice.show(
+        draft.fields.id && !contact
+          ? 'Your unsaved changes from before Axolop CRM closed are back in the form, as a new contact: the contact was deleted meanwhile.'
+          : `Your unsaved changes to ${contactsView.editor.subject()} from before Axolop CRM closed are back in the form. Save them, or close the form to discard them.`,
+      );
+    } else if (before.view.contact) {
+      const contact = await commands.contactGet(before.view.contact).catch(() => null);
+      if (contact && contact.agencyId === store.state?.agency.selected?.id) contactsView.editor.open(contact, contact.agencyId);
+    }
+  } finally {
+    resumed = true;
+    page.schedule();
+  }
+}
+
+/** Whether this window is saving its editor for a quit. */
+let savingForQuit = false;
+
+/**
+ * The user chose "Save all and quit" and this window's editor is listed:
+ * save it. A save that fails cancels the quit, and this window says why.
+ * @param {import('../bindings/Snapshot').Snapshot} state
+ */
+function followQuit(state) {
+  if (!mustSaveForQuit(state.quit, label) || savingForQuit) return;
+  savingForQuit = true;
+  contactsView.editor
+    .saveNow()
+    .then(async (saved) => {
+      if (saved) return;
+      await commands.quitAnswer('cancel').catch(() => {});
+      notice.show(`Axolop CRM did not quit: ${contactsView.editor.subject()} in this window could not be saved. The form says why.`);
+    })
+    .finally(() => {
+      savingForQuit = false;
+    });
+}
 
 /** @param {unknown} error */
 function contactsProblem(error) {
@@ -231,6 +321,7 @@ const store = new CoordinatorStore(
     }
     syncProblem = null;
     modals.follow(state);
+    if (cause === 'snapshot' || cause === 'quit-changed') followQuit(state);
     if (cause === 'lock-changed') scheduleLockRender();
     else page.schedule();
     // After a gap, the events saying a lease was lost may be the missed ones.
@@ -277,6 +368,7 @@ await onCoordinatorEvent((envelope) => {
   store.receive(envelope);
 });
 await store.resync();
+void resume();
 
 commands
   .appNotices()

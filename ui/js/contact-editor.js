@@ -30,13 +30,20 @@ import { windowName } from './window-label.js';
 /** @typedef {import('../bindings/ContactDraft').ContactDraft} ContactDraft */
 /** @typedef {import('./contact-form.js').EditorFields} EditorFields */
 /** @typedef {import('./ipc.js').ContactInput} ContactInput */
+/** @typedef {import('../bindings/EditorDraft').EditorDraft} EditorDraft */
+
+/** How long typing must pause before the draft is kept, in ms. */
+export const DRAFT_PAUSE_MS = 300;
 
 /**
  * What the editor needs from the coordinator.
  * @typedef {object} ContactActions
  * @property {(contact: ContactInput) => Promise<Contact>} save
- * @property {(unsaved: boolean) => void} [unsavedChanged] told whenever the
- *   editor starts or stops holding unsaved changes
+ * @property {(subject: string | null) => void} [unsavedChanged] told whenever
+ *   the editor starts or stops holding unsaved changes (and, after a pause
+ *   in typing, when what it holds them to is renamed)
+ * @property {(draft: EditorDraft | null) => Promise<unknown>} [keepDraft]
+ *   keeps the text as typed (after a pause in typing), or drops it
  * @property {(id: string, version: number) => Promise<unknown>} remove
  * @property {(id: string) => Promise<Contact>} get
  * @property {(id: string) => Promise<ContactDraft | null>} keptEdit the edit
@@ -74,18 +81,60 @@ export function createContactEditor(actions, page) {
   let kept = false;
   let error = '';
   let busy = false;
-  /** What `actions.unsavedChanged` was last told. */
-  let toldUnsaved = false;
+  /** What `actions.unsavedChanged` was last told. @type {string | null} */
+  let toldSubject = null;
+  /** Whether a draft of this form is kept. */
+  let draftKept = false;
+  /** The pending draft write, if any. @type {ReturnType<typeof setTimeout> | undefined} */
+  let draftTimer;
 
   /** Whether the form holds changes not saved. */
   const unsaved = () => isOpen && isDirty(fields, base);
 
-  /** Tells the shell when the editor starts or stops holding unsaved changes. */
-  function reportUnsaved() {
-    const now = unsaved();
-    if (now !== toldUnsaved) {
-      toldUnsaved = now;
+  /** The name of what is being edited, for a question about it. */
+  const subject = () => fields.name.trim() || base?.name || 'a new contact';
+
+  /**
+   * Tells the shell when the editor starts or stops holding unsaved
+   * changes at once (a close must ask from the first key), and a renamed
+   * subject when asked to (`renamed`, after a pause in typing).
+   */
+  function reportUnsaved(renamed = false) {
+    const now = unsaved() ? subject() : null;
+    if ((now === null) !== (toldSubject === null) || (renamed && now !== toldSubject)) {
+      toldSubject = now;
       actions.unsavedChanged?.(now);
+    }
+  }
+
+  /** Keeps the draft (or drops it, once nothing is unsaved) after a pause. */
+  function scheduleDraft() {
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(keepDraftNow, DRAFT_PAUSE_MS);
+  }
+
+  /** Keeps what the form holds now, or drops the kept draft. */
+  function keepDraftNow() {
+    clearTimeout(draftTimer);
+    reportUnsaved(true);
+    if (!actions.keepDraft) return;
+    if (unsaved() && agencyId !== null) {
+      const draft = {
+        agencyId,
+        baseVersion: base?.version ?? null,
+        fields: { ...fields, ...(base ? { id: base.id } : {}) },
+      };
+      actions
+        .keepDraft(draft)
+        .then(() => {
+          draftKept = true;
+          page.schedule();
+        })
+        .catch(() => {});
+    } else if (draftKept) {
+      draftKept = false;
+      actions.keepDraft(null).catch(() => {});
+      page.schedule();
     }
   }
 
@@ -115,7 +164,7 @@ export function createContactEditor(actions, page) {
     const mine = await actions.keptEdit(contact.id).catch(() => null);
     // Only if the editor still shows this contact, untouched.
     if (!mine || base !== contact || isDirty(fields, contact)) return;
-    fields = editorFields({ ...contact, ...mine, id: contact.id });
+    fields = editorFields({ ...contact, ...mine });
     conflicting = contact;
     kept = true;
     page.render();
@@ -127,6 +176,25 @@ export function createContactEditor(actions, page) {
     conflicting = undefined;
     kept = false;
     reportUnsaved();
+    // Whatever made the form go (saved, deleted, discarded), its draft goes.
+    keepDraftNow();
+    page.render();
+  }
+
+  /**
+   * Opens the form on a draft kept before the app last ended. `contact` is
+   * the contact as stored now (null: a new one, or deleted meanwhile). The
+   * form saves at the version the edit started from, so a newer version
+   * saved meanwhile comes back as a conflict to resolve, never overwritten.
+   * @param {EditorDraft} draft
+   * @param {Contact | null} contact
+   */
+  function restore(draft, contact) {
+    const started = draft.baseVersion;
+    open(contact && started !== null ? { ...contact, version: started } : null, draft.agencyId);
+    fields = editorFields(draft.fields);
+    reportUnsaved();
+    keepDraftNow();
     page.render();
   }
 
@@ -219,6 +287,7 @@ export function createContactEditor(actions, page) {
     const input = /** @type {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} */ (event.target);
     fields = /** @type {EditorFields} */ ({ ...fields, [input.name]: input.value });
     reportUnsaved();
+    scheduleDraft();
   }
 
   /** @param {SubmitEvent} event */
@@ -292,6 +361,7 @@ export function createContactEditor(actions, page) {
         <button type="submit" data-testid="contact-save" ?disabled=${busy}>Save</button>
         <button type="button" class="quiet danger" data-testid="contact-delete" ?hidden=${base === null} @click=${remove}>Delete</button>
         <button type="button" class="quiet" data-testid="contact-close" @click=${close}>Close</button>
+        <span class="draft-kept" data-testid="contact-draft-kept" ?hidden=${!draftKept || !unsaved()} title="What you typed is kept on this computer until you save or discard it, even if the app closes unexpectedly">Draft kept</span>
       </div>
     </form>`;
   }
@@ -303,7 +373,8 @@ export function createContactEditor(actions, page) {
     openId: () => (isOpen ? (base?.id ?? null) : null),
     unsaved,
     /** The name of what is being edited, for a question about it. */
-    subject: () => (fields.name.trim() || base?.name || 'a new contact'),
+    subject,
+    restore,
     /** Saves the form; answers whether it was saved. */
     saveNow: () => save(base?.version),
     /** Drops what the form holds and closes it. */

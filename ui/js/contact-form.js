@@ -34,8 +34,9 @@ export const STAGE_TEXT = {
 };
 
 /**
- * The editor's fields for `contact` (empty ones for a new contact).
- * @param {Contact | null} contact
+ * The editor's fields for `contact` (empty ones for a new contact), or
+ * for a kept draft's fields.
+ * @param {EditorFields | null} contact
  * @returns {EditorFields}
  */
 export function editorFields(contact) {

@@ -195,5 +195,16 @@ export function createContactsView(list, actions, page) {
     observe: (change) => editor.observe(change),
     /** The editor, for the question a close with unsaved changes asks. */
     editor,
+    /** How far the list is scrolled, in CSS pixels. */
+    scrollTop: () => Math.round(scroller.value?.scrollTop ?? 0),
+    /**
+     * Scrolls the list to `top` (as far as its rows allow).
+     * @param {number} top CSS pixels
+     */
+    scrollTo(top) {
+      page.render();
+      if (scroller.value) scroller.value.scrollTop = top;
+      page.schedule();
+    },
   };
 }

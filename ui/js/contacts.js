@@ -143,6 +143,15 @@ export class ContactList {
   }
 
   /**
+   * Settles when the rows being read now have arrived (at once if none
+   * are being read); never rejects.
+   * @returns {Promise<void>}
+   */
+  ready() {
+    return (this.#running ?? Promise.resolve()).catch(() => {});
+  }
+
+  /**
    * The contact with `id`, if its row has arrived.
    * @param {string} id
    */

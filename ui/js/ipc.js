@@ -25,6 +25,12 @@
 /** @typedef {import('../bindings/ModalKind').ModalKind} ModalKind */
 /** @typedef {import('../bindings/DiagnosticsView').DiagnosticsView} DiagnosticsView */
 /** @typedef {import('../bindings/ChecksRun').ChecksRun} ChecksRun */
+/** @typedef {import('../bindings/WindowView').WindowView} WindowView */
+/** @typedef {import('../bindings/WindowResume').WindowResume} WindowResume */
+/** @typedef {import('../bindings/EditorDraft').EditorDraft} EditorDraft */
+/** @typedef {import('../bindings/QuitAnswer').QuitAnswer} QuitAnswer */
+/** @typedef {import('../bindings/QuitStage').QuitStage} QuitStage */
+/** @typedef {import('../bindings/UpdateAnswer').UpdateAnswer} UpdateAnswer */
 
 /**
  * A contact as sent to `contact_save`: a draft, plus the agency it is meant
@@ -69,12 +75,43 @@ export const commands = {
   /** @returns {Promise<WindowRef>} */
   focusPrimary: () => invoke('window_focus_primary', {}),
   /**
-   * Tells the app whether this window's editor holds unsaved changes (a
-   * close then asks first).
-   * @param {boolean} unsaved
+   * Tells the app what this window's editor holds unsaved changes to, or
+   * (null) that it holds none: a close, and a quit, then ask first.
+   * @param {string | null} subject
    * @returns {Promise<null>}
    */
-  windowUnsaved: (unsaved) => invoke('window_unsaved', { unsaved }),
+  windowUnsaved: (subject) => invoke('window_unsaved', { subject }),
+  /**
+   * Tells the app what this window shows (kept for the next launch).
+   * @param {WindowView} view
+   * @returns {Promise<null>}
+   */
+  windowView: (view) => invoke('window_view', { view }),
+  /**
+   * What this window showed and held before the app last ended.
+   * @returns {Promise<WindowResume>}
+   */
+  windowResume: () => invoke('window_resume', {}),
+  /**
+   * Keeps this window's editor text as typed, or (null) drops it.
+   * @param {EditorDraft | null} draft
+   * @returns {Promise<null>}
+   */
+  draftKeep: (draft) => invoke('draft_keep', { draft }),
+  /**
+   * Answers the quit question (save and discard from the window that asks;
+   * cancel from any).
+   * @param {QuitAnswer} answer
+   * @returns {Promise<QuitStage>}
+   */
+  quitAnswer: (answer) => invoke('quit_answer', { answer }),
+  /**
+   * Answers the update question: install (the window that asks), later,
+   * or show it again (the badge, from any window).
+   * @param {UpdateAnswer} answer
+   * @returns {Promise<null>}
+   */
+  updateAnswer: (answer) => invoke('update_answer', { answer }),
   /**
    * Zooms this window one step.
    * @param {'in' | 'out' | 'reset'} step

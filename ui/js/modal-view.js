@@ -8,8 +8,11 @@
  * - `[data-testid=sign-in-modal]` exists only in the presenting window while
  *   sign-in is required; anywhere else, and once it is not required, it is
  *   removed from the DOM, not hidden. `[data-testid=agency-modal]` likewise,
- *   while an agency is required, and `[data-testid=unsent-modal]` while a
- *   sign-out waits on the user's answer about changes not yet sent.
+ *   while an agency is required, `[data-testid=unsent-modal]` while a
+ *   sign-out waits on the user's answer about changes not yet sent,
+ *   `[data-testid=quit-modal]` while a quit waits on the user's answer
+ *   about unsaved editors, and `[data-testid=update-modal]` while an
+ *   update asks, downloads, installs or failed.
  * - `[data-testid=modal-waiting]` exists only in the windows that do not
  *   present, while a modal is required.
  * - Every mounted dialog is new DOM: what was typed into the last one goes
@@ -25,7 +28,9 @@ import { createAgencyPicker } from './agency-picker.js';
 import { modalView, waitingText } from './modal.js';
 import { createSignInDialog } from './sign-in-dialog.js';
 import { html, keyed, nothing } from './template.js';
+import { createQuitDialog } from './quit-dialog.js';
 import { createUnsentDialog } from './unsent-dialog.js';
+import { createUpdateDialog } from './update-dialog.js';
 
 /** @typedef {import('../bindings/Snapshot').Snapshot} Snapshot */
 /** @typedef {import('../bindings/ModalKind').ModalKind} ModalKind */
@@ -59,9 +64,18 @@ export const DRAFT_PAUSE_MS = 150;
  *   answers the question about changes not yet sent at sign-out
  * @param {() => number} actions.waiting how many changes wait to be sent
  * @param {() => Promise<string | null>} actions.project the project's host a sign-in goes to
+ * @param {(answer: import('../bindings/QuitAnswer').QuitAnswer) => Promise<unknown>} actions.answerQuit
+ *   answers the question about unsaved editors at quit
+ * @param {() => import('../bindings/QuitStatus').QuitStatus} actions.quit the quit as every window sees it
+ * @param {(answer: import('../bindings/UpdateAnswer').UpdateAnswer) => Promise<unknown>} actions.answerUpdate
+ *   answers the update question
+ * @param {() => import('../bindings/UpdateStatus').UpdateStatus} actions.update the update as every window sees it
  * @param {import('./page.js').Page} page
  */
-export function createModals({ signIn, agencies, focusPrimary, reportDraft, fetchDraft, answerUnsent, waiting: unsent, project }, page) {
+export function createModals(
+  { signIn, agencies, focusPrimary, reportDraft, fetchDraft, answerUnsent, waiting: unsent, project, answerQuit, quit, answerUpdate, update },
+  page,
+) {
   /** The mounted dialog, if any; `id` tells one mount from the next. @type {{ kind: ModalKind, dialog: Dialog, id: number } | null} */
   let mounted = null;
   let mounts = 0;
@@ -79,12 +93,15 @@ export function createModals({ signIn, agencies, focusPrimary, reportDraft, fetc
         reportDraft(kind, text).catch(() => {});
       }, DRAFT_PAUSE_MS);
     };
-    const dialog =
-      kind === 'sign-in'
-        ? createSignInDialog(signIn, { page, onDraft, project })
-        : kind === 'unsent-changes'
-          ? createUnsentDialog(answerUnsent, { page, waiting: unsent })
-          : createAgencyPicker(agencies, { mandatory: true, page, onDraft });
+    /** @type {Record<ModalKind, () => Dialog>} */
+    const dialogs = {
+      'sign-in': () => createSignInDialog(signIn, { page, onDraft, project }),
+      'unsent-changes': () => createUnsentDialog(answerUnsent, { page, waiting: unsent }),
+      'agency-selection': () => createAgencyPicker(agencies, { mandatory: true, page, onDraft }),
+      quit: () => createQuitDialog(answerQuit, { page, quit }),
+      update: () => createUpdateDialog(answerUpdate, { page, update }),
+    };
+    const dialog = dialogs[kind]();
     mounts += 1;
     const current = { kind, dialog, id: mounts };
     mounted = current;

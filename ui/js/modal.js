@@ -39,6 +39,9 @@ export function modalView(state) {
   const { required, presenter } = state.modal;
   if (required === null) return { modal: null, waiting: null };
   if (presenter === state.self.label) return { modal: required, waiting: null };
+  // An update is news, not a question every window must point at: the
+  // others show a small badge (view.js), not a banner.
+  if (required === 'update') return { modal: null, waiting: null };
   return { modal: null, waiting: { kind: required, presenter } };
 }
 
@@ -50,6 +53,8 @@ const ASK_TEXT = {
   'sign-in': 'sign in',
   'agency-selection': 'choose an agency',
   'unsent-changes': 'decide about changes not yet sent',
+  quit: 'decide about unsaved changes before Axolop CRM quits',
+  update: 'install an update',
 };
 
 /**

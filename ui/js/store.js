@@ -170,6 +170,12 @@ export function applyEvent(state, envelope) {
     case 'sync-changed':
       state.sync = envelope.data;
       break;
+    case 'quit-changed':
+      state.quit = envelope.data;
+      break;
+    case 'update-changed':
+      state.update = envelope.data;
+      break;
   }
 }
 

@@ -12,6 +12,7 @@
  * stay in the page for them, hidden from view and from screen readers.
  */
 
+import { updateBadge } from './life-cycle.js';
 import { serverStatus } from './server-status.js';
 import { canSignOut, statusText } from './session.js';
 import { html, nothing, repeat } from './template.js';
@@ -29,6 +30,7 @@ import { windowName, windowNumber } from './window-label.js';
  * @property {() => void} focusPrimary
  * @property {() => void} signOut
  * @property {() => void} switchAgency
+ * @property {() => void} showUpdate opens the update question again (the badge)
  */
 
 /**
@@ -68,6 +70,7 @@ export function pageView(model) {
         <span data-testid="agency-name">${state ? (state.agency.selected?.name ?? 'Choose an agency') : '…'}</span>
       </button>
       <div class="role">
+        ${updateBadgeView(state, actions)}
         <span class="role-badge" data-testid="window-role" title=${explainer(state)}>${state ? state.self.role : 'connecting'}</span>
         <button type="button" class="quiet small" data-testid="sign-out" ?hidden=${!state || !canSignOut(state.session)} @click=${actions.signOut}>Sign out</button>
       </div>
@@ -88,6 +91,19 @@ export function pageView(model) {
     ${model.dialog}
     ${model.switcher}
   `;
+}
+
+/**
+ * The small "update ready" badge, in every window that does not present
+ * the update question; a click asks it again (in the primary).
+ * @param {Snapshot | null} state
+ * @param {PageActions} actions
+ */
+function updateBadgeView(state, actions) {
+  const text = state ? updateBadge(state.update) : null;
+  const presenting = state?.modal.required === 'update' && state.modal.presenter === state.self.label;
+  if (!text || presenting) return nothing;
+  return html`<button type="button" class="quiet small update-badge" data-testid="update-badge" title="Show the update" @click=${actions.showUpdate}>${text}</button>`;
 }
 
 /** @param {Snapshot | null} state */

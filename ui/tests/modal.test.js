@@ -56,3 +56,9 @@ test('the waiting notice names the presenting window and what it asks', () => {
   );
   assert.equal(waitingText({ kind: 'sign-in', presenter: null }), 'Waiting for a window to ask you to sign in.');
 });
+
+test('an update is presented by the primary alone, with no banner elsewhere', () => {
+  const plan = { required: /** @type {const} */ ('update'), presenter: 'crm-1' };
+  assert.deepEqual(modalView(seenBy('crm-1', plan)), { modal: 'update', waiting: null });
+  assert.deepEqual(modalView(seenBy('crm-2', plan)), { modal: null, waiting: null });
+});

@@ -27,6 +27,8 @@ function snapshot(seq, windows, self = 'crm-2') {
     modal: { required: null, presenter: null },
     locks: [],
     sync: { state: 'off', waiting: 0, progress: null, problem: null, signingOut: false },
+    quit: { stage: 'idle', editors: [] },
+    update: { stage: 'none' },
   };
 }
 
@@ -266,4 +268,14 @@ test('a sync-changed event replaces the sync status', async () => {
   });
   assert.equal(store.state?.sync.state, 'offline');
   assert.equal(store.state?.sync.waiting, 23);
+});
+
+test('quit-changed and update-changed events replace the quit and the update', async () => {
+  const store = new CoordinatorStore(async () => snapshot(4, ['crm-1', 'crm-2']), () => {}, () => {});
+  await store.resync();
+  store.receive({ seq: 5, kind: 'quit-changed', data: { stage: 'asking', editors: [{ window: 'crm-2', subject: 'Jane Doe' }] } });
+  const offer = { version: '0.2.0', current: '0.1.0', notes: null };
+  store.receive({ seq: 6, kind: 'update-changed', data: { stage: 'downloading', offer, received: 10, total: 100 } });
+  assert.deepEqual(store.state?.quit, { stage: 'asking', editors: [{ window: 'crm-2', subject: 'Jane Doe' }] });
+  assert.equal(store.state?.update.stage, 'downloading');
 });

@@ -87,6 +87,11 @@ commands! {
     task heartbeat(HeartbeatArgs) -> () = windows::heartbeat;
     main window_zoom(WindowZoomArgs) -> f64 = windows::window_zoom;
     main window_unsaved(WindowUnsavedArgs) -> () = windows::window_unsaved;
+    main window_view(WindowViewArgs) -> () = windows::window_view;
+    task window_resume(NoArgs) -> crate::views::WindowResume = windows::window_resume;
+    task draft_keep(DraftKeepArgs) -> () = windows::draft_keep;
+    main update_answer(UpdateAnswerArgs) -> () = windows::update_answer;
+    main quit_answer(QuitAnswerArgs) -> axolop_coordinator::quit::QuitStage = windows::quit_answer;
     queued lock_acquire(LockAcquireArgs) -> LeaseInfo = locks::lock_acquire;
     main lock_release(LockTokenArgs) -> () = locks::lock_release;
     main lock_extend(LockExtendArgs) -> LeaseInfo = locks::lock_extend;

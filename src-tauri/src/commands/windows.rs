@@ -5,13 +5,20 @@ use axolop_coordinator::{Snapshot, WindowRef, WindowState};
 use tauri::{Manager, Runtime, Webview};
 
 use super::caller;
-use crate::args::{HeartbeatArgs, NoArgs, WindowUnsavedArgs, WindowZoomArgs};
+use axolop_coordinator::quit::QuitStage;
+
+use crate::args::{
+    DraftKeepArgs, HeartbeatArgs, NoArgs, QuitAnswerArgs, UpdateAnswerArgs, WindowUnsavedArgs,
+    WindowViewArgs, WindowZoomArgs,
+};
 use crate::diagnostics;
 use crate::error::Result;
 use crate::hub::Hub;
 use crate::timing;
+use crate::views::{self, WindowResume};
 use crate::windows;
 use crate::zoom;
+use crate::{drafts, quit};
 
 /// The state as the calling window sees it. The first call of a page also
 /// marks its window ready.
@@ -34,6 +41,7 @@ pub async fn coordinator_snapshot<R: Runtime>(
     if first {
         // `wall_us` lets the start-up benchmark time launch to first answer.
         tracing::info!(window = %label, wall_us = timing::wall_micros(), "window ready");
+        crate::launches::window_ready(webview.app_handle());
     }
     Ok(snapshot)
 }
@@ -64,10 +72,55 @@ pub async fn window_focus_primary<R: Runtime>(
 }
 
 /// The calling window's editor started or stopped holding unsaved changes:
-/// while it does, a close asks the page first.
+/// while it does, a close asks the page first, and a quit asks the primary.
 pub fn window_unsaved<R: Runtime>(webview: &Webview<R>, args: WindowUnsavedArgs) -> Result<()> {
-    windows::set_unsaved(webview.app_handle(), webview.label(), args.unsaved);
+    let label = caller(webview);
+    webview
+        .state::<Hub>()
+        .transact(|coordinator, _| coordinator.editor_unsaved(&label, args.subject.as_deref()))
+}
+
+/// The calling window shows `view` now (kept with the window's place).
+pub fn window_view<R: Runtime>(webview: &Webview<R>, args: WindowViewArgs) -> Result<()> {
+    args.view.check()?;
+    views::set(webview.app_handle(), webview.label(), args.view);
+    crate::layout::changed(webview.app_handle());
     Ok(())
+}
+
+/// What the calling window's page starts from: the view it showed and its
+/// editor's draft.
+pub async fn window_resume<R: Runtime>(webview: Webview<R>, _args: NoArgs) -> Result<WindowResume> {
+    let app = webview.app_handle();
+    Ok(WindowResume {
+        view: views::of(app, webview.label()),
+        draft: drafts::of(app, webview.label()).await?,
+    })
+}
+
+/// Keeps the calling window's editor draft as typed (`null` drops it).
+pub async fn draft_keep<R: Runtime>(webview: Webview<R>, args: DraftKeepArgs) -> Result<()> {
+    drafts::keep(webview.app_handle(), webview.label(), args.draft).await
+}
+
+/// The calling window answers the update question (install from the
+/// primary; later; show, from a badge anywhere). Install starts the
+/// download.
+pub fn update_answer<R: Runtime>(webview: &Webview<R>, args: UpdateAnswerArgs) -> Result<()> {
+    let label = caller(webview);
+    let download = webview
+        .state::<Hub>()
+        .transact(|coordinator, _| coordinator.update_answer(&label, args.answer))?;
+    if download {
+        crate::updates::install(webview.app_handle());
+    }
+    Ok(())
+}
+
+/// The calling window answers the quit question (save and discard from
+/// the primary; cancel from any window).
+pub fn quit_answer<R: Runtime>(webview: &Webview<R>, args: QuitAnswerArgs) -> Result<QuitStage> {
+    quit::answer(webview.app_handle(), &caller(webview), args.answer)
 }
 
 /// Zooms the calling window one step; answers its new level (Ctrl+=,

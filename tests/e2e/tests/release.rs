@@ -211,6 +211,100 @@ fn release_builds_every_installer_into_a_draft_on_a_version_tag() {
         .any(|run| run.contains("--draft=false")));
 }
 
+/// The release's update manifest step, run as the workflow runs it, on the
+/// update signatures the bundle steps leave: `latest.json` names, for each
+/// platform and package kind, where its update is and its signature.
+#[test]
+fn signed_updates_are_published_with_a_manifest_of_every_platform() {
+    let release = workflow("release.yml");
+    let steps = steps(release.doc());
+    let run_of = |name: &str| {
+        steps
+            .iter()
+            .find(|(_, step)| text(&step["name"]) == name)
+            .map(|(job, step)| (job.clone(), text(&step["run"]).to_owned()))
+            .unwrap_or_else(|| panic!("a step named {name:?}"))
+    };
+    let (job, manifest) = run_of("Update manifest (latest.json)");
+    assert_eq!(job, "publish");
+    let bundling = steps
+        .iter()
+        .filter(|(_, step)| text(&step["run"]).contains("tauri bundle"))
+        .filter(|(_, step)| text(&step["run"]).contains("createUpdaterArtifacts"))
+        .count();
+    assert_eq!(bundling, 3, "every OS signs its updates with the key");
+    let (_, upload) = run_of("Upload to the draft release");
+    assert!(
+        upload.contains("updater/*"),
+        "the update files are uploaded"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let updater = dir.path().join("updater");
+    std::fs::create_dir(&updater).unwrap();
+    let files = [
+        "Axolop.CRM_0.2.0_amd64.AppImage",
+        "Axolop.CRM_0.2.0_amd64.deb",
+        "Axolop.CRM-0.2.0-1.x86_64.rpm",
+        "Axolop.CRM_0.2.0_x64_en-US.msi",
+        "Axolop.CRM_0.2.0_x64-setup.exe",
+        "Axolop.CRM_macos-aarch64.app.tar.gz",
+        "Axolop.CRM_macos-x86_64.app.tar.gz",
+    ];
+    for file in files {
+        std::fs::write(
+            updater.join(format!("{file}.sig")),
+            format!("sig-of-{file}\n"),
+        )
+        .unwrap();
+    }
+    let ran = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", &manifest])
+        .current_dir(dir.path())
+        .env("TAG", "v0.2.0")
+        .env("GITHUB_REPOSITORY", "axolop/axolop-desktop")
+        .output()
+        .expect("bash");
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let latest: Value =
+        serde_json::from_str(&std::fs::read_to_string(updater.join("latest.json")).unwrap())
+            .unwrap();
+    assert_eq!(latest["version"], "0.2.0");
+    let base = "https://github.com/axolop/axolop-desktop/releases/download/v0.2.0";
+    for (platform, file) in [
+        ("linux-x86_64", files[0]),
+        ("linux-x86_64-appimage", files[0]),
+        ("linux-x86_64-deb", files[1]),
+        ("linux-x86_64-rpm", files[2]),
+        ("windows-x86_64-msi", files[3]),
+        ("windows-x86_64", files[4]),
+        ("darwin-aarch64", files[5]),
+        ("darwin-x86_64", files[6]),
+    ] {
+        let entry = &latest["platforms"][platform];
+        assert_eq!(entry["url"], format!("{base}/{file}"), "{platform}");
+        assert_eq!(entry["signature"], format!("sig-of-{file}"), "{platform}");
+    }
+
+    // The app trusts one key, and looks where the release puts the manifest.
+    let config = tauri_config();
+    let updater = &config["plugins"]["updater"];
+    assert!(updater["pubkey"]
+        .as_str()
+        .is_some_and(|key| key.len() > 100));
+    assert!(updater["endpoints"][0]
+        .as_str()
+        .is_some_and(|url| url.ends_with("/releases/latest/download/latest.json")));
+    assert!(
+        updater["dangerousInsecureTransportProtocol"].is_null(),
+        "https only"
+    );
+}
+
 #[test]
 fn every_third_party_action_is_pinned_to_a_full_commit_with_its_version() {
     for name in ["release.yml", "ci.yml"] {

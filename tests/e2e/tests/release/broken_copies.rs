@@ -232,8 +232,8 @@ fn exporting_to_github_env_or_a_secret_to_any_runner_file_is_caught() {
     );
 
     let output = broken_release(
-        "          npx tauri bundle --ci $BUNDLE_ARGS\n",
-        "          npx tauri bundle --ci $BUNDLE_ARGS\n          echo \"key=$TAURI_SIGNING_PRIVATE_KEY\" >> \"$GITHUB_OUTPUT\"\n",
+        "          npx tauri bundle --ci $BUNDLE_ARGS \"${updater[@]}\"\n",
+        "          npx tauri bundle --ci $BUNDLE_ARGS \"${updater[@]}\"\n          echo \"key=$TAURI_SIGNING_PRIVATE_KEY\" >> \"$GITHUB_OUTPUT\"\n",
     );
     assert_caught(
         &secret_rules::runner_file_violations(&output),

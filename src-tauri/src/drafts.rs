@@ -1,0 +1,87 @@
+//! Each window's contact editor draft, kept in the store as it is typed,
+//! so that after a crash or a kill the next launch offers it back in the
+//! same window.
+//!
+//! A draft is keyed by the window's id, which the layout keeps across
+//! restarts. A draft whose window did not come back (the layout was lost,
+//! or a crash loop opened one window) is given to a window that came back
+//! without one. A quit that goes ahead (nothing unsaved, everything saved,
+//! or the user discarded it) drops the drafts of the open windows.
+
+use tauri::{AppHandle, Manager, Runtime};
+
+use axolop_store::EditorDraft;
+
+use crate::crm::{self, Crm};
+use crate::error::Result;
+use crate::timing;
+use crate::windows;
+
+/// Keeps `draft` as window `label`'s, or (`None`) drops its draft.
+pub async fn keep<R: Runtime>(
+    app: &AppHandle<R>,
+    label: &str,
+    draft: Option<EditorDraft>,
+) -> Result<()> {
+    let Some(id) = windows::id_of(app, label) else {
+        return Ok(()); // not a CRM window: nothing of it is kept
+    };
+    crm::with_store(app, move |store| match draft {
+        Some(draft) => store.keep_draft(&id, &draft, timing::unix_ms()),
+        None => store.drop_draft(&id),
+    })
+    .await
+}
+
+/// Window `label`'s draft, if it has one.
+pub async fn of<R: Runtime>(app: &AppHandle<R>, label: &str) -> Result<Option<EditorDraft>> {
+    let Some(id) = windows::id_of(app, label) else {
+        return Ok(None);
+    };
+    crm::with_store(app, move |store| store.draft(&id)).await
+}
+
+/// Gives the drafts of windows that did not come back to the windows in
+/// `restored` (ids, in order) that came back without one. Runs before any
+/// restored page asks for its draft.
+pub fn adopt_orphans<R: Runtime>(app: &AppHandle<R>, restored: &[String]) {
+    let Some(crm) = app.try_state::<Crm>() else {
+        return;
+    };
+    let mut store = crm.store().lock().unwrap_or_else(|p| p.into_inner());
+    let owners = match store.draft_windows() {
+        Ok(owners) => owners,
+        Err(error) => {
+            tracing::warn!(%error, "the editor drafts could not be read");
+            return;
+        }
+    };
+    let mut free = restored.iter().filter(|id| !owners.contains(id));
+    for orphan in owners.iter().filter(|owner| !restored.contains(owner)) {
+        let Some(window) = free.next() else {
+            tracing::info!("an editor draft waits for a window to come back");
+            break;
+        };
+        match store.move_draft(orphan, window) {
+            Ok(_) => tracing::info!(
+                "an editor draft whose window did not come back moves to one that did"
+            ),
+            Err(error) => tracing::warn!(%error, "an editor draft could not be moved"),
+        }
+    }
+}
+
+/// The app quits for good (nothing unsaved is left, by the user's choice):
+/// the open windows' drafts go.
+pub fn drop_open<R: Runtime>(app: &AppHandle<R>) {
+    let Some(crm) = app.try_state::<Crm>() else {
+        return;
+    };
+    let ids: Vec<String> = windows::open_ids(app);
+    let mut store = crm.store().lock().unwrap_or_else(|p| p.into_inner());
+    for id in ids {
+        if let Err(error) = store.drop_draft(&id) {
+            tracing::warn!(%error, "an editor draft could not be dropped at quit");
+        }
+    }
+}
