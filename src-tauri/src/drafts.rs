@@ -10,10 +10,12 @@
 
 use tauri::{AppHandle, Manager, Runtime};
 
+use axolop_coordinator::quit::QuitStage;
 use axolop_store::EditorDraft;
 
 use crate::crm::{self, Crm};
 use crate::error::Result;
+use crate::hub::Hub;
 use crate::timing;
 use crate::windows;
 
@@ -26,9 +28,21 @@ pub async fn keep<R: Runtime>(
     let Some(id) = windows::id_of(app, label) else {
         return Ok(()); // not a CRM window: nothing of it is kept
     };
-    crm::with_store(app, move |store| match draft {
-        Some(draft) => store.keep_draft(&id, &draft, timing::unix_ms()),
-        None => store.drop_draft(&id),
+    crm::with_store_and(app, move |store, app| {
+        // Checked under the store's lock, which the quit's `drop_open`
+        // holds too: a draft typed as the app quits is not kept after the
+        // quit dropped the others.
+        let quitting = app
+            .state::<Hub>()
+            .read(|coordinator| coordinator.quit_status().stage == QuitStage::Quitting);
+        if quitting {
+            return Ok(());
+        }
+        match draft {
+            Some(draft) => store.keep_draft(&id, &draft, timing::unix_ms()),
+            None => store.drop_draft(&id),
+        }
+        .map_err(Into::into)
     })
     .await
 }

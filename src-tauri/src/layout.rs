@@ -1,5 +1,6 @@
 //! Windows come back: the open CRM windows, in order, with each one's size,
-//! position, maximized state and zoom, kept in `windows.json` in the data
+//! position, maximized state and zoom, its id (which its editor draft is
+//! kept under) and what it showed, kept in `windows.json` in the data
 //! directory and reopened at the next launch.
 //!
 //! The file is written during the session, half a second after the last
@@ -9,9 +10,13 @@
 //! it (that window comes back). A file that cannot be read is moved aside
 //! and one window opens.
 //!
-//! `tauri-plugin-window-state` is not used: it keys windows by label,
-//! saves at exit rather than as the session goes, and knows nothing of the
-//! window order or the zoom.
+//! Two launches in a row that end before a window is ready (`launches`)
+//! make the next open one window instead: the layout may be what crashes.
+//!
+//! `tauri-plugin-window-state` is not used: it keys windows by label (and
+//! labels start again at `crm-1` every run), saves at exit rather than as
+//! the session goes, and knows nothing of the window order, the zoom, or a
+//! window's draft and view.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

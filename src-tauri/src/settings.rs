@@ -234,6 +234,31 @@ mod tests {
     }
 
     #[test]
+    fn update_checks_are_on_unless_turned_off_and_a_bad_endpoint_is_named() {
+        assert!(no_env().updates_enabled());
+        assert!(!env(&[(UPDATES_ENV, " OFF ")]).updates_enabled());
+        assert!(env(&[(UPDATES_ENV, "on")]).updates_enabled());
+        assert_eq!(no_env().update_endpoint().unwrap(), None);
+        let mirror = env(&[(
+            UPDATE_ENDPOINT_ENV,
+            "https://updates.example.com/latest.json",
+        )]);
+        assert_eq!(
+            mirror.update_endpoint().unwrap().unwrap().host_str(),
+            Some("updates.example.com")
+        );
+        let error = env(&[(UPDATE_ENDPOINT_ENV, "not a url")])
+            .update_endpoint()
+            .unwrap_err();
+        assert!(error.to_string().contains(UPDATE_ENDPOINT_ENV), "{error}");
+        // This test runs in a debug build, which honours the test key.
+        assert_eq!(
+            env(&[(UPDATE_PUBKEY_ENV, "key")]).update_pubkey(),
+            cfg!(debug_assertions).then_some("key")
+        );
+    }
+
+    #[test]
     fn no_settings_at_all_means_local_mode() {
         assert_eq!(no_env().supabase(dir_with(None).path()).unwrap(), None);
     }

@@ -12,7 +12,7 @@
  *   cancels the quit from its own window, which says why.
  */
 
-import { describeError } from './errors.js';
+import { createAnswer } from './dialog-answer.js';
 import { editorLine, quitIntro } from './life-cycle.js';
 import { createRef, html, ref } from './template.js';
 
@@ -30,24 +30,8 @@ import { createRef, html, ref } from './template.js';
 export function createQuitDialog(answer, { page, quit }) {
   /** @type {import('./template.js').Ref<HTMLButtonElement>} */
   const saveButton = createRef();
-  let pending = false;
-  let error = '';
-
-  /** @param {QuitAnswer} choice */
-  async function choose(choice) {
-    if (pending) return;
-    pending = true;
-    error = '';
-    page.render();
-    try {
-      await answer(choice);
-    } catch (failure) {
-      error = describeError(failure);
-    } finally {
-      pending = false;
-      page.render();
-    }
-  }
+  const answering = createAnswer(answer, page);
+  const choose = answering.choose;
 
   /** @param {KeyboardEvent} event */
   function keys(event) {
@@ -59,6 +43,8 @@ export function createQuitDialog(answer, { page, quit }) {
 
   const view = () => {
     const status = quit();
+    const pending = answering.pending();
+    const error = answering.error();
     const saving = status.stage === 'saving';
     return html`<div class="modal-backdrop">
       <div

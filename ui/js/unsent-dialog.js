@@ -12,7 +12,7 @@
  * - Discarding names what is lost, with the count every window shows.
  */
 
-import { describeError } from './errors.js';
+import { createAnswer } from './dialog-answer.js';
 import { unsentText } from './modal.js';
 import { createRef, html, ref } from './template.js';
 
@@ -30,24 +30,8 @@ import { createRef, html, ref } from './template.js';
 export function createUnsentDialog(answer, { page, waiting }) {
   /** @type {import('./template.js').Ref<HTMLButtonElement>} */
   const waitButton = createRef();
-  let pending = false;
-  let error = '';
-
-  /** @param {UnsentChoice} choice */
-  async function choose(choice) {
-    if (pending) return;
-    pending = true;
-    error = '';
-    page.render();
-    try {
-      await answer(choice);
-    } catch (failure) {
-      error = describeError(failure);
-    } finally {
-      pending = false;
-      page.render();
-    }
-  }
+  const answering = createAnswer(answer, page);
+  const choose = answering.choose;
 
   /** @param {KeyboardEvent} event */
   function keys(event) {
@@ -57,27 +41,31 @@ export function createUnsentDialog(answer, { page, waiting }) {
     }
   }
 
-  const view = () => html`<div class="modal-backdrop">
-    <div
-      class="modal"
-      role="alertdialog"
-      aria-modal="true"
-      aria-labelledby="unsent-title"
-      aria-describedby="unsent-intro"
-      aria-busy=${String(pending)}
-      data-testid="unsent-modal"
-      @keydown=${keys}
-    >
-      <h2 id="unsent-title">Sign out with changes not yet sent?</h2>
-      <p id="unsent-intro" class="modal-intro" data-testid="unsent-text">${unsentText(waiting())}</p>
-      <p class="modal-error" role="alert" data-testid="unsent-error" ?hidden=${error === ''}>${error}</p>
-      <div class="modal-actions">
-        <button type="button" data-testid="unsent-wait" ?disabled=${pending} @click=${() => choose('wait')} ${ref(waitButton)}>Send them, then sign out</button>
-        <button type="button" class="quiet danger" data-testid="unsent-discard" ?disabled=${pending} @click=${() => choose('discard')}>Discard them and sign out</button>
-        <button type="button" class="quiet" data-testid="unsent-stay" ?disabled=${pending} @click=${() => choose('stay')}>Stay signed in</button>
+  const view = () => {
+    const pending = answering.pending();
+    const error = answering.error();
+    return html`<div class="modal-backdrop">
+      <div
+        class="modal"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="unsent-title"
+        aria-describedby="unsent-intro"
+        aria-busy=${String(pending)}
+        data-testid="unsent-modal"
+        @keydown=${keys}
+      >
+        <h2 id="unsent-title">Sign out with changes not yet sent?</h2>
+        <p id="unsent-intro" class="modal-intro" data-testid="unsent-text">${unsentText(waiting())}</p>
+        <p class="modal-error" role="alert" data-testid="unsent-error" ?hidden=${error === ''}>${error}</p>
+        <div class="modal-actions">
+          <button type="button" data-testid="unsent-wait" ?disabled=${pending} @click=${() => choose('wait')} ${ref(waitButton)}>Send them, then sign out</button>
+          <button type="button" class="quiet danger" data-testid="unsent-discard" ?disabled=${pending} @click=${() => choose('discard')}>Discard them and sign out</button>
+          <button type="button" class="quiet" data-testid="unsent-stay" ?disabled=${pending} @click=${() => choose('stay')}>Stay signed in</button>
+        </div>
       </div>
-    </div>
-  </div>`;
+    </div>`;
+  };
 
   return {
     view,

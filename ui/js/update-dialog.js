@@ -10,7 +10,7 @@
  * - Escape is Later: the answer that changes nothing.
  */
 
-import { describeError } from './errors.js';
+import { createAnswer } from './dialog-answer.js';
 import { downloadFraction, updateText } from './life-cycle.js';
 import { createRef, html, nothing, ref } from './template.js';
 
@@ -37,24 +37,8 @@ const TITLES = {
 export function createUpdateDialog(answer, { page, update }) {
   /** @type {import('./template.js').Ref<HTMLButtonElement>} */
   const installButton = createRef();
-  let pending = false;
-  let error = '';
-
-  /** @param {UpdateAnswer} choice */
-  async function choose(choice) {
-    if (pending) return;
-    pending = true;
-    error = '';
-    page.render();
-    try {
-      await answer(choice);
-    } catch (failure) {
-      error = describeError(failure);
-    } finally {
-      pending = false;
-      page.render();
-    }
-  }
+  const answering = createAnswer(answer, page);
+  const choose = answering.choose;
 
   /** @param {KeyboardEvent} event */
   function keys(event) {
@@ -67,6 +51,8 @@ export function createUpdateDialog(answer, { page, update }) {
 
   const view = () => {
     const status = update();
+    const pending = answering.pending();
+    const error = answering.error();
     const busy = status.stage === 'downloading' || status.stage === 'installing';
     const fraction = downloadFraction(status);
     const notes = status.stage === 'available' ? status.offer.notes : null;

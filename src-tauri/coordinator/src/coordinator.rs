@@ -395,21 +395,6 @@ impl Coordinator {
         }
     }
 
-    /// Refuses (`invalid_argument`) unless `window` presents modal `kind`.
-    fn require_presenter(&self, window: &WindowLabel, kind: ModalKind) -> Result<()> {
-        if self.modal.required != Some(kind) {
-            return Err(Error::InvalidArgument {
-                reason: format!("no {} modal is open", kind.name()),
-            });
-        }
-        if self.modal.presenter.as_ref() != Some(window) {
-            return Err(Error::InvalidArgument {
-                reason: format!("{window} does not present the {} modal", kind.name()),
-            });
-        }
-        Ok(())
-    }
-
     /// Tells windows of a new modal plan, if it changed.
     fn replan_modal(&mut self) {
         let plan = self.modal_plan();

@@ -57,6 +57,25 @@ pub struct ModalDraft {
     pub window: WindowLabel,
 }
 
+impl ModalPlan {
+    /// Refuses (`invalid_argument`) unless modal `kind` is required and
+    /// `window` presents it: only the presenter answers a modal, or types
+    /// into it.
+    pub fn require_presenter(&self, window: &WindowLabel, kind: ModalKind) -> Result<()> {
+        if self.required != Some(kind) {
+            return Err(Error::InvalidArgument {
+                reason: format!("no {} modal is open", kind.name()),
+            });
+        }
+        if self.presenter.as_ref() != Some(window) {
+            return Err(Error::InvalidArgument {
+                reason: format!("{window} does not present the {} modal", kind.name()),
+            });
+        }
+        Ok(())
+    }
+}
+
 impl ModalDraft {
     /// A draft reported by `window`, which must present the modal of `plan`.
     pub fn reported(
@@ -65,16 +84,7 @@ impl ModalDraft {
         kind: ModalKind,
         text: String,
     ) -> Result<Self> {
-        if plan.required != Some(kind) {
-            return Err(Error::InvalidArgument {
-                reason: format!("no {} modal is open", kind.name()),
-            });
-        }
-        if plan.presenter.as_ref() != Some(window) {
-            return Err(Error::InvalidArgument {
-                reason: format!("{window} does not present the {} modal", kind.name()),
-            });
-        }
+        plan.require_presenter(window, kind)?;
         let chars = text.chars().count();
         if chars > DRAFT_MAX_CHARS {
             return Err(Error::InvalidArgument {

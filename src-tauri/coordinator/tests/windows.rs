@@ -232,7 +232,9 @@ fn a_first_snapshot_in_local_mode_asks_the_primary_for_an_agency() {
             "agency": { "selected": null, "version": 0 },
             "modal": { "required": "agency-selection", "presenter": "crm-1" },
             "locks": [],
-            "sync": { "state": "off", "waiting": 0, "progress": null, "problem": null, "signingOut": false }
+            "sync": { "state": "off", "waiting": 0, "progress": null, "problem": null, "signingOut": false },
+            "quit": { "stage": "idle", "editors": [] },
+            "update": { "stage": "none" }
         })
     );
 }

@@ -497,6 +497,20 @@ impl App {
         .unwrap();
     }
 
+    /// Opens a new contact in `label`'s editor and types `name` into it,
+    /// as a person does (an input event per change).
+    pub fn start_new_contact(&self, label: &str, name: &str) {
+        self.click(label, "[data-testid=contact-new]");
+        self.execute(
+            label,
+            "const input = document.querySelector('[data-testid=contact-name]');
+             input.value = arguments[0];
+             input.dispatchEvent(new Event('input', { bubbles: true }));
+             return true;",
+            serde_json::json!([name]),
+        );
+    }
+
     /// Opens the diagnostics window from window `from` (as Ctrl+Shift+D
     /// would) and waits until its page has read the coordination.
     pub fn open_diagnostics_from(&self, from: &str) {

@@ -7,19 +7,6 @@
 use axolop_e2e::{fresh_data_dir, wait_for, wait_until_ended, App, PATIENCE};
 use serde_json::{json, Value};
 
-/// Opens a new contact in `label`'s editor and types `name` into it.
-fn start_editing(app: &App, label: &str, name: &str) {
-    app.click(label, "[data-testid=contact-new]");
-    app.execute(
-        label,
-        "const input = document.querySelector('[data-testid=contact-name]');
-         input.value = arguments[0];
-         input.dispatchEvent(new Event('input', { bubbles: true }));
-         return true;",
-        json!([name]),
-    );
-}
-
 fn editor_name(app: &App, label: &str) -> Value {
     app.execute(
         label,
@@ -53,8 +40,8 @@ fn a_quit_with_unsaved_editors_in_two_windows_asks_once_in_the_primary() {
     let third = app.open_window_from("crm-1");
     app.wait_ready(&second);
     app.wait_ready(&third);
-    start_editing(&app, &second, "Jane Doe");
-    start_editing(&app, &third, "Bob Stone");
+    app.start_new_contact(&second, "Jane Doe");
+    app.start_new_contact(&third, "Bob Stone");
     wait_for("both editors to be unsaved", PATIENCE, || {
         Ok((quit(&app)["editors"].as_array().map(Vec::len) == Some(2)).then_some(()))
     })
@@ -156,7 +143,7 @@ fn a_draft_and_an_open_contact_survive_a_kill() {
                 saved["id"].as_str().unwrap()
             ),
         );
-        start_editing(&app, &second, "Grace Hopper");
+        app.start_new_contact(&second, "Grace Hopper");
         wait_for("the draft to be kept", PATIENCE, || {
             Ok(app.shows(&second, "contact-draft-kept").then_some(()))
         })

@@ -5,19 +5,6 @@
 use axolop_e2e::{wait_for, App, PATIENCE};
 use serde_json::json;
 
-/// Opens a new contact in `label`'s editor and types `name` into it.
-fn start_editing(app: &App, label: &str, name: &str) {
-    app.click(label, "[data-testid=contact-new]");
-    app.execute(
-        label,
-        "const input = document.querySelector('[data-testid=contact-name]');
-         input.value = arguments[0];
-         input.dispatchEvent(new Event('input', { bubbles: true }));
-         return true;",
-        json!([name]),
-    );
-}
-
 fn wait_asks(app: &App, label: &str) {
     wait_for(&format!("{label} to ask"), PATIENCE, || {
         Ok(app.shows(label, "close-unsaved").then_some(()))
@@ -31,7 +18,7 @@ fn closing_a_window_with_unsaved_changes_asks_first() {
     app.create_agency("Acme");
     let second = app.open_window_from("crm-1");
     app.wait_ready(&second);
-    start_editing(&app, &second, "Grace Hopper");
+    app.start_new_contact(&second, "Grace Hopper");
 
     // Ctrl+W, as a person presses it: the window asks and stays.
     app.type_keys(&second, "ctrl+w");
@@ -55,7 +42,7 @@ fn closing_a_window_with_unsaved_changes_asks_first() {
     // Save and close: the contact is saved, then the window goes.
     let third = app.open_window_from("crm-1");
     app.wait_ready(&third);
-    start_editing(&app, &third, "Ada Lovelace");
+    app.start_new_contact(&third, "Ada Lovelace");
     app.invoke_detached(&third, "window_close");
     wait_asks(&app, &third);
     app.click(&third, "[data-testid=close-save]");

@@ -41,7 +41,8 @@ impl Coordinator {
     pub fn quit_answer(&mut self, window: &WindowLabel, answer: QuitAnswer) -> Result<QuitStage> {
         self.windows.state(window)?;
         if answer != QuitAnswer::Cancel {
-            self.require_presenter(window, crate::modal::ModalKind::Quit)?;
+            self.modal
+                .require_presenter(window, crate::modal::ModalKind::Quit)?;
         }
         let mut quit = self.quit.clone();
         quit.answer(answer)?;

@@ -27,7 +27,7 @@ impl Coordinator {
     pub fn update_answer(&mut self, window: &WindowLabel, answer: UpdateAnswer) -> Result<bool> {
         self.windows.state(window)?;
         if answer != UpdateAnswer::Show {
-            self.require_presenter(window, ModalKind::Update)?;
+            self.modal.require_presenter(window, ModalKind::Update)?;
         }
         let mut update = self.update.clone();
         let download = update.answer(answer)?;
