@@ -30,6 +30,18 @@ pub enum Call {
     Logout,
     /// `GET /auth/v1/user`.
     User,
+    /// `GET /auth/v1/settings`.
+    Settings,
+    /// `POST /auth/v1/token?grant_type=pkce`.
+    CodeExchange,
+    /// `POST /auth/v1/otp`.
+    SendLink,
+    /// `POST /auth/v1/verify` (a typed code).
+    VerifyCode,
+    /// `POST /auth/v1/recover`.
+    Recover,
+    /// `PUT /auth/v1/user`.
+    UpdateUser,
 }
 
 #[derive(Deserialize)]
@@ -75,6 +87,31 @@ pub fn grant(body: &[u8], now_unix_ms: u64) -> Result<Grant, AuthError> {
         lifetime,
         expires_at_unix_ms: now_unix_ms.saturating_add(lifetime.as_millis() as u64),
     })
+}
+
+/// The external providers a project's public settings list as enabled
+/// (`google`, `azure`, `github`, …), in name order; not email, phone or
+/// anonymous sign-in, which are not providers a browser goes to.
+pub fn providers(body: &[u8]) -> Result<Vec<String>, AuthError> {
+    #[derive(Deserialize)]
+    struct Settings {
+        #[serde(default)]
+        external: std::collections::BTreeMap<String, Value>,
+    }
+    let settings: Settings = serde_json::from_slice(body).map_err(unreadable)?;
+    Ok(settings
+        .external
+        .into_iter()
+        .filter(|(name, enabled)| {
+            enabled.as_bool() == Some(true)
+                && !matches!(name.as_str(), "email" | "phone" | "anonymous_users")
+                && name.len() <= 32
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        })
+        .map(|(name, _)| name)
+        .collect())
 }
 
 /// A user answer.
@@ -143,6 +180,13 @@ pub fn classify(call: Call, error: ServerError, retry_after: Option<Duration>) -
         Call::Password if code_is(&["invalid_credentials", "invalid_grant"]) => {
             AuthError::InvalidCredentials
         }
+        // A link or code used already, or too late (GoTrue keeps a flow
+        // five minutes, an emailed code an hour).
+        Call::CodeExchange | Call::VerifyCode
+            if code_is(&["flow_state_not_found", "flow_state_expired", "otp_expired"]) =>
+        {
+            AuthError::CodeExpired
+        }
         Call::Refresh if code_is(&["refresh_token_already_used"]) => {
             AuthError::Rejected(SignOutReason::Reused)
         }
@@ -191,6 +235,37 @@ mod tests {
 
     fn refresh_error(status: u16, body: &str) -> AuthError {
         classify(Call::Refresh, server_error(status, body.as_bytes()), None)
+    }
+
+    #[test]
+    fn the_enabled_providers_are_read_from_the_settings_and_nothing_else() {
+        let body = br#"{"external":{"anonymous_users":true,"apple":false,"azure":true,"email":true,"github":true,"google":true,"phone":false,"Bad Name":true},"disable_signup":false}"#;
+        assert_eq!(providers(body).unwrap(), ["azure", "github", "google"]);
+        assert_eq!(providers(b"{}").unwrap(), Vec::<String>::new());
+        assert!(providers(b"not json").is_err());
+    }
+
+    #[test]
+    fn a_used_or_expired_code_says_so() {
+        for code in ["flow_state_not_found", "flow_state_expired"] {
+            let body =
+                format!(r#"{{"code":404,"error_code":"{code}","msg":"invalid flow state"}}"#);
+            let error = classify(Call::CodeExchange, server_error(404, body.as_bytes()), None);
+            assert_eq!(error, AuthError::CodeExpired);
+        }
+        let typed = server_error(
+            403,
+            br#"{"code":403,"error_code":"otp_expired","msg":"Token has expired or is invalid"}"#,
+        );
+        assert_eq!(
+            classify(Call::VerifyCode, typed, None),
+            AuthError::CodeExpired
+        );
+        let mismatch = server_error(400, br#"{"code":400,"error_code":"bad_code_verifier","msg":"code challenge does not match previously saved code verifier"}"#);
+        assert!(matches!(
+            classify(Call::CodeExchange, mismatch, None),
+            AuthError::Refused { status: 400, .. }
+        ));
     }
 
     #[test]

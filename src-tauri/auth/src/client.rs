@@ -16,6 +16,7 @@ use serde_json::json;
 use crate::answer::{self, Call};
 use crate::body::{self, BodyError};
 use crate::error::AuthError;
+use crate::pkce::Pkce;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const CALL_TIMEOUT: Duration = Duration::from_secs(15);
@@ -119,6 +120,107 @@ impl AuthClient {
             .request(Method::GET, "user")
             .bearer_auth(access_token.expose_secret());
         let bytes = self.send(Call::User, request).await?;
+        answer::user(&bytes)
+    }
+
+    /// The external providers the project has enabled (`google`, `azure`,
+    /// `github`, …), from its public settings: the app keeps no list of
+    /// its own to drift from the project's.
+    pub async fn providers(&self) -> Result<Vec<String>, AuthError> {
+        let request = self.request(Method::GET, "settings");
+        let bytes = self.send(Call::Settings, request).await?;
+        answer::providers(&bytes)
+    }
+
+    /// The address the system browser opens to sign in with `provider`,
+    /// coming back to `redirect_to` with a code for `challenge`'s verifier.
+    pub fn authorize_url(&self, provider: &str, redirect_to: &str, challenge: &str) -> String {
+        let mut url = reqwest::Url::parse(&format!("{}/auth/v1/authorize", self.base))
+            .expect("the base was checked when the client was made");
+        url.query_pairs_mut()
+            .append_pair("provider", provider)
+            .append_pair("redirect_to", redirect_to)
+            .append_pair("code_challenge", challenge)
+            .append_pair("code_challenge_method", Pkce::METHOD);
+        url.into()
+    }
+
+    /// Exchanges an authorization code, once, with its verifier.
+    pub async fn exchange_code(
+        &self,
+        code: &str,
+        verifier: &SecretString,
+    ) -> Result<Grant, AuthError> {
+        let body = json!({ "auth_code": code, "code_verifier": verifier.expose_secret() });
+        let request = self
+            .request(Method::POST, "token?grant_type=pkce")
+            .json(&body);
+        let bytes = self.send(Call::CodeExchange, request).await?;
+        answer::grant(&bytes, unix_ms())
+    }
+
+    /// Emails `email` a sign-in link (coming back to `redirect_to` with a
+    /// code for `challenge`'s verifier) and a 6-digit code. No account is
+    /// made for an address that has none.
+    pub async fn send_sign_in_link(
+        &self,
+        email: &str,
+        redirect_to: &str,
+        challenge: &str,
+    ) -> Result<(), AuthError> {
+        let body = json!({
+            "email": email,
+            "create_user": false,
+            "code_challenge": challenge,
+            "code_challenge_method": Pkce::METHOD,
+        });
+        let request = self
+            .request(Method::POST, "otp")
+            .query(&[("redirect_to", redirect_to)])
+            .json(&body);
+        self.send(Call::SendLink, request).await.map(drop)
+    }
+
+    /// Signs in with the 6-digit code from a sign-in email.
+    pub async fn verify_code(&self, email: &str, code: &str) -> Result<Grant, AuthError> {
+        let body = json!({ "type": "email", "email": email, "token": code });
+        let request = self.request(Method::POST, "verify").json(&body);
+        let bytes = self.send(Call::VerifyCode, request).await?;
+        answer::grant(&bytes, unix_ms())
+    }
+
+    /// Emails `email` a password-reset link, coming back to `redirect_to`
+    /// with a code for `challenge`'s verifier.
+    pub async fn send_recovery(
+        &self,
+        email: &str,
+        redirect_to: &str,
+        challenge: &str,
+    ) -> Result<(), AuthError> {
+        let body = json!({
+            "email": email,
+            "code_challenge": challenge,
+            "code_challenge_method": Pkce::METHOD,
+        });
+        let request = self
+            .request(Method::POST, "recover")
+            .query(&[("redirect_to", redirect_to)])
+            .json(&body);
+        self.send(Call::Recover, request).await.map(drop)
+    }
+
+    /// Sets the signed-in user's password.
+    pub async fn set_password(
+        &self,
+        access_token: &SecretString,
+        password: &SecretString,
+    ) -> Result<SessionUser, AuthError> {
+        let body = json!({ "password": password.expose_secret() });
+        let request = self
+            .request(Method::PUT, "user")
+            .bearer_auth(access_token.expose_secret())
+            .json(&body);
+        let bytes = self.send(Call::UpdateUser, request).await?;
         answer::user(&bytes)
     }
 

@@ -17,6 +17,9 @@ pub enum AuthError {
     /// The email and password do not match an account.
     #[error("the email or password is wrong")]
     InvalidCredentials,
+    /// A sign-in link or code that was used already, or has expired.
+    #[error("the sign-in link or code has expired or was already used")]
+    CodeExpired,
     /// The server rejected the refresh token: the session is over.
     #[error("the server ended the session: {0}")]
     Rejected(SignOutReason),

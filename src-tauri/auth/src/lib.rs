@@ -10,6 +10,11 @@
 //!   as one bounded line (shared with the data client).
 //! - [`answer`]: turns the server's answers (both error body shapes) into
 //!   grants and [`AuthError`]s.
+//! - [`pkce`]: the code verifier and challenge of a browser sign-in, and
+//!   its `state`.
+//! - [`callback`]: the `axolop://auth/callback` link a browser sign-in
+//!   comes back by, read strictly.
+//! - [`flow`]: the browser sign-in waiting for its callback, accepted once.
 //! - [`store`]: the refresh token and user in the OS keyring (Secret
 //!   Service, Keychain, Credential Manager), or in memory for tests; never
 //!   in a file.
@@ -17,8 +22,11 @@
 
 pub mod answer;
 pub mod body;
+pub mod callback;
 pub mod client;
 pub mod error;
+pub mod flow;
+pub mod pkce;
 pub mod store;
 
 pub use client::{AuthClient, AuthConfig};

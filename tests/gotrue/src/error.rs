@@ -73,7 +73,89 @@ pub enum AuthError {
         /// The request path.
         path: String,
     },
-    /// Injected [`crate::Fault::Status500`] (500 `unexpected_failure`).
+    /// A request GoTrue validates and finds wanting, with GoTrue's own
+    /// wording (400 `validation_failed`).
+    #[error("{reason}")]
+    ValidationFailed {
+        /// GoTrue's message, e.g. `PKCE flow requires code_challenge_method and code_challenge`.
+        reason: &'static str,
+    },
+    /// `/authorize` named a provider GoTrue does not know (400 `validation_failed`).
+    #[error("Unsupported provider: Provider {provider} could not be found")]
+    UnknownProvider {
+        /// The provider as asked for, lowercased.
+        provider: String,
+    },
+    /// `/authorize` named a known provider that is not enabled (400 `validation_failed`).
+    #[error("Unsupported provider: provider is not enabled")]
+    ProviderDisabled {
+        /// The provider asked for.
+        provider: String,
+    },
+    /// An email address GoTrue cannot parse (400 `validation_failed`).
+    #[error("Unable to validate email address: invalid format")]
+    InvalidEmail {
+        /// The address as sent.
+        email: String,
+    },
+    /// `POST /verify` with a code and an address GoTrue cannot parse
+    /// (422 `validation_failed`).
+    #[error("Invalid email format")]
+    VerifyEmailInvalid,
+    /// A phone number was sent; phone sign-in is off (400 `phone_provider_disabled`).
+    #[error("Unsupported phone provider")]
+    PhoneProviderDisabled,
+    /// The PKCE grant lacks its auth code or verifier (400 `validation_failed`).
+    #[error("invalid request: both auth code and code verifier should be non-empty")]
+    PkceGrantIncomplete,
+    /// The auth code was never issued, was exchanged already, or its sign-in
+    /// never finished (404 `flow_state_not_found`).
+    #[error("invalid flow state, no valid flow state found")]
+    FlowStateNotFound,
+    /// The auth code's flow is older than the flow-state lifetime (422 `flow_state_expired`).
+    #[error("invalid flow state, flow state has expired")]
+    FlowStateExpired,
+    /// The code verifier does not hash to the flow's code challenge (400 `bad_code_verifier`).
+    #[error("code challenge does not match previously saved code verifier")]
+    BadCodeVerifier,
+    /// A PKCE email link was followed but its user has no flow for it
+    /// (400 `flow_state_not_found`).
+    #[error("No associated flow state found. No valid flow state found for user.")]
+    NoFlowStateForUser,
+    /// A typed one-time code is wrong, used or expired (403 `otp_expired`).
+    #[error("Token has expired or is invalid")]
+    OtpInvalid,
+    /// An email link's token is unknown, used or expired (403 `otp_expired`).
+    #[error("Email link is invalid or has expired")]
+    EmailLinkInvalid,
+    /// `/otp` with `create_user: false` for an unknown email (422 `otp_disabled`).
+    #[error("Signups not allowed for otp")]
+    OtpSignupsDisabled,
+    /// A new user would be created while sign-ups are disabled (422 `signup_disabled`).
+    #[error("Signups not allowed for this instance")]
+    SignupDisabled,
+    /// The fake provider was reached with a `state` this server did not
+    /// hand out, or one already used (400 `bad_oauth_state`).
+    #[error("OAuth callback with invalid state")]
+    BadOAuthState,
+    /// A new password shorter than GoTrue's minimum (422 `weak_password`).
+    #[error("Password should be at least {min_length} characters.")]
+    WeakPassword {
+        /// The minimum length in characters.
+        min_length: usize,
+    },
+    /// The new password is the current one (422 `same_password`).
+    #[error("New password should be different from the old password.")]
+    SamePassword,
+    /// A GoTrue feature this test server does not serve (501 `not_implemented`;
+    /// not a GoTrue code: a test that needs the feature should fail loudly).
+    #[error("{feature} is not implemented by this test server")]
+    NotImplemented {
+        /// What was asked for.
+        feature: &'static str,
+    },
+    /// Injected [`crate::Fault::Status500`], or what GoTrue answers an
+    /// unsupported `code_challenge_method` with (500 `unexpected_failure`).
     #[error("Unexpected failure, please check server logs for more information")]
     UnexpectedFailure,
     /// Injected [`crate::Fault::Status503`] (503 `service_unavailable`).
@@ -95,12 +177,31 @@ impl AuthError {
             | AuthError::InvalidCredentials
             | AuthError::RefreshTokenNotFound
             | AuthError::RefreshTokenAlreadyUsed
-            | AuthError::RefreshSessionEnded => 400,
+            | AuthError::RefreshSessionEnded
+            | AuthError::ValidationFailed { .. }
+            | AuthError::UnknownProvider { .. }
+            | AuthError::ProviderDisabled { .. }
+            | AuthError::InvalidEmail { .. }
+            | AuthError::PhoneProviderDisabled
+            | AuthError::PkceGrantIncomplete
+            | AuthError::BadCodeVerifier
+            | AuthError::NoFlowStateForUser
+            | AuthError::BadOAuthState => 400,
             AuthError::NoApiKey | AuthError::NoAuthorization => 401,
-            AuthError::BadJwt { .. } | AuthError::SessionNotFound => 403,
-            AuthError::NotFound { .. } => 404,
+            AuthError::BadJwt { .. }
+            | AuthError::SessionNotFound
+            | AuthError::OtpInvalid
+            | AuthError::EmailLinkInvalid => 403,
+            AuthError::NotFound { .. } | AuthError::FlowStateNotFound => 404,
+            AuthError::FlowStateExpired
+            | AuthError::OtpSignupsDisabled
+            | AuthError::SignupDisabled
+            | AuthError::WeakPassword { .. }
+            | AuthError::SamePassword
+            | AuthError::VerifyEmailInvalid => 422,
             AuthError::OverRequestRateLimit => 429,
             AuthError::UnexpectedFailure => 500,
+            AuthError::NotImplemented { .. } => 501,
             AuthError::ServiceUnavailable => 503,
         }
     }
@@ -112,7 +213,24 @@ impl AuthError {
             AuthError::BadJson { .. } => "bad_json",
             AuthError::MissingField { .. }
             | AuthError::UnsupportedGrantType { .. }
-            | AuthError::UnsupportedScope { .. } => "validation_failed",
+            | AuthError::UnsupportedScope { .. }
+            | AuthError::ValidationFailed { .. }
+            | AuthError::UnknownProvider { .. }
+            | AuthError::ProviderDisabled { .. }
+            | AuthError::InvalidEmail { .. }
+            | AuthError::VerifyEmailInvalid
+            | AuthError::PkceGrantIncomplete => "validation_failed",
+            AuthError::PhoneProviderDisabled => "phone_provider_disabled",
+            AuthError::FlowStateNotFound | AuthError::NoFlowStateForUser => "flow_state_not_found",
+            AuthError::FlowStateExpired => "flow_state_expired",
+            AuthError::BadCodeVerifier => "bad_code_verifier",
+            AuthError::OtpInvalid | AuthError::EmailLinkInvalid => "otp_expired",
+            AuthError::OtpSignupsDisabled => "otp_disabled",
+            AuthError::SignupDisabled => "signup_disabled",
+            AuthError::BadOAuthState => "bad_oauth_state",
+            AuthError::WeakPassword { .. } => "weak_password",
+            AuthError::SamePassword => "same_password",
+            AuthError::NotImplemented { .. } => "not_implemented",
             AuthError::InvalidCredentials => "invalid_credentials",
             AuthError::RefreshTokenNotFound => "refresh_token_not_found",
             AuthError::RefreshTokenAlreadyUsed => "refresh_token_already_used",
@@ -134,17 +252,38 @@ impl AuthError {
             AuthError::InvalidCredentials
             | AuthError::RefreshTokenNotFound
             | AuthError::RefreshTokenAlreadyUsed
-            | AuthError::RefreshSessionEnded => "invalid_grant",
+            | AuthError::RefreshSessionEnded
+            | AuthError::FlowStateNotFound
+            | AuthError::FlowStateExpired
+            | AuthError::BadCodeVerifier
+            | AuthError::OtpInvalid => "invalid_grant",
             AuthError::BadJson { .. }
             | AuthError::MissingField { .. }
             | AuthError::UnsupportedGrantType { .. }
-            | AuthError::UnsupportedScope { .. } => "invalid_request",
+            | AuthError::UnsupportedScope { .. }
+            | AuthError::ValidationFailed { .. }
+            | AuthError::UnknownProvider { .. }
+            | AuthError::ProviderDisabled { .. }
+            | AuthError::InvalidEmail { .. }
+            | AuthError::VerifyEmailInvalid
+            | AuthError::PkceGrantIncomplete => "invalid_request",
             other => other.code(),
         }
     }
 
     /// The response body for this refusal in `shape`.
+    ///
+    /// A weak password also says why, in every shape, as GoTrue adds
+    /// `weak_password.reasons` to its error body.
     pub fn body(&self, shape: ErrorShape) -> Value {
+        let mut body = self.shaped_body(shape);
+        if let AuthError::WeakPassword { .. } = self {
+            body["weak_password"] = json!({ "reasons": ["length"] });
+        }
+        body
+    }
+
+    fn shaped_body(&self, shape: ErrorShape) -> Value {
         let message = self.to_string();
         match shape {
             ErrorShape::Current => {

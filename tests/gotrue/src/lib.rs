@@ -3,8 +3,11 @@
 //! [`GoTrue::start`] serves the password and refresh-token grants, logout and
 //! the current user on a free localhost port, from its own runtime thread, so
 //! sync tests, async tests and other processes (the desktop app) can all use
-//! it. The test that started it controls it directly: users, token lifetime,
-//! error body shape and injected faults, and reads back what happened.
+//! it. It also serves OAuth sign-in through a fake provider with PKCE, magic
+//! links and one-time codes by email, password recovery and password change,
+//! with GoTrue's wire formats. The test that started it controls it
+//! directly: users, providers, lifetimes, error body shape and injected
+//! faults, and reads back what happened, emails included.
 //!
 //! Refresh-token rotation is strict, like Supabase with reuse detection on and
 //! no reuse interval: every refresh token works exactly once, and presenting
@@ -21,6 +24,11 @@
 //! - `state`: everything the server knows, behind the one mutex.
 //! - `user`: registered users, credential checks and the user JSON.
 //! - `tokens`: sessions, access tokens and rotating refresh-token families.
+//! - `provider`: enabled OAuth providers, and the fake provider's accounts.
+//! - `flow`: PKCE flow states, code challenges and auth codes.
+//! - `otp`: the one-time tokens of emails: six-digit codes and link tokens.
+//! - `mailbox`: the emails sent, for the test to read.
+//! - `query`, `redirect`: query strings and redirect URLs written as GoTrue writes them.
 //! - [`endpoint`]: the endpoints faults and counters are kept for.
 //! - [`fault`]: the faults a test can queue per endpoint.
 //! - [`stats`]: counters a test reads back.
@@ -29,8 +37,14 @@
 pub mod endpoint;
 pub mod error;
 pub mod fault;
+mod flow;
 pub mod gotrue;
 pub mod jwt;
+mod mailbox;
+mod otp;
+mod provider;
+mod query;
+mod redirect;
 pub mod rogue;
 mod routes;
 mod server;
@@ -42,6 +56,9 @@ mod user;
 pub use endpoint::Endpoint;
 pub use error::{AuthError, ErrorShape};
 pub use fault::Fault;
+pub use flow::{AuthMethod, ChallengeMethod, FlowState};
 pub use gotrue::{GoTrue, ANON_KEY};
+pub use mailbox::{Email, EmailKind};
+pub use provider::DEFAULT_PROVIDER_ACCOUNT;
 pub use stats::Stats;
 pub use user::UserId;

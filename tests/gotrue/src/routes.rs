@@ -1,10 +1,20 @@
-//! One request in, one reply out: the API key, faults, and the four endpoints.
+//! One request in, one reply out: the API key, faults, and the endpoints.
 //!
 //! Order for every request under `/auth/v1`: find the endpoint and count the
-//! call, refuse a missing API key, apply a queued fault, then do the work
-//! under the state lock. The clock is read here, once per request, and
-//! passed into the token logic. Nothing here knows HTTP framing; the server
-//! turns a [`Reply`] into a response, or into a reset connection.
+//! call, refuse a missing API key (where the gateway wants one), apply a
+//! queued fault, then do the work under the state lock. The clock is read
+//! here, once per request, and passed into the logic. Nothing here knows
+//! HTTP framing; the server turns a [`Reply`] into a response, or into a
+//! reset connection.
+//!
+//! The sessions endpoints are here; the others are grouped by how a user
+//! signs in: [`oauth`] (settings, `/authorize`, the fake provider, the PKCE
+//! grant), [`email`] (`/otp`, `/recover`, `/verify`) and [`account`]
+//! (`PUT /user`).
+
+mod account;
+mod email;
+mod oauth;
 
 use std::time::{Duration, SystemTime};
 
@@ -14,6 +24,7 @@ use serde_json::{json, Map, Value};
 use crate::endpoint::Endpoint;
 use crate::error::AuthError;
 use crate::fault::Fault;
+use crate::query::Query;
 use crate::state::{check_api_key, Shared, State};
 use crate::tokens::{Bearer, Issued, LogoutScope};
 
@@ -33,6 +44,13 @@ pub(crate) struct Call {
     pub(crate) body: Bytes,
 }
 
+impl Call {
+    /// The decoded query parameters.
+    pub(crate) fn query(&self) -> Query {
+        Query::parse(self.query.as_deref().unwrap_or_default())
+    }
+}
+
 /// What to answer a request with.
 #[derive(Debug)]
 pub(crate) enum Reply {
@@ -44,6 +62,8 @@ pub(crate) enum Reply {
     },
     /// 204 and no body.
     NoContent,
+    /// A redirect (302 or 303) to `location`, with no body.
+    Redirect { status: u16, location: String },
     /// 200 claiming JSON, with a body that is not.
     NotJson(&'static str),
     /// No response: the connection is reset.
@@ -54,6 +74,8 @@ pub(crate) enum Reply {
 enum Route {
     Endpoint(Endpoint),
     UnsupportedGrant(String),
+    /// The fake OAuth provider's consent page, for the provider named.
+    ProviderPage(String),
     Unknown,
 }
 
@@ -79,6 +101,10 @@ pub(crate) async fn handle(shared: &Shared, call: &Call) -> Reply {
                 None
             };
             return refuse(shared, refusal.unwrap_or(not_found));
+        }
+        Route::ProviderPage(provider) => {
+            let now = SystemTime::now();
+            return oauth::provider_page(&mut shared.lock(), call, &provider, now);
         }
     };
 
@@ -110,21 +136,48 @@ pub(crate) async fn handle(shared: &Shared, call: &Call) -> Reply {
         Endpoint::Refresh => refresh_grant(state, call, now),
         Endpoint::Logout => logout(state, call, now),
         Endpoint::User => current_user(state, call, now),
+        Endpoint::Settings => Ok(oauth::settings(state)),
+        Endpoint::Authorize => oauth::authorize(state, call, now),
+        Endpoint::Pkce => oauth::pkce_grant(state, call, now),
+        Endpoint::Otp => email::otp(state, call, now),
+        Endpoint::VerifyLink => email::verify_link(state, call, now),
+        Endpoint::VerifyOtp => email::verify_otp(state, call, now),
+        Endpoint::Recover => email::recover(state, call, now),
+        Endpoint::UpdateUser => account::update_user(state, call, now),
     };
     outcome.unwrap_or_else(|refusal| refusal_reply(&refusal, state))
 }
 
 fn route(call: &Call) -> Route {
-    match (call.method.as_str(), call.path.as_str()) {
-        ("POST", "/auth/v1/token") => match query_param(call, "grant_type") {
-            Some("password") => Route::Endpoint(Endpoint::Password),
-            Some("refresh_token") => Route::Endpoint(Endpoint::Refresh),
-            other => Route::UnsupportedGrant(other.unwrap_or_default().to_owned()),
+    let endpoint = match (call.method.as_str(), call.path.as_str()) {
+        ("POST", "/auth/v1/token") => match call.query().get("grant_type") {
+            Some("password") => Endpoint::Password,
+            Some("refresh_token") => Endpoint::Refresh,
+            Some("pkce") => Endpoint::Pkce,
+            other => return Route::UnsupportedGrant(other.unwrap_or_default().to_owned()),
         },
-        ("POST", "/auth/v1/logout") => Route::Endpoint(Endpoint::Logout),
-        ("GET", "/auth/v1/user") => Route::Endpoint(Endpoint::User),
-        _ => Route::Unknown,
-    }
+        ("POST", "/auth/v1/logout") => Endpoint::Logout,
+        ("GET", "/auth/v1/user") => Endpoint::User,
+        ("PUT", "/auth/v1/user") => Endpoint::UpdateUser,
+        ("GET", "/auth/v1/settings") => Endpoint::Settings,
+        ("GET", "/auth/v1/authorize") => Endpoint::Authorize,
+        ("POST", "/auth/v1/otp") => Endpoint::Otp,
+        ("GET", "/auth/v1/verify") => Endpoint::VerifyLink,
+        ("POST", "/auth/v1/verify") => Endpoint::VerifyOtp,
+        ("POST", "/auth/v1/recover") => Endpoint::Recover,
+        ("GET", path) => {
+            let provider = path
+                .strip_prefix("/fake-provider/")
+                .and_then(|rest| rest.strip_suffix("/authorize"))
+                .filter(|provider| !provider.is_empty() && !provider.contains('/'));
+            return match provider {
+                Some(provider) => Route::ProviderPage(provider.to_owned()),
+                None => Route::Unknown,
+            };
+        }
+        _ => return Route::Unknown,
+    };
+    Route::Endpoint(endpoint)
 }
 
 fn password_grant(state: &mut State, call: &Call, now: SystemTime) -> Result<Reply, AuthError> {
@@ -149,7 +202,7 @@ fn refresh_grant(state: &mut State, call: &Call, now: SystemTime) -> Result<Repl
 
 fn logout(state: &mut State, call: &Call, now: SystemTime) -> Result<Reply, AuthError> {
     // GoTrue ends every session of the user unless told otherwise.
-    let scope = match query_param(call, "scope") {
+    let scope = match call.query().get("scope") {
         None | Some("global") => LogoutScope::Global,
         Some("local") => LogoutScope::Local,
         Some("others") => LogoutScope::Others,
@@ -170,7 +223,7 @@ fn current_user(state: &mut State, call: &Call, now: SystemTime) -> Result<Reply
 }
 
 /// The holder of the request's `Authorization: Bearer` access token.
-fn bearer(state: &State, call: &Call, now: SystemTime) -> Result<Bearer, AuthError> {
+pub(crate) fn bearer(state: &State, call: &Call, now: SystemTime) -> Result<Bearer, AuthError> {
     let token = call
         .authorization
         .as_deref()
@@ -183,17 +236,41 @@ fn bearer(state: &State, call: &Call, now: SystemTime) -> Result<Bearer, AuthErr
 }
 
 fn session_reply(state: &State, issued: Issued) -> Reply {
-    ok(json!({
+    ok(session_json(state, &issued))
+}
+
+/// A session as GoTrue sends it (`AccessTokenResponse`).
+pub(crate) fn session_json(state: &State, issued: &Issued) -> Value {
+    json!({
         "access_token": issued.access_token,
         "token_type": "bearer",
         "expires_in": issued.expires_in,
         "expires_at": issued.expires_at,
         "refresh_token": issued.refresh_token,
         "user": state.users.json(&issued.user),
-    }))
+    })
 }
 
-fn ok(body: Value) -> Reply {
+/// A session's tokens as GoTrue puts them in an implicit-flow redirect's fragment.
+pub(crate) fn session_fragment(issued: &Issued) -> Query {
+    let mut params = Query::default();
+    params.set("access_token", &issued.access_token);
+    params.set("token_type", "bearer");
+    params.set("expires_in", &issued.expires_in.to_string());
+    params.set("expires_at", &issued.expires_at.to_string());
+    params.set("refresh_token", &issued.refresh_token);
+    params
+}
+
+/// Where a browser goes when the request names no `redirect_to`: the site
+/// URL. Any `redirect_to` is allowed; there is no allow list here.
+pub(crate) fn redirect_target(state: &State, query: &Query) -> String {
+    query
+        .non_empty("redirect_to")
+        .map_or_else(|| state.urls.site.clone(), str::to_owned)
+}
+
+pub(crate) fn ok(body: Value) -> Reply {
     Reply::Json {
         status: 200,
         body,
@@ -205,7 +282,7 @@ fn refuse(shared: &Shared, refusal: AuthError) -> Reply {
     refusal_reply(&refusal, &shared.lock())
 }
 
-fn refusal_reply(refusal: &AuthError, state: &State) -> Reply {
+pub(crate) fn refusal_reply(refusal: &AuthError, state: &State) -> Reply {
     Reply::Json {
         status: refusal.status(),
         body: refusal.body(state.error_shape),
@@ -213,7 +290,7 @@ fn refusal_reply(refusal: &AuthError, state: &State) -> Reply {
     }
 }
 
-fn json_object(body: &[u8]) -> Result<Map<String, Value>, AuthError> {
+pub(crate) fn json_object(body: &[u8]) -> Result<Map<String, Value>, AuthError> {
     match serde_json::from_slice(body) {
         Ok(Value::Object(object)) => Ok(object),
         Ok(_) => Err(AuthError::BadJson {
@@ -226,7 +303,7 @@ fn json_object(body: &[u8]) -> Result<Map<String, Value>, AuthError> {
 }
 
 /// A non-empty string field; anything else counts as missing.
-fn string_field<'a>(
+pub(crate) fn string_field<'a>(
     object: &'a Map<String, Value>,
     field: &'static str,
 ) -> Result<&'a str, AuthError> {
@@ -237,14 +314,19 @@ fn string_field<'a>(
         .ok_or(AuthError::MissingField { field })
 }
 
-/// The value of query parameter `name`; the values GoTrue clients send need no decoding.
-fn query_param<'a>(call: &'a Call, name: &str) -> Option<&'a str> {
-    call.query
-        .as_deref()?
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
+/// An optional string field: `None` when absent, `null` or empty, as Go
+/// decodes them; any other type is a body GoTrue cannot decode.
+pub(crate) fn optional_text<'a>(
+    object: &'a Map<String, Value>,
+    field: &'static str,
+) -> Result<Option<&'a str>, AuthError> {
+    match object.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.as_str()).filter(|text| !text.is_empty())),
+        Some(other) => Err(AuthError::BadJson {
+            reason: format!("expected {field} to be a string, not {other}"),
+        }),
+    }
 }
 
 fn whole_seconds_up(duration: Duration) -> u64 {

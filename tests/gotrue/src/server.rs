@@ -17,7 +17,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+use hyper::header::{HeaderValue, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -161,6 +161,7 @@ fn response(reply: Reply) -> Option<Response<Full<Bytes>>> {
         } => (status, Some(Bytes::from(body.to_string())), retry_after),
         Reply::NoContent => (204, None, None),
         Reply::NotJson(text) => (200, Some(Bytes::from_static(text.as_bytes())), None),
+        Reply::Redirect { status, location } => return Some(redirect(status, &location)),
         Reply::Reset => return None,
     };
     let has_body = body.is_some();
@@ -174,6 +175,24 @@ fn response(reply: Reply) -> Option<Response<Full<Bytes>>> {
         headers.insert(RETRY_AFTER, seconds.into());
     }
     Some(response)
+}
+
+/// A redirect to `location` with no body.
+fn redirect(status: u16, location: &str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::new()));
+    *response.status_mut() = StatusCode::from_u16(status).expect("statuses come from this crate");
+    // A client's redirect URL may hold control characters, which a header
+    // cannot carry; they go out escaped, as Go's `http.Redirect` sends them.
+    let escaped: String = location
+        .chars()
+        .map(|c| match c {
+            '\u{0}'..='\u{1f}' | '\u{7f}' => format!("%{:02X}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect();
+    let location = HeaderValue::from_str(&escaped).expect("no control characters are left");
+    response.headers_mut().insert(LOCATION, location);
+    response
 }
 
 /// A connection's socket that resets instead of closing once its flag is set.

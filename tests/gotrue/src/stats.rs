@@ -17,6 +17,22 @@ pub struct Stats {
     pub logout_calls: usize,
     /// Calls of the current user.
     pub user_calls: usize,
+    /// Calls of the settings.
+    pub settings_calls: usize,
+    /// Calls of `/authorize`.
+    pub authorize_calls: usize,
+    /// Calls of the PKCE grant.
+    pub pkce_calls: usize,
+    /// Calls of `/otp`.
+    pub otp_calls: usize,
+    /// Email links followed (`GET /verify`).
+    pub verify_link_calls: usize,
+    /// One-time codes presented (`POST /verify`).
+    pub verify_otp_calls: usize,
+    /// Calls of `/recover`.
+    pub recover_calls: usize,
+    /// Calls of `PUT /user`.
+    pub update_user_calls: usize,
     /// Refreshes that succeeded and issued a new token pair.
     pub refreshes: usize,
     /// Refresh attempts that presented a refresh token already presented before.
@@ -33,6 +49,14 @@ impl Stats {
             Endpoint::Refresh => self.refresh_calls,
             Endpoint::Logout => self.logout_calls,
             Endpoint::User => self.user_calls,
+            Endpoint::Settings => self.settings_calls,
+            Endpoint::Authorize => self.authorize_calls,
+            Endpoint::Pkce => self.pkce_calls,
+            Endpoint::Otp => self.otp_calls,
+            Endpoint::VerifyLink => self.verify_link_calls,
+            Endpoint::VerifyOtp => self.verify_otp_calls,
+            Endpoint::Recover => self.recover_calls,
+            Endpoint::UpdateUser => self.update_user_calls,
         }
     }
 }

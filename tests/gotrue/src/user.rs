@@ -1,14 +1,17 @@
 //! Registered users: who may sign in, and how a user looks on the wire.
 //!
 //! Emails are unique and compared case-insensitively, as GoTrue lowercases
-//! them. Every user is confirmed from the moment it is added. Time comes in
-//! as an argument; nothing here reads the clock.
+//! them. A user added by a test, or signed in through an OAuth provider
+//! (whose email is verified), is confirmed from the start; one created by an
+//! email sign-in is confirmed when its first link or code is used. Users
+//! created by email or OAuth have no password until they set one. Time comes
+//! in as an argument; nothing here reads the clock.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use crate::error::AuthError;
@@ -41,13 +44,21 @@ impl fmt::Display for UserId {
     }
 }
 
+/// GoTrue's minimum password length (`GOTRUE_PASSWORD_MIN_LENGTH` default).
+const MIN_PASSWORD_LENGTH: usize = 6;
+
 /// One registered user.
 #[derive(Debug)]
 struct User {
     id: UserId,
     email: String,
-    password: String,
+    password: Option<String>,
+    confirmed_at: Option<SystemTime>,
+    /// How the user can sign in (`email`, `google`, …), first one first.
+    providers: Vec<String>,
+    user_metadata: Map<String, Value>,
     created_at: SystemTime,
+    updated_at: SystemTime,
     last_sign_in_at: Option<SystemTime>,
 }
 
@@ -65,18 +76,74 @@ impl Directory {
     ///
     /// If a user with this email exists: a test that adds one twice has a bug.
     pub(crate) fn add(&mut self, email: &str, password: &str, now: SystemTime) -> UserId {
-        let key = email.to_lowercase();
         assert!(
-            !self.by_email.contains_key(&key),
+            self.id_of(email).is_none(),
             "a user with email {email} was already added"
         );
+        let id = self.insert(email, "email", Some(now), now);
+        self.user_mut(&id).password = Some(password.to_owned());
+        id
+    }
+
+    /// The user an OAuth `provider` vouches for by `email`: the existing one,
+    /// now able to use the provider too and confirmed, or a new confirmed one
+    /// unless sign-ups are disabled.
+    pub(crate) fn sign_in_external(
+        &mut self,
+        email: &str,
+        provider: &str,
+        signup_disabled: bool,
+        now: SystemTime,
+    ) -> Result<UserId, AuthError> {
+        let Some(id) = self.id_of(email) else {
+            if signup_disabled {
+                return Err(AuthError::SignupDisabled);
+            }
+            return Ok(self.insert(email, provider, Some(now), now));
+        };
+        let user = self.user_mut(&id);
+        if !user.providers.iter().any(|known| known == provider) {
+            user.providers.push(provider.to_owned());
+        }
+        user.confirmed_at.get_or_insert(now);
+        user.updated_at = now;
+        Ok(id)
+    }
+
+    /// The user with this email, created unconfirmed and without a password
+    /// if there is none, as an email sign-in signs a new address up.
+    pub(crate) fn find_or_sign_up(
+        &mut self,
+        email: &str,
+        signup_disabled: bool,
+        now: SystemTime,
+    ) -> Result<UserId, AuthError> {
+        match self.id_of(email) {
+            Some(id) => Ok(id),
+            None if signup_disabled => Err(AuthError::SignupDisabled),
+            None => Ok(self.insert(email, "email", None, now)),
+        }
+    }
+
+    fn insert(
+        &mut self,
+        email: &str,
+        provider: &str,
+        confirmed_at: Option<SystemTime>,
+        now: SystemTime,
+    ) -> UserId {
+        let key = email.to_lowercase();
         let id = UserId::random();
         self.by_email.insert(key.clone(), id.clone());
         let user = User {
             id: id.clone(),
             email: key,
-            password: password.to_owned(),
+            password: None,
+            confirmed_at,
+            providers: vec![provider.to_owned()],
+            user_metadata: Map::new(),
             created_at: now,
+            updated_at: now,
             last_sign_in_at: None,
         };
         self.users.insert(id.clone(), user);
@@ -99,10 +166,85 @@ impl Directory {
             .by_email
             .get(&email.to_lowercase())
             .and_then(|id| self.users.get_mut(id))
-            .filter(|user| user.password == password)
+            .filter(|user| user.password.as_deref() == Some(password))
             .ok_or(AuthError::InvalidCredentials)?;
         user.last_sign_in_at = Some(now);
         Ok(user.id.clone())
+    }
+
+    /// The lowercased address of `id`.
+    pub(crate) fn email(&self, id: &UserId) -> &str {
+        &self.users[id].email
+    }
+
+    /// Whether `id` has confirmed its address.
+    pub(crate) fn is_confirmed(&self, id: &UserId) -> bool {
+        self.users[id].confirmed_at.is_some()
+    }
+
+    /// Confirms `id`'s address, if it was not already.
+    pub(crate) fn confirm(&mut self, id: &UserId, now: SystemTime) {
+        let user = self.user_mut(id);
+        if user.confirmed_at.is_none() {
+            user.confirmed_at = Some(now);
+            user.updated_at = now;
+        }
+    }
+
+    /// Notes that `id` signed in at `now`, by any means.
+    pub(crate) fn record_sign_in(&mut self, id: &UserId, now: SystemTime) {
+        let user = self.user_mut(id);
+        user.last_sign_in_at = Some(now);
+        user.updated_at = now;
+    }
+
+    /// Sets `id`'s password, with GoTrue's strength and same-password checks.
+    pub(crate) fn set_password(
+        &mut self,
+        id: &UserId,
+        password: &str,
+        now: SystemTime,
+    ) -> Result<(), AuthError> {
+        // GoTrue counts bytes.
+        if password.len() < MIN_PASSWORD_LENGTH {
+            return Err(AuthError::WeakPassword {
+                min_length: MIN_PASSWORD_LENGTH,
+            });
+        }
+        let user = self.user_mut(id);
+        if user.password.as_deref() == Some(password) {
+            return Err(AuthError::SamePassword);
+        }
+        user.password = Some(password.to_owned());
+        user.updated_at = now;
+        Ok(())
+    }
+
+    /// Merges `data` into `id`'s `user_metadata`; a `null` removes its key.
+    pub(crate) fn update_metadata(
+        &mut self,
+        id: &UserId,
+        data: &Map<String, Value>,
+        now: SystemTime,
+    ) {
+        let user = self.user_mut(id);
+        for (key, value) in data {
+            if value.is_null() {
+                user.user_metadata.remove(key);
+            } else {
+                user.user_metadata.insert(key.clone(), value.clone());
+            }
+        }
+        user.updated_at = now;
+    }
+
+    /// # Panics
+    ///
+    /// If `id` was not issued by this directory; users are never removed.
+    fn user_mut(&mut self, id: &UserId) -> &mut User {
+        self.users
+            .get_mut(id)
+            .expect("ids come from this directory")
     }
 
     /// The user as GoTrue sends it in sessions and from `/user`.
@@ -112,21 +254,21 @@ impl Directory {
     /// If `id` was not issued by this directory; users are never removed.
     pub(crate) fn json(&self, id: &UserId) -> Value {
         let user = &self.users[id];
-        let created = rfc3339(user.created_at);
+        let confirmed = user.confirmed_at.map(rfc3339);
         json!({
             "id": user.id.as_str(),
             "aud": "authenticated",
             "role": "authenticated",
             "email": user.email,
-            "email_confirmed_at": created,
+            "email_confirmed_at": confirmed,
             "phone": "",
-            "confirmed_at": created,
+            "confirmed_at": confirmed,
             "last_sign_in_at": user.last_sign_in_at.map(rfc3339),
-            "app_metadata": { "provider": "email", "providers": ["email"] },
-            "user_metadata": {},
+            "app_metadata": { "provider": user.providers[0], "providers": user.providers },
+            "user_metadata": user.user_metadata,
             "identities": [],
-            "created_at": created,
-            "updated_at": rfc3339(user.last_sign_in_at.unwrap_or(user.created_at)),
+            "created_at": rfc3339(user.created_at),
+            "updated_at": rfc3339(user.updated_at),
             "is_anonymous": false,
         })
     }
@@ -205,5 +347,63 @@ mod tests {
             directory.sign_in("ada@example.com", "secret", UNIX_EPOCH),
             Err(AuthError::InvalidCredentials)
         );
+    }
+
+    #[test]
+    fn a_provider_signs_in_an_existing_user_and_creates_a_new_one() {
+        let mut directory = Directory::default();
+        let ada = directory.add("ada@example.com", "Secret", UNIX_EPOCH);
+
+        let same = directory.sign_in_external("ADA@example.com", "google", false, UNIX_EPOCH);
+        let new = directory.sign_in_external("bob@example.com", "github", false, UNIX_EPOCH);
+        let refused = directory.sign_in_external("eve@example.com", "github", true, UNIX_EPOCH);
+
+        assert_eq!(same, Ok(ada.clone()));
+        assert_eq!(
+            directory.json(&ada)["app_metadata"]["providers"],
+            json!(["email", "google"])
+        );
+        let bob = new.unwrap();
+        assert_eq!(directory.json(&bob)["app_metadata"]["provider"], "github");
+        assert!(directory.is_confirmed(&bob));
+        assert_eq!(refused, Err(AuthError::SignupDisabled));
+    }
+
+    #[test]
+    fn an_email_sign_up_is_unconfirmed_and_cannot_use_a_password() {
+        let mut directory = Directory::default();
+
+        let id = directory
+            .find_or_sign_up("new@example.com", false, UNIX_EPOCH)
+            .unwrap();
+
+        assert!(!directory.is_confirmed(&id));
+        assert_eq!(directory.json(&id)["confirmed_at"], Value::Null);
+        assert_eq!(
+            directory.sign_in("new@example.com", "", UNIX_EPOCH),
+            Err(AuthError::InvalidCredentials)
+        );
+    }
+
+    #[test]
+    fn a_new_password_must_be_long_enough_and_new() {
+        let mut directory = Directory::default();
+        let id = directory.add("ada@example.com", "Secret", UNIX_EPOCH);
+
+        assert_eq!(
+            directory.set_password(&id, "short", UNIX_EPOCH),
+            Err(AuthError::WeakPassword { min_length: 6 })
+        );
+        assert_eq!(
+            directory.set_password(&id, "Secret", UNIX_EPOCH),
+            Err(AuthError::SamePassword)
+        );
+        assert_eq!(
+            directory.set_password(&id, "Better secret", UNIX_EPOCH),
+            Ok(())
+        );
+        assert!(directory
+            .sign_in("ada@example.com", "Better secret", UNIX_EPOCH)
+            .is_ok());
     }
 }

@@ -166,3 +166,18 @@ fn faults_apply_only_to_their_endpoint() {
 
     assert_eq!(Client::new(&server).sign_in_user().status, 200);
 }
+
+#[test]
+fn an_open_endpoint_takes_its_fault_without_the_anon_key() {
+    let server = server_with_user();
+    server.inject(Endpoint::Authorize, Fault::Status503, 1);
+    let url = format!("{}/auth/v1/authorize?provider=google", server.url());
+
+    let faulted = support::Browser::new().open(&url);
+    let normal = support::Browser::new().open(&url);
+
+    assert_eq!(faulted.status, 503);
+    assert_eq!(faulted.error_code(), "service_unavailable");
+    assert_eq!(normal.status, 302);
+    assert_eq!(server.stats().calls(Endpoint::Authorize), 2);
+}
