@@ -310,3 +310,38 @@ fn a_signed_update_is_found_shown_once_verified_installed_and_restarted_and_a_ta
     let program = std::fs::read(format!("/proc/{restarted}/exe")).unwrap();
     assert!(program == bundle, "the restarted program is the update");
 }
+
+#[test]
+fn with_no_update_server_the_check_is_quietly_tried_later() {
+    let dir = fresh_data_dir("update-offline");
+    let install = tempfile::tempdir().unwrap();
+    let appimage = install.path().join("Axolop.CRM.AppImage");
+    std::fs::copy(app_binary(), &appimage).unwrap();
+    let _reaper = Reaper(appimage.clone());
+    // A port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}/latest.json", closed.local_addr().unwrap());
+    drop(closed);
+    let app = App::launch_in(
+        &dir,
+        &[
+            ("AXOLOP_UPDATE_ENDPOINT", &endpoint),
+            ("AXOLOP_UPDATE_PUBKEY", &Signer::new().public_key()),
+            ("APPIMAGE", appimage.to_str().unwrap()),
+        ],
+    );
+    app.create_agency("Acme");
+    wait_for("the check to fail", PATIENCE, || {
+        Ok(app
+            .log()
+            .contains("no update check this time")
+            .then_some(()))
+    })
+    .unwrap();
+    assert_eq!(update_stage(&app), "none");
+    assert!(
+        !app.shows("crm-1", "update-modal"),
+        "nothing to tell the user"
+    );
+    assert!(!app.shows("crm-1", "update-badge"), "quietly");
+}
