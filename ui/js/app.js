@@ -227,7 +227,9 @@ let savingForQuit = false;
  * @param {import('../bindings/Snapshot').Snapshot} state
  */
 function followQuit(state) {
-  if (!mustSaveForQuit(state.quit, label) || savingForQuit) return;
+  // The quit may still list this window while the event saying its editor
+  // is clean is on its way: only what is unsaved here is saved.
+  if (!mustSaveForQuit(state.quit, label) || savingForQuit || !contactsView.editor.unsaved()) return;
   savingForQuit = true;
   contactsView.editor
     .saveNow()

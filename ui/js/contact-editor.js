@@ -375,8 +375,11 @@ export function createContactEditor(actions, page) {
     /** The name of what is being edited, for a question about it. */
     subject,
     restore,
-    /** Saves the form; answers whether it was saved. */
-    saveNow: () => save(base?.version),
+    /**
+     * Saves what the form holds unsaved; answers whether nothing unsaved is
+     * left (a form already saved, or closed, is not saved again).
+     */
+    saveNow: () => (unsaved() ? save(base?.version) : Promise.resolve(true)),
     /** Drops what the form holds and closes it. */
     discard: close,
     /**
