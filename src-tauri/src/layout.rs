@@ -179,8 +179,9 @@ pub fn restore<R: Runtime>(app: &AppHandle<R>) -> crate::Result<()> {
     let mut kept: Vec<KeptWindow> = layout
         .map(|layout| layout.windows.into_iter().take(MAX).collect())
         .unwrap_or_default();
+    let mut seen = std::collections::HashSet::new();
     for window in &mut kept {
-        window.id.get_or_insert_with(new_id);
+        window.id = Some(usable_id(window.id.take(), &mut seen));
     }
     let first_id = kept
         .first()
@@ -241,6 +242,23 @@ pub fn restore<R: Runtime>(app: &AppHandle<R>) -> crate::Result<()> {
 /// A new window id.
 fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+/// The id a restored window comes back under: the one kept, unless it is
+/// missing, not an id (a hand-edited file), or another window's already;
+/// then a new one (its draft, if any, is found as an orphan's).
+fn usable_id(kept: Option<String>, seen: &mut std::collections::HashSet<String>) -> String {
+    let id = kept
+        .filter(|id| {
+            (1..=64).contains(&id.len())
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .filter(|id| !seen.contains(id))
+        .unwrap_or_else(new_id);
+    seen.insert(id.clone());
+    id
 }
 
 /// Puts window `label` at `placement`.
@@ -386,6 +404,25 @@ mod tests {
             placement(1500, 100).onto(&[SCREEN, second]),
             placement(1500, 100)
         );
+    }
+
+    #[test]
+    fn a_window_keeps_its_id_unless_it_is_missing_odd_or_taken() {
+        let mut seen = std::collections::HashSet::new();
+        let kept = "4f1c2a9e-0000-4000-8000-000000000001".to_owned();
+        assert_eq!(usable_id(Some(kept.clone()), &mut seen), kept);
+        let again = usable_id(Some(kept.clone()), &mut seen);
+        assert_ne!(again, kept, "two windows never share an id");
+        for odd in [
+            None,
+            Some(String::new()),
+            Some("a b".into()),
+            Some("x".repeat(65)),
+        ] {
+            let id = usable_id(odd.clone(), &mut seen);
+            assert_eq!(id.len(), 36, "{odd:?} gets a new id");
+        }
+        assert_eq!(seen.len(), 6);
     }
 
     #[test]
