@@ -168,17 +168,9 @@ impl AuthClient {
         redirect_to: &str,
         challenge: &str,
     ) -> Result<(), AuthError> {
-        let body = json!({
-            "email": email,
-            "create_user": false,
-            "code_challenge": challenge,
-            "code_challenge_method": Pkce::METHOD,
-        });
-        let request = self
-            .request(Method::POST, "otp")
-            .query(&[("redirect_to", redirect_to)])
-            .json(&body);
-        self.send(Call::SendLink, request).await.map(drop)
+        let body = json!({ "email": email, "create_user": false });
+        self.send_link(Call::SendLink, "otp", body, redirect_to, challenge)
+            .await
     }
 
     /// Signs in with the 6-digit code from a sign-in email.
@@ -197,16 +189,28 @@ impl AuthClient {
         redirect_to: &str,
         challenge: &str,
     ) -> Result<(), AuthError> {
-        let body = json!({
-            "email": email,
-            "code_challenge": challenge,
-            "code_challenge_method": Pkce::METHOD,
-        });
+        let body = json!({ "email": email });
+        self.send_link(Call::Recover, "recover", body, redirect_to, challenge)
+            .await
+    }
+
+    /// Asks the server at `path` to email a link that comes back to
+    /// `redirect_to` with a code for `challenge`'s verifier.
+    async fn send_link(
+        &self,
+        call: Call,
+        path: &str,
+        mut body: serde_json::Value,
+        redirect_to: &str,
+        challenge: &str,
+    ) -> Result<(), AuthError> {
+        body["code_challenge"] = challenge.into();
+        body["code_challenge_method"] = Pkce::METHOD.into();
         let request = self
-            .request(Method::POST, "recover")
+            .request(Method::POST, path)
             .query(&[("redirect_to", redirect_to)])
             .json(&body);
-        self.send(Call::Recover, request).await.map(drop)
+        self.send(call, request).await.map(drop)
     }
 
     /// Sets the signed-in user's password.

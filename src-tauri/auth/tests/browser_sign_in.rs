@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use axolop_auth::callback::{self, Callback};
-use axolop_auth::flow::{FlowKind, Flows, Refusal};
+use axolop_auth::flow::{Flow, FlowKind, Flows, Refusal};
 use axolop_auth::{AuthClient, AuthConfig, AuthError};
 use axolop_gotrue::GoTrue;
 use secrecy::SecretString;
@@ -44,6 +44,49 @@ async fn browse(start: &str) -> String {
         url = answer.headers()["location"].to_str().unwrap().to_owned();
     }
     panic!("the browser never came back to the app");
+}
+
+/// Which email a flow sends.
+#[derive(Clone, Copy)]
+enum Emailed {
+    SignInLink,
+    Recovery,
+}
+
+/// Starts a flow for `emailed`, has the server email its link to
+/// [`EMAIL`], and follows the link as a browser does: the callback the app
+/// is handed, and the flow it answers (taken out of `flows`).
+async fn follow_emailed_link(
+    server: &GoTrue,
+    client: &AuthClient,
+    flows: &mut Flows,
+    emailed: Emailed,
+) -> (Callback, Flow) {
+    let now = Instant::now();
+    let kind = match emailed {
+        Emailed::SignInLink => FlowKind::MagicLink,
+        Emailed::Recovery => FlowKind::Recovery,
+    };
+    let flow = flows.start(kind, now).unwrap();
+    let redirect = callback::redirect_for(flow.state());
+    let challenge = flow.pkce().challenge().to_owned();
+    match emailed {
+        Emailed::SignInLink => client.send_sign_in_link(EMAIL, &redirect, &challenge).await,
+        Emailed::Recovery => client.send_recovery(EMAIL, &redirect, &challenge).await,
+    }
+    .unwrap();
+    let email = server.last_email_to(EMAIL).expect("an email");
+    let callback = callback::parse(&browse(&email.link).await).unwrap();
+    let flow = flows.accept(&callback, now).unwrap();
+    (callback, flow)
+}
+
+/// The code a callback carries.
+fn code_of(callback: &Callback) -> &str {
+    match callback {
+        Callback::Code { code, .. } => code,
+        Callback::Refused { description, .. } => panic!("refused: {description}"),
+    }
 }
 
 #[tokio::test]
@@ -154,37 +197,20 @@ async fn an_emailed_link_and_an_emailed_code_each_sign_in() {
     server.add_user(EMAIL, PASSWORD);
     let client = client(&server);
     let mut flows = Flows::default();
-    let now = Instant::now();
 
-    let flow = flows.start(FlowKind::MagicLink, now).unwrap();
-    client
-        .send_sign_in_link(
-            EMAIL,
-            &callback::redirect_for(flow.state()),
-            flow.pkce().challenge(),
-        )
-        .await
-        .unwrap();
-    let email = server.last_email_to(EMAIL).expect("an email");
-    let callback = callback::parse(&browse(&email.link).await).unwrap();
-    let Callback::Code { code, .. } = &callback else {
-        panic!("{callback:?}");
-    };
-    let flow = flows.accept(&callback, now).unwrap();
+    let (callback, flow) =
+        follow_emailed_link(&server, &client, &mut flows, Emailed::SignInLink).await;
     let grant = client
-        .exchange_code(code, flow.pkce().verifier())
+        .exchange_code(code_of(&callback), flow.pkce().verifier())
         .await
         .unwrap();
     assert_eq!(grant.user.email.as_deref(), Some(EMAIL));
 
     // The code from a new email, typed instead of following its link.
-    let flow = flows.start(FlowKind::MagicLink, now).unwrap();
+    let flow = flows.start(FlowKind::MagicLink, Instant::now()).unwrap();
+    let redirect = callback::redirect_for(flow.state());
     client
-        .send_sign_in_link(
-            EMAIL,
-            &callback::redirect_for(flow.state()),
-            flow.pkce().challenge(),
-        )
+        .send_sign_in_link(EMAIL, &redirect, flow.pkce().challenge())
         .await
         .unwrap();
     let email = server.last_email_to(EMAIL).unwrap();
@@ -213,25 +239,11 @@ async fn a_password_reset_signs_in_and_sets_the_new_password() {
     server.add_user(EMAIL, PASSWORD);
     let client = client(&server);
     let mut flows = Flows::default();
-    let now = Instant::now();
-    let flow = flows.start(FlowKind::Recovery, now).unwrap();
-    client
-        .send_recovery(
-            EMAIL,
-            &callback::redirect_for(flow.state()),
-            flow.pkce().challenge(),
-        )
-        .await
-        .unwrap();
-    let email = server.last_email_to(EMAIL).unwrap();
-    let callback = callback::parse(&browse(&email.link).await).unwrap();
-    let flow = flows.accept(&callback, now).unwrap();
+    let (callback, flow) =
+        follow_emailed_link(&server, &client, &mut flows, Emailed::Recovery).await;
     assert_eq!(flow.kind, FlowKind::Recovery);
-    let Callback::Code { code, .. } = &callback else {
-        panic!("{callback:?}");
-    };
     let grant = client
-        .exchange_code(code, flow.pkce().verifier())
+        .exchange_code(code_of(&callback), flow.pkce().verifier())
         .await
         .unwrap();
     let new = SecretString::from("a new and longer passphrase".to_owned());
