@@ -286,7 +286,11 @@ fn one_call(desks: &mut Desks, reached: &mut Reached, call: Call) -> Result<(), 
                     "{what} answered {answer}: {why}"
                 )));
             }
-            if call.command == "draft_keep" {
+            // A draft is kept only while the caller's editor is unsaved.
+            let unsaved_here = before["snapshot"]["quit"]["editors"]
+                .as_array()
+                .is_some_and(|editors| editors.iter().any(|e| e["window"] == call.caller));
+            if call.command == "draft_keep" && (unsaved_here || args["draft"].is_null()) {
                 // What was sent, field by field (absent fields take their
                 // defaults).
                 let resume = invoke(&caller, "window_resume", json!({})).unwrap();

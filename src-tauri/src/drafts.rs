@@ -5,8 +5,8 @@
 //! A draft is keyed by the window's id, which the layout keeps across
 //! restarts. A draft whose window did not come back (the layout was lost,
 //! or a crash loop opened one window) is given to a window that came back
-//! without one. A quit that goes ahead (nothing unsaved, everything saved,
-//! or the user discarded it) drops the drafts of the open windows.
+//! without one. A draft goes when its editor saves or discards, or when the
+//! user discards it at quit.
 
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -28,14 +28,22 @@ pub async fn keep<R: Runtime>(
     let Some(id) = windows::id_of(app, label) else {
         return Ok(()); // not a CRM window: nothing of it is kept
     };
+    let label = label.to_owned();
     crm::with_store_and(app, move |store, app| {
-        // Checked under the store's lock, which the quit's `drop_open`
-        // holds too: a draft typed as the app quits is not kept after the
-        // quit dropped the others.
-        let quitting = app
-            .state::<Hub>()
-            .read(|coordinator| coordinator.quit_status().stage == QuitStage::Quitting);
-        if quitting {
+        // Checked under the store's lock, which `drop_for` holds too.
+        // A draft is kept only while its editor holds unsaved changes: one
+        // arriving after the editor said it is clean (saved, discarded) must
+        // not bring the text back.
+        let stale = app.state::<Hub>().read(|coordinator| {
+            let quit = coordinator.quit_status();
+            quit.stage == QuitStage::Quitting
+                || (draft.is_some() && !quit.editors.iter().any(|e| e.window.as_str() == label))
+        });
+        if stale {
+            // Refused as a write would be, but nothing is written.
+            if let Some(draft) = &draft {
+                store.check_draft(draft)?;
+            }
             return Ok(());
         }
         match draft {
@@ -85,17 +93,21 @@ pub fn adopt_orphans<R: Runtime>(app: &AppHandle<R>, restored: &[String]) {
     }
 }
 
-/// The app quits for good (nothing unsaved is left, by the user's choice):
-/// the open windows' drafts go.
-pub fn drop_open<R: Runtime>(app: &AppHandle<R>) {
+/// The user discarded the unsaved work of `windows` (quitting): their
+/// drafts go with it. Other windows' drafts stay: one not offered back yet
+/// (its page still loading) must not be lost by a quit.
+pub fn drop_for<R: Runtime>(app: &AppHandle<R>, windows: &[axolop_coordinator::WindowLabel]) {
     let Some(crm) = app.try_state::<Crm>() else {
         return;
     };
-    let ids: Vec<String> = windows::open_ids(app);
+    let ids: Vec<String> = windows
+        .iter()
+        .filter_map(|label| windows::id_of(app, label.as_str()))
+        .collect();
     let mut store = crm.store().lock().unwrap_or_else(|p| p.into_inner());
     for id in ids {
         if let Err(error) = store.drop_draft(&id) {
-            tracing::warn!(%error, "an editor draft could not be dropped at quit");
+            tracing::warn!(%error, "a discarded editor's draft could not be dropped");
         }
     }
 }

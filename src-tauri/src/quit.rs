@@ -1,6 +1,6 @@
 //! Quitting (File > Quit, Ctrl+Q): the coordinator decides whether the app
 //! may end now or the primary must ask about unsaved editors first; a quit
-//! that goes ahead drops the open windows' editor drafts and ends the app.
+//! the user discarded at drops the discarded editors' drafts.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -35,25 +35,32 @@ pub fn answer<R: Runtime>(
     window: &WindowLabel,
     answer: QuitAnswer,
 ) -> Result<QuitStage> {
-    let stage = app
-        .state::<Hub>()
-        .transact(|coordinator, _| coordinator.quit_answer(window, answer))?;
+    let (listed, stage) = app.state::<Hub>().transact(|coordinator, _| {
+        let listed: Vec<WindowLabel> = coordinator
+            .quit_status()
+            .editors
+            .iter()
+            .map(|editor| editor.window.clone())
+            .collect();
+        Ok((listed, coordinator.quit_answer(window, answer)?))
+    })?;
     tracing::info!(%window, ?answer, ?stage, "quit answered");
+    if answer == QuitAnswer::Discard {
+        // On this (the main) thread, before the event that ends the app is
+        // delivered (delivery runs here too, after this command).
+        drafts::drop_for(app, &listed);
+    }
     Ok(stage)
 }
 
 /// The coordinator says the quit goes ahead (delivered on the main
-/// thread): the drafts of the open windows go, then the app ends.
+/// thread): the app ends.
 pub fn finish<R: Runtime>(app: &AppHandle<R>) {
     // Once: an editor reporting while the app ends says "quitting" again.
     static FINISHING: AtomicBool = AtomicBool::new(false);
     if FINISHING.swap(true, Ordering::SeqCst) {
         return;
     }
-    let app = app.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        drafts::drop_open(&app);
-        tracing::info!("quitting");
-        app.exit(0);
-    });
+    tracing::info!("quitting");
+    app.exit(0);
 }

@@ -181,18 +181,6 @@ pub fn id_of<R: Runtime, M: Manager<R>>(manager: &M, label: &str) -> Option<Stri
     manager.try_state::<Ids>()?.of(label)
 }
 
-/// The ids of the open CRM windows.
-pub fn open_ids<R: Runtime, M: Manager<R>>(manager: &M) -> Vec<String> {
-    manager.try_state::<Ids>().map_or_else(Vec::new, |ids| {
-        ids.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-            .cloned()
-            .collect()
-    })
-}
-
 /// Whether window `label`'s editor holds unsaved changes.
 fn holds_unsaved<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel) -> bool {
     app.state::<Hub>().read(|coordinator| {

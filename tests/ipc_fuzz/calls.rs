@@ -45,7 +45,7 @@ pub const COMMANDS: &[(&str, u32)] = &[
     ("diagnostics_open", 1),
     ("window_zoom", 1),
     ("window_unsaved", 2),
-    ("window_view", 2),
+    ("window_view", 4),
     ("window_resume", 1),
     ("draft_keep", 8),
     ("quit_answer", 1),

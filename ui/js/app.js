@@ -176,8 +176,9 @@ function reportView() {
   if (!resumed) return; // not before the last launch's view is back
   const view = { contact: contactsView?.editor.openId() ?? null, scroll: contactsView?.scrollTop() ?? 0 };
   const text = JSON.stringify(view);
-  if (text === toldView) return;
+  // A view that changed and changed back within the pause is not reported.
   clearTimeout(viewTimer);
+  if (text === toldView) return;
   viewTimer = setTimeout(() => {
     toldView = text;
     commands.windowView(view).catch(() => {});

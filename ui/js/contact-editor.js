@@ -81,6 +81,8 @@ export function createContactEditor(actions, page) {
   let kept = false;
   let error = '';
   let busy = false;
+  /** The call out now, if any. @type {Promise<boolean>} */
+  let inFlight = Promise.resolve(true);
   /** What `actions.unsavedChanged` was last told. @type {string | null} */
   let toldSubject = null;
   /** Whether a draft of this form is kept. */
@@ -194,7 +196,10 @@ export function createContactEditor(actions, page) {
     open(contact && started !== null ? { ...contact, version: started } : null, draft.agencyId);
     fields = editorFields(draft.fields);
     reportUnsaved();
-    keepDraftNow();
+    // Kept again as this window's; a draft that matches what is stored
+    // (nothing unsaved) is dropped, not offered at every launch.
+    if (unsaved()) keepDraftNow();
+    else void actions.keepDraft?.(null).catch(() => {});
     page.render();
   }
 
@@ -204,8 +209,17 @@ export function createContactEditor(actions, page) {
    * @param {() => Promise<void>} call
    * @returns {Promise<boolean>}
    */
-  async function run(call) {
-    if (busy) return false;
+  function run(call) {
+    if (busy) return Promise.resolve(false);
+    inFlight = runNow(call);
+    return inFlight;
+  }
+
+  /**
+   * @param {() => Promise<void>} call
+   * @returns {Promise<boolean>}
+   */
+  async function runNow(call) {
     busy = true;
     error = '';
     page.render();
@@ -379,7 +393,11 @@ export function createContactEditor(actions, page) {
      * Saves what the form holds unsaved; answers whether nothing unsaved is
      * left (a form already saved, or closed, is not saved again).
      */
-    saveNow: () => (unsaved() ? save(base?.version) : Promise.resolve(true)),
+    saveNow: async () => {
+      // A save the user started is waited for, not counted as a failure.
+      if (busy) await inFlight;
+      return unsaved() ? save(base?.version) : true;
+    },
     /** Drops what the form holds and closes it. */
     discard: close,
     /**

@@ -29,6 +29,7 @@ export function quitIntro(quit) {
   if (quit.stage === 'saving') {
     return count === 1 ? 'Saving 1 contact, then Axolop CRM quits…' : `Saving ${count} contacts, then Axolop CRM quits…`;
   }
+  if (count === 0) return 'Nothing is left unsaved (the windows that had changes closed or reloaded; their text is kept as drafts).';
   return count === 1
     ? '1 window has a contact with changes that are not saved:'
     : `${count} windows have contacts with changes that are not saved:`;

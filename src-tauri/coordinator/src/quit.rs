@@ -26,25 +26,23 @@ pub struct UnsavedEditor {
 }
 
 impl UnsavedEditor {
-    /// An editor reported by `window`, its subject trimmed and bounded.
-    pub fn reported(window: &WindowLabel, subject: &str) -> Result<Self> {
+    /// An editor reported by `window`, its subject trimmed and cut to
+    /// [`SUBJECT_MAX_CHARS`]: a long name still counts as unsaved work (a
+    /// refusal here would let a close or a quit go without asking).
+    pub fn reported(window: &WindowLabel, subject: &str) -> Self {
         let subject = subject.trim();
-        let chars = subject.chars().count();
-        if chars > SUBJECT_MAX_CHARS {
-            return Err(Error::InvalidArgument {
-                reason: format!(
-                    "an editor's subject is at most {SUBJECT_MAX_CHARS} characters, not {chars}"
-                ),
-            });
-        }
-        Ok(Self {
+        let subject = if subject.is_empty() {
+            "a new contact".to_owned()
+        } else if subject.chars().count() > SUBJECT_MAX_CHARS {
+            let cut: String = subject.chars().take(SUBJECT_MAX_CHARS - 1).collect();
+            format!("{}…", cut.trim_end())
+        } else {
+            subject.to_owned()
+        };
+        Self {
             window: window.clone(),
-            subject: if subject.is_empty() {
-                "a new contact".to_owned()
-            } else {
-                subject.to_owned()
-            },
-        })
+            subject,
+        }
     }
 }
 
@@ -105,10 +103,13 @@ impl QuitStatus {
         }
     }
 
-    /// A pending quit goes ahead once no editor holds changes. Returns
-    /// whether the stage moved.
+    /// A quit the user chose to save goes ahead once no editor holds
+    /// changes. One still asking waits for its answer, even if the list
+    /// emptied meanwhile (a window crashed or closed: its draft is still
+    /// kept, and the user has not said to go). Returns whether the stage
+    /// moved.
     pub(crate) fn settle(&mut self) -> bool {
-        if self.is_pending() && self.editors.is_empty() {
+        if self.stage == QuitStage::Saving && self.editors.is_empty() {
             self.stage = QuitStage::Quitting;
             return true;
         }
@@ -149,6 +150,9 @@ impl QuitStatus {
         if answer == QuitAnswer::Discard {
             self.editors.clear();
         }
+        // Saving with nothing left to save (the listed windows closed) goes
+        // ahead at once.
+        self.settle();
         Ok(())
     }
 }
@@ -158,7 +162,7 @@ mod tests {
     use super::*;
 
     fn editor(number: u64, subject: &str) -> UnsavedEditor {
-        UnsavedEditor::reported(&WindowLabel::numbered(number), subject).unwrap()
+        UnsavedEditor::reported(&WindowLabel::numbered(number), subject)
     }
 
     fn holding(numbers: &[u64]) -> QuitStatus {
@@ -229,10 +233,11 @@ mod tests {
     }
 
     #[test]
-    fn a_subject_is_trimmed_named_and_bounded() {
+    fn a_subject_is_trimmed_named_and_cut() {
         assert_eq!(editor(1, "  Jane Doe ").subject, "Jane Doe");
         assert_eq!(editor(1, " ").subject, "a new contact");
-        let long = "x".repeat(SUBJECT_MAX_CHARS + 1);
-        assert!(UnsavedEditor::reported(&WindowLabel::numbered(1), &long).is_err());
+        let long = editor(1, &"x".repeat(SUBJECT_MAX_CHARS + 50));
+        assert_eq!(long.subject.chars().count(), SUBJECT_MAX_CHARS);
+        assert!(long.subject.ends_with('…'));
     }
 }

@@ -94,16 +94,35 @@ fn a_cancelled_quit_leaves_every_window_as_it_was() {
 }
 
 #[test]
-fn a_quit_with_nothing_unsaved_goes_ahead_and_a_closed_editor_counts_as_answered() {
+fn a_quit_with_nothing_unsaved_goes_ahead_but_an_editor_that_crashed_still_waits_for_the_answer() {
     let mut c = desk();
     assert_eq!(c.quit_requested(), QuitStage::Quitting);
 
+    // Its page reloaded (a crash): the draft is still kept, and the user
+    // has not said to go.
     let mut c = desk();
     c.editor_unsaved(&w(3), Some("Jane Doe")).unwrap();
     c.quit_requested();
     let now = std::time::Instant::now();
-    c.window_closed(&w(3), now).unwrap();
-    assert_eq!(c.quit_status().stage, QuitStage::Quitting);
+    c.window_reloaded(&w(3), now).unwrap();
+    assert_eq!(c.quit_status().stage, QuitStage::Asking);
+    assert!(c.quit_status().editors.is_empty());
+    // Saving with nothing left to save goes ahead.
+    assert_eq!(
+        c.quit_answer(&w(1), QuitAnswer::Save).unwrap(),
+        QuitStage::Quitting
+    );
+
+    // The editor's own window said it is clean (saved or discarded there).
+    let mut c = desk();
+    c.editor_unsaved(&w(3), Some("Jane Doe")).unwrap();
+    c.quit_requested();
+    c.editor_unsaved(&w(3), None).unwrap();
+    assert_eq!(
+        c.quit_status().stage,
+        QuitStage::Asking,
+        "still the user's call"
+    );
 }
 
 #[test]

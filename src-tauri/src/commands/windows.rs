@@ -77,7 +77,13 @@ pub fn window_unsaved<R: Runtime>(webview: &Webview<R>, args: WindowUnsavedArgs)
     let label = caller(webview);
     webview
         .state::<Hub>()
-        .transact(|coordinator, _| coordinator.editor_unsaved(&label, args.subject.as_deref()))
+        .transact(|coordinator, _| coordinator.editor_unsaved(&label, args.subject.as_deref()))?;
+    if args.subject.is_none() {
+        // Nothing unsaved: the draft is spent (saved or discarded). Here,
+        // on the main thread, before a quit this may end is delivered.
+        drafts::drop_for(webview.app_handle(), &[label]);
+    }
+    Ok(())
 }
 
 /// The calling window shows `view` now (kept with the window's place).

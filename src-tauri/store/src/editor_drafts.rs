@@ -81,18 +81,8 @@ impl Store {
     /// agency that does not exist; nothing is written then.
     pub fn keep_draft(&mut self, window: &str, draft: &EditorDraft, now_ms: u64) -> Result<()> {
         let window = validation::key("window id", window)?;
-        check(draft)?;
+        self.check_draft(draft)?;
         self.write(|tx| {
-            let agency: Option<i64> = tx
-                .query_row(
-                    "SELECT 1 FROM agencies WHERE id = ?1",
-                    [&draft.agency_id],
-                    |row| row.get(0),
-                )
-                .optional()?;
-            if agency.is_none() {
-                return Err(StoreError::not_found("agency", &draft.agency_id));
-            }
             let fields = &draft.fields;
             tx.execute(
                 "INSERT INTO editor_drafts (window_id, agency_id, contact_id, base_version, \
@@ -119,6 +109,24 @@ impl Store {
             )?;
             Ok(())
         })
+    }
+
+    /// Whether `draft` could be kept: `InvalidArgument` for a field beyond
+    /// its bound, `NotFound` for an agency that does not exist.
+    pub fn check_draft(&self, draft: &EditorDraft) -> Result<()> {
+        check(draft)?;
+        let agency: Option<i64> = self
+            .conn()
+            .query_row(
+                "SELECT 1 FROM agencies WHERE id = ?1",
+                [&draft.agency_id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if agency.is_none() {
+            return Err(StoreError::not_found("agency", &draft.agency_id));
+        }
+        Ok(())
     }
 
     /// Window `window`'s draft, if it has one.

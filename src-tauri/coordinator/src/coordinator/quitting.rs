@@ -16,9 +16,7 @@ impl Coordinator {
     /// none. A pending quit goes ahead when the last editor is clean.
     pub fn editor_unsaved(&mut self, window: &WindowLabel, subject: Option<&str>) -> Result<()> {
         self.windows.state(window)?;
-        let editor = subject
-            .map(|subject| UnsavedEditor::reported(window, subject))
-            .transpose()?;
+        let editor = subject.map(|subject| UnsavedEditor::reported(window, subject));
         self.change_quit(|quit| {
             quit.set(window, editor);
             quit.settle();
@@ -50,7 +48,9 @@ impl Coordinator {
         Ok(self.quit.stage)
     }
 
-    /// A window left or its page reloaded: its editor went with it.
+    /// A window left or its page reloaded: its editor went with it (its
+    /// draft did not). A quit asking stays asking; one saving goes ahead
+    /// once nothing else is left to save.
     pub(super) fn forget_editor(&mut self, window: &WindowLabel) {
         if self.quit.editors.iter().any(|held| held.window == *window) {
             self.change_quit(|quit| {
