@@ -39,28 +39,29 @@ pub async fn keep<R: Runtime>(
             quit.stage == QuitStage::Quitting
                 || (draft.is_some() && !quit.editors.iter().any(|e| e.window.as_str() == label))
         });
+        let Some(draft) = draft else {
+            return Ok(store.drop_draft(&id)?);
+        };
+        let owner = crm::owner(app)?;
         if stale {
             // Refused as a write would be, but nothing is written.
-            if let Some(draft) = &draft {
-                store.check_draft(draft)?;
-            }
-            return Ok(());
+            return Ok(store.check_draft(&owner, &draft)?);
         }
-        match draft {
-            Some(draft) => store.keep_draft(&id, &draft, timing::unix_ms()),
-            None => store.drop_draft(&id),
-        }
-        .map_err(Into::into)
+        Ok(store.keep_draft(&owner, &id, &draft, timing::unix_ms())?)
     })
     .await
 }
 
-/// Window `label`'s draft, if it has one.
+/// Window `label`'s draft, if it has one that whoever is signed in kept
+/// (none while nobody is: it waits for its owner).
 pub async fn of<R: Runtime>(app: &AppHandle<R>, label: &str) -> Result<Option<EditorDraft>> {
     let Some(id) = windows::id_of(app, label) else {
         return Ok(None);
     };
-    crm::with_store(app, move |store| store.draft(&id)).await
+    let Ok(owner) = crm::owner(app) else {
+        return Ok(None);
+    };
+    crm::with_store(app, move |store| store.draft(&owner, &id)).await
 }
 
 /// Gives the drafts of windows that did not come back to the windows in

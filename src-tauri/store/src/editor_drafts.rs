@@ -8,8 +8,10 @@
 //! - A draft is text as typed, not yet valid (a half-typed email is kept),
 //!   but bounded: [`DRAFT_LINE_MAX_CHARS`] per single-line field,
 //!   [`DRAFT_NOTES_MAX_CHARS`] of notes.
-//! - A draft names an agency that exists; deleting the agency (a signed-out
-//!   user's whole CRM) deletes its drafts (`ON DELETE CASCADE`).
+//! - A draft names an agency of the owner who keeps it, and is read back
+//!   only by that owner (another user on this computer never sees it);
+//!   deleting the agency (a signed-out user's whole CRM) deletes its drafts
+//!   (`ON DELETE CASCADE`).
 
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -27,8 +29,9 @@ pub const DRAFT_LINE_MAX_CHARS: usize = 1_000;
 /// Longest notes of a draft, in characters.
 pub const DRAFT_NOTES_MAX_CHARS: usize = 2 * validation::NOTES_MAX_CHARS;
 
-const COLUMNS: &str =
-    "agency_id, contact_id, base_version, name, email, phone, company, stage, notes";
+/// The draft's columns, from `editor_drafts d` joined to its agency.
+const COLUMNS: &str = "d.agency_id, d.contact_id, d.base_version, d.name, d.email, d.phone, \
+     d.company, d.stage, d.notes";
 
 fn draft_from_row(row: &Row<'_>) -> rusqlite::Result<EditorDraft> {
     Ok(EditorDraft {
@@ -78,10 +81,17 @@ impl Store {
     /// Keeps `draft` as window `window`'s, replacing the one it had.
     ///
     /// `InvalidArgument` for a field beyond its bound, `NotFound` for an
-    /// agency that does not exist; nothing is written then.
-    pub fn keep_draft(&mut self, window: &str, draft: &EditorDraft, now_ms: u64) -> Result<()> {
+    /// agency that does not exist or is not `owner`'s; nothing is written
+    /// then.
+    pub fn keep_draft(
+        &mut self,
+        owner: &str,
+        window: &str,
+        draft: &EditorDraft,
+        now_ms: u64,
+    ) -> Result<()> {
         let window = validation::key("window id", window)?;
-        self.check_draft(draft)?;
+        self.check_draft(owner, draft)?;
         self.write(|tx| {
             let fields = &draft.fields;
             tx.execute(
@@ -111,15 +121,16 @@ impl Store {
         })
     }
 
-    /// Whether `draft` could be kept: `InvalidArgument` for a field beyond
-    /// its bound, `NotFound` for an agency that does not exist.
-    pub fn check_draft(&self, draft: &EditorDraft) -> Result<()> {
+    /// Whether `owner` could keep `draft`: `InvalidArgument` for a field
+    /// beyond its bound, `NotFound` for an agency that does not exist or is
+    /// another owner's.
+    pub fn check_draft(&self, owner: &str, draft: &EditorDraft) -> Result<()> {
         check(draft)?;
         let agency: Option<i64> = self
             .conn()
             .query_row(
-                "SELECT 1 FROM agencies WHERE id = ?1",
-                [&draft.agency_id],
+                "SELECT 1 FROM agencies WHERE id = ?1 AND owner = ?2",
+                [&draft.agency_id, owner],
                 |row| row.get(0),
             )
             .optional()?;
@@ -129,13 +140,16 @@ impl Store {
         Ok(())
     }
 
-    /// Window `window`'s draft, if it has one.
-    pub fn draft(&self, window: &str) -> Result<Option<EditorDraft>> {
+    /// Window `window`'s draft, if it has one that `owner` kept.
+    pub fn draft(&self, owner: &str, window: &str) -> Result<Option<EditorDraft>> {
         let draft = self
             .conn()
             .query_row(
-                &format!("SELECT {COLUMNS} FROM editor_drafts WHERE window_id = ?1"),
-                [window],
+                &format!(
+                    "SELECT {COLUMNS} FROM editor_drafts d JOIN agencies a ON a.id = d.agency_id \
+                     WHERE d.window_id = ?1 AND a.owner = ?2"
+                ),
+                [window, owner],
                 draft_from_row,
             )
             .optional()?;
@@ -207,48 +221,85 @@ mod tests {
     #[test]
     fn a_kept_draft_reads_back_as_typed_and_replaces_the_last() {
         let (mut store, agency) = store_with_agency();
-        store.keep_draft("w1", &draft(&agency, "Jan"), 1).unwrap();
-        store.keep_draft("w1", &draft(&agency, "Jane"), 2).unwrap();
-        assert_eq!(store.draft("w1").unwrap(), Some(draft(&agency, "Jane")));
+        store
+            .keep_draft("owner", "w1", &draft(&agency, "Jan"), 1)
+            .unwrap();
+        store
+            .keep_draft("owner", "w1", &draft(&agency, "Jane"), 2)
+            .unwrap();
+        assert_eq!(
+            store.draft("owner", "w1").unwrap(),
+            Some(draft(&agency, "Jane"))
+        );
         assert_eq!(store.draft_windows().unwrap(), ["w1"]);
         store.drop_draft("w1").unwrap();
-        assert_eq!(store.draft("w1").unwrap(), None);
+        assert_eq!(store.draft("owner", "w1").unwrap(), None);
         store.drop_draft("w1").unwrap();
     }
 
     #[test]
     fn a_draft_beyond_its_bounds_or_of_no_agency_is_refused_and_changes_nothing() {
         let (mut store, agency) = store_with_agency();
-        store.keep_draft("w1", &draft(&agency, "Jane"), 1).unwrap();
+        store
+            .keep_draft("owner", "w1", &draft(&agency, "Jane"), 1)
+            .unwrap();
         let long = "x".repeat(DRAFT_LINE_MAX_CHARS + 1);
         let error = store
-            .keep_draft("w1", &draft(&agency, &long), 2)
+            .keep_draft("owner", "w1", &draft(&agency, &long), 2)
             .unwrap_err();
         assert!(error.to_string().contains("at most 1000"), "{error}");
         assert!(matches!(
-            store.keep_draft("w1", &draft("nope", "Jo"), 2),
+            store.keep_draft("owner", "w1", &draft("nope", "Jo"), 2),
             Err(StoreError::NotFound { .. })
         ));
-        assert!(store.keep_draft("", &draft(&agency, "Jo"), 2).is_err());
-        assert_eq!(store.draft("w1").unwrap(), Some(draft(&agency, "Jane")));
+        assert!(store
+            .keep_draft("owner", "", &draft(&agency, "Jo"), 2)
+            .is_err());
+        assert_eq!(
+            store.draft("owner", "w1").unwrap(),
+            Some(draft(&agency, "Jane"))
+        );
     }
 
     #[test]
     fn a_draft_moves_to_a_window_without_one_only() {
         let (mut store, agency) = store_with_agency();
-        store.keep_draft("old", &draft(&agency, "Jane"), 1).unwrap();
-        store.keep_draft("busy", &draft(&agency, "Bob"), 2).unwrap();
+        store
+            .keep_draft("owner", "old", &draft(&agency, "Jane"), 1)
+            .unwrap();
+        store
+            .keep_draft("owner", "busy", &draft(&agency, "Bob"), 2)
+            .unwrap();
         assert!(!store.move_draft("old", "busy").unwrap());
         assert!(store.move_draft("old", "new").unwrap());
-        assert_eq!(store.draft("new").unwrap(), Some(draft(&agency, "Jane")));
-        assert_eq!(store.draft("old").unwrap(), None);
+        assert_eq!(
+            store.draft("owner", "new").unwrap(),
+            Some(draft(&agency, "Jane"))
+        );
+        assert_eq!(store.draft("owner", "old").unwrap(), None);
+    }
+
+    #[test]
+    fn a_draft_is_kept_and_read_only_by_the_owner_of_its_agency() {
+        let (mut store, agency) = store_with_agency();
+        store
+            .keep_draft("owner", "w1", &draft(&agency, "Jane"), 1)
+            .unwrap();
+        assert_eq!(store.draft("someone-else", "w1").unwrap(), None);
+        assert!(matches!(
+            store.keep_draft("someone-else", "w2", &draft(&agency, "Jo"), 2),
+            Err(StoreError::NotFound { .. })
+        ));
+        assert_eq!(store.draft_windows().unwrap(), ["w1"]);
     }
 
     #[test]
     fn deleting_the_agency_deletes_its_drafts() {
         let (mut store, agency) = store_with_agency();
-        store.keep_draft("w1", &draft(&agency, "Jane"), 1).unwrap();
+        store
+            .keep_draft("owner", "w1", &draft(&agency, "Jane"), 1)
+            .unwrap();
         store.forget_owner("owner").unwrap();
-        assert_eq!(store.draft("w1").unwrap(), None);
+        assert_eq!(store.draft("owner", "w1").unwrap(), None);
     }
 }
