@@ -13,7 +13,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use axolop_coordinator::quit::QuitStage;
 use axolop_store::EditorDraft;
 
-use crate::crm::{self, Crm};
+use crate::crm;
 use crate::error::Result;
 use crate::hub::Hub;
 use crate::timing;
@@ -68,29 +68,25 @@ pub async fn of<R: Runtime>(app: &AppHandle<R>, label: &str) -> Result<Option<Ed
 /// `restored` (ids, in order) that came back without one. Runs before any
 /// restored page asks for its draft.
 pub fn adopt_orphans<R: Runtime>(app: &AppHandle<R>, restored: &[String]) {
-    let Some(crm) = app.try_state::<Crm>() else {
-        return;
-    };
-    let mut store = crm.store().lock().unwrap_or_else(|p| p.into_inner());
-    let owners = match store.draft_windows() {
-        Ok(owners) => owners,
-        Err(error) => {
-            tracing::warn!(%error, "the editor drafts could not be read");
-            return;
+    let adopted = crm::now(app, |store| {
+        let owners = store.draft_windows()?;
+        let mut free = restored.iter().filter(|id| !owners.contains(id));
+        for orphan in owners.iter().filter(|owner| !restored.contains(owner)) {
+            let Some(window) = free.next() else {
+                tracing::info!("an editor draft waits for a window to come back");
+                break;
+            };
+            match store.move_draft(orphan, window) {
+                Ok(_) => tracing::info!(
+                    "an editor draft whose window did not come back moves to one that did"
+                ),
+                Err(error) => tracing::warn!(%error, "an editor draft could not be moved"),
+            }
         }
-    };
-    let mut free = restored.iter().filter(|id| !owners.contains(id));
-    for orphan in owners.iter().filter(|owner| !restored.contains(owner)) {
-        let Some(window) = free.next() else {
-            tracing::info!("an editor draft waits for a window to come back");
-            break;
-        };
-        match store.move_draft(orphan, window) {
-            Ok(_) => tracing::info!(
-                "an editor draft whose window did not come back moves to one that did"
-            ),
-            Err(error) => tracing::warn!(%error, "an editor draft could not be moved"),
-        }
+        Ok(())
+    });
+    if let Err(error) = adopted {
+        tracing::warn!(%error, "the editor drafts of windows that did not come back stay where they are");
     }
 }
 
@@ -98,17 +94,22 @@ pub fn adopt_orphans<R: Runtime>(app: &AppHandle<R>, restored: &[String]) {
 /// drafts go with it. Other windows' drafts stay: one not offered back yet
 /// (its page still loading) must not be lost by a quit.
 pub fn drop_for<R: Runtime>(app: &AppHandle<R>, windows: &[axolop_coordinator::WindowLabel]) {
-    let Some(crm) = app.try_state::<Crm>() else {
-        return;
-    };
     let ids: Vec<String> = windows
         .iter()
         .filter_map(|label| windows::id_of(app, label.as_str()))
         .collect();
-    let mut store = crm.store().lock().unwrap_or_else(|p| p.into_inner());
-    for id in ids {
-        if let Err(error) = store.drop_draft(&id) {
-            tracing::warn!(%error, "a discarded editor's draft could not be dropped");
+    if ids.is_empty() {
+        return;
+    }
+    let dropped = crm::now(app, |store| {
+        for id in &ids {
+            if let Err(error) = store.drop_draft(id) {
+                tracing::warn!(%error, "a discarded editor's draft could not be dropped");
+            }
         }
+        Ok(())
+    });
+    if let Err(error) = dropped {
+        tracing::warn!(%error, "the discarded editors' drafts could not be dropped");
     }
 }
