@@ -110,6 +110,8 @@ const FLOORS: &[(&str, &str)] = &[
     // Local mode: no Supabase project to sign in to.
     ("session_sign_in", "not_configured"),
     ("session_sign_out", "not_configured"),
+    ("sign_in_code", "not_configured"),
+    ("sign_in_code", "invalid_argument"),
 ];
 
 const FLOOR: u32 = 8;
@@ -129,7 +131,9 @@ fn answer_type(command: &str) -> &'static str {
         "session_project" => "string | null",
         "lock_acquire" | "lock_extend" => "LeaseInfo",
         "lock_check" => "LockCheck",
-        "session_sign_in" => "SessionSummary",
+        "session_sign_in" | "sign_in_code" | "password_choose" => "SessionSummary",
+        "sign_in_providers" => "Array<string>",
+        "sign_in_provider" | "sign_in_email_link" | "password_recover" | "sign_in_cancel" => "null",
         "agency_list" => "Array<Agency>",
         "agency_create" => "Agency",
         "agency_select" => "AgencySummary",

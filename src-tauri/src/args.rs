@@ -325,6 +325,106 @@ impl SignInArgs {
     }
 }
 
+/// The arguments of `sign_in_email_link` and `password_recover`.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct EmailArgs {
+    /// Where the link goes.
+    pub email: String,
+}
+
+impl EmailArgs {
+    /// The trimmed email, 1 to its limit in characters, with an `@`.
+    pub fn checked(self) -> Result<String, Error> {
+        let email = self.email.trim().to_owned();
+        let chars = email.chars().count();
+        if chars == 0 || chars > EMAIL_MAX_CHARS || !email.contains('@') {
+            return Err(invalid_reason(format!(
+                "the email must be an address of 1 to {EMAIL_MAX_CHARS} characters"
+            )));
+        }
+        Ok(email)
+    }
+}
+
+/// The longest provider name accepted (GoTrue's are a word: `google`).
+const PROVIDER_MAX_CHARS: usize = 64;
+
+/// The arguments of `sign_in_provider`.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SignInProviderArgs {
+    /// The provider, as the project's settings name it.
+    pub provider: String,
+}
+
+impl SignInProviderArgs {
+    /// The name, if it could be a provider's: 1 to 64 lowercase letters,
+    /// digits, `-` or `_`.
+    pub fn checked(self) -> Result<String, Error> {
+        let ok = (1..=PROVIDER_MAX_CHARS).contains(&self.provider.len())
+            && self
+                .provider
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        if !ok {
+            return Err(invalid_reason(format!(
+                "a provider is 1 to {PROVIDER_MAX_CHARS} lowercase letters, digits, - or _"
+            )));
+        }
+        Ok(self.provider)
+    }
+}
+
+/// The arguments of `sign_in_code`.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SignInCodeArgs {
+    /// The one-time code from the sign-in email.
+    pub code: String,
+}
+
+impl SignInCodeArgs {
+    /// The code without spaces: 6 to 10 digits (GoTrue's length is set
+    /// per project, 6 by default).
+    pub fn checked(self) -> Result<String, Error> {
+        let code: String = self.code.chars().filter(|c| !c.is_whitespace()).collect();
+        if !(6..=10).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid_reason(
+                "the code is the 6 digits from the sign-in email".into(),
+            ));
+        }
+        Ok(code)
+    }
+}
+
+/// The arguments of `password_choose`. The password goes straight into a
+/// secret.
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChooseArgs {
+    /// The new password.
+    #[ts(type = "string")]
+    pub password: SecretString,
+}
+
+impl PasswordChooseArgs {
+    /// The password, 1 to its limit in characters.
+    pub fn checked(self) -> Result<SecretString, Error> {
+        let chars = self.password.expose_secret().chars().count();
+        if chars == 0 || chars > PASSWORD_MAX_CHARS {
+            return Err(invalid_reason(format!(
+                "the password must have 1 to {PASSWORD_MAX_CHARS} characters"
+            )));
+        }
+        Ok(self.password)
+    }
+}
+
+fn invalid_reason(reason: String) -> Error {
+    Error::Coordinator(axolop_coordinator::Error::InvalidArgument { reason })
+}
+
 /// The longest token text accepted; a real token is far shorter.
 const TOKEN_MAX_CHARS: usize = 64;
 
@@ -414,6 +514,12 @@ impl CommandArgs for ContactSaveArgs {}
 impl CommandArgs for ContactDeleteArgs {}
 impl CommandArgs for ModalDraftArgs {}
 impl CommandArgs for SignOutArgs {}
+impl CommandArgs for EmailArgs {}
+impl CommandArgs for SignInProviderArgs {}
+impl CommandArgs for SignInCodeArgs {}
+impl CommandArgs for PasswordChooseArgs {
+    const REDACTED: Option<&'static str> = Some("expected {password}, a string, and nothing else");
+}
 impl CommandArgs for SignInArgs {
     const REDACTED: Option<&'static str> =
         Some("expected {email, password}, both strings, and nothing else");

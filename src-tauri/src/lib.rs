@@ -48,6 +48,10 @@
 //! - [`session`]: the session driver: sign-in, refresh and sign-out against
 //!   Supabase, and the one task that reads and writes the OS keyring, all as
 //!   the coordinator's session transitions decide.
+//! - [`browser_sign_in`]: signing in through the system browser or an
+//!   email (providers, magic links and codes, password resets), by PKCE
+//!   and the `axolop://` link; [`launch`]: what a launch's arguments ask
+//!   for (a window, or a link to follow).
 //! - [`revocation`]: ending a session on the server once it ended here,
 //!   retried while the server cannot be reached.
 //! - [`single_instance`]: one app per user on macOS, through a socket in a
@@ -63,6 +67,7 @@
 
 pub mod agencies;
 pub mod args;
+pub mod browser_sign_in;
 pub mod checks;
 pub mod clocks;
 pub mod commands;
@@ -75,6 +80,7 @@ pub mod drafts;
 pub mod error;
 pub mod files;
 pub mod hub;
+pub mod launch;
 pub mod launches;
 pub mod layout;
 pub mod links;
@@ -260,8 +266,8 @@ pub fn run() {
     // A self-test is an app of its own: it hands nothing over.
     #[cfg(not(target_os = "macos"))]
     let builder = if self_test.is_none() {
-        builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            windows::second_launch(app);
+        builder.plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            launch::handed_over(app, &argv);
         }))
     } else {
         builder
@@ -269,8 +275,11 @@ pub fn run() {
     // Signed updates; driven from Rust only (pages get none of its commands).
     let builder = builder.plugin(tauri_plugin_updater::Builder::new().build());
     let app = configure(builder, move |app| {
-        app.manage(links::Browser::system());
         let settings = Settings::load();
+        app.manage(match settings.browser() {
+            Some(program) => links::Browser::program(program),
+            None => links::Browser::system(),
+        });
         let headless = self_test
             .map(checks::headless::Headless::new)
             .transpose()
@@ -301,6 +310,7 @@ pub fn run() {
             updates::start(app, &settings);
         }
         restore_local_agency(app);
+        launch::at_start(app, &std::env::args().collect::<Vec<_>>());
         #[cfg(target_os = "macos")]
         menu::install_app_menu(app)?;
         app.manage(paths);
@@ -318,6 +328,13 @@ pub fn run() {
             api, code: None, ..
         } if checks::headless::is_headless(app) => {
             api.prevent_exit();
+        }
+        // macOS hands links to the running app rather than launching it.
+        #[cfg(target_os = "macos")]
+        RunEvent::Opened { urls } => {
+            for url in urls {
+                browser_sign_in::link_opened(app, url.to_string());
+            }
         }
         RunEvent::Exit => {
             tracing::info!("Axolop CRM exiting: the last window closed or Quit was chosen");

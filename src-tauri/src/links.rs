@@ -32,6 +32,23 @@ impl Browser {
         }))
     }
 
+    /// Hands links to `program`, run with the link as its one argument
+    /// (the end-to-end tests' stand-in browser).
+    pub fn program(program: std::path::PathBuf) -> Self {
+        Self(Arc::new(move |url: &Url| {
+            let status = std::process::Command::new(&program)
+                .arg(url.as_str())
+                .status()?;
+            if status.success() {
+                Ok(())
+            } else {
+                Err(std::io::Error::other(format!(
+                    "the browser ended with {status}"
+                )))
+            }
+        }))
+    }
+
     /// Hands links to `open` instead (tests).
     pub fn with(open: impl Fn(&Url) -> std::io::Result<()> + Send + Sync + 'static) -> Self {
         Self(Arc::new(open))

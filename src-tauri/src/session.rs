@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use axolop_auth::{AuthClient, AuthConfig, AuthError, SecretStore, StoreKind, StoredSession};
 use axolop_coordinator::session::{
-    KeyringTrouble, KeyringWrite, RefreshJob, RefreshRecorded, Revocation, SessionSummary,
+    Grant, KeyringTrouble, KeyringWrite, RefreshJob, RefreshRecorded, Revocation, SessionSummary,
     TokenAnswer,
 };
 use axolop_coordinator::sync::SignOutIntent;
@@ -157,6 +157,7 @@ pub fn start<R: Runtime>(
     let store = Arc::new(store);
     let (keyring, writes) = mpsc::unbounded_channel();
     let unwritten = Arc::new(AtomicUsize::new(0));
+    app.manage(crate::browser_sign_in::Pending::default());
     app.manage(SessionDriver {
         client,
         store: store.clone(),
@@ -186,6 +187,20 @@ pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result
     let sent = Instant::now();
     let grant = driver.client.sign_in(&email, &password).await?;
     drop(password);
+    sign_in_with(app, grant, sent).await
+}
+
+/// Signs in every window with `grant`, got for a request sent at `sent`,
+/// whatever the way in (a password, a browser, an emailed link or code, a
+/// new password). Answers once the keyring write is done, as
+/// [`sign_in`] does. Any browser sign-in still waiting is dropped.
+pub async fn sign_in_with<R: Runtime>(
+    app: &AppHandle<R>,
+    grant: Grant,
+    sent: Instant,
+) -> Result<SessionSummary> {
+    let driver = driver(app)?;
+    crate::browser_sign_in::forget(app);
     // Before the keyring write: once the session is stored, the next
     // launch must restore it.
     driver.unmark_signed_out();
@@ -208,6 +223,11 @@ pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result
     Ok(app
         .state::<Hub>()
         .read(|coordinator| coordinator.session().summary()))
+}
+
+/// The auth client, in Supabase mode.
+pub fn client<R: Runtime>(app: &AppHandle<R>) -> Result<AuthClient> {
+    Ok(driver(app)?.client.clone())
 }
 
 /// Where a sign-in sends the password: the Supabase project's host (and

@@ -40,6 +40,9 @@ pub const UPDATE_ENDPOINT_ENV: &str = "AXOLOP_UPDATE_ENDPOINT";
 pub const UPDATE_PUBKEY_ENV: &str = "AXOLOP_UPDATE_PUBKEY";
 /// `off` turns update checks off (managed installs, tests).
 pub const UPDATES_ENV: &str = "AXOLOP_UPDATES";
+/// A program links are handed to instead of the system browser: honoured
+/// by debug builds only (the end-to-end tests play the browser).
+pub const BROWSER_ENV: &str = "AXOLOP_BROWSER";
 /// The settings file in the config directory.
 pub const FILE: &str = "settings.json";
 
@@ -55,6 +58,7 @@ pub struct Settings {
     update_endpoint: Option<String>,
     update_pubkey: Option<String>,
     updates: Option<String>,
+    browser: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -82,6 +86,7 @@ impl Settings {
             update_endpoint: get(UPDATE_ENDPOINT_ENV),
             update_pubkey: get(UPDATE_PUBKEY_ENV).filter(|_| cfg!(debug_assertions)),
             updates: get(UPDATES_ENV),
+            browser: get(BROWSER_ENV).filter(|_| cfg!(debug_assertions)),
         }
     }
 
@@ -175,6 +180,11 @@ impl Settings {
                 })
             })
             .transpose()
+    }
+
+    /// The program named by `AXOLOP_BROWSER` (debug builds only).
+    pub fn browser(&self) -> Option<PathBuf> {
+        self.browser.as_ref().map(PathBuf::from)
     }
 
     /// The update key named by `AXOLOP_UPDATE_PUBKEY` (debug builds only).

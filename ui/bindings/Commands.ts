@@ -14,6 +14,7 @@ import type { ContactsListArgs } from "./ContactsListArgs";
 import type { ContactsPage } from "./ContactsPage";
 import type { DiagnosticsView } from "./DiagnosticsView";
 import type { DraftKeepArgs } from "./DraftKeepArgs";
+import type { EmailArgs } from "./EmailArgs";
 import type { HeartbeatArgs } from "./HeartbeatArgs";
 import type { LeaseInfo } from "./LeaseInfo";
 import type { LinkOpenArgs } from "./LinkOpenArgs";
@@ -24,10 +25,13 @@ import type { LockTokenArgs } from "./LockTokenArgs";
 import type { ModalDraft } from "./ModalDraft";
 import type { ModalDraftArgs } from "./ModalDraftArgs";
 import type { NoArgs } from "./NoArgs";
+import type { PasswordChooseArgs } from "./PasswordChooseArgs";
 import type { QuitAnswerArgs } from "./QuitAnswerArgs";
 import type { QuitStage } from "./QuitStage";
 import type { SessionSummary } from "./SessionSummary";
 import type { SignInArgs } from "./SignInArgs";
+import type { SignInCodeArgs } from "./SignInCodeArgs";
+import type { SignInProviderArgs } from "./SignInProviderArgs";
 import type { SignOutArgs } from "./SignOutArgs";
 import type { SignOutOutcome } from "./SignOutOutcome";
 import type { Snapshot } from "./Snapshot";
@@ -61,6 +65,13 @@ export type Commands = {
   lock_check: { args: LockTokenArgs, result: LockCheck },
   session_project: { args: NoArgs, result: string | null },
   session_sign_in: { args: SignInArgs, result: SessionSummary },
+  sign_in_providers: { args: NoArgs, result: Array<string> },
+  sign_in_provider: { args: SignInProviderArgs, result: null },
+  sign_in_email_link: { args: EmailArgs, result: null },
+  sign_in_code: { args: SignInCodeArgs, result: SessionSummary },
+  password_recover: { args: EmailArgs, result: null },
+  password_choose: { args: PasswordChooseArgs, result: SessionSummary },
+  sign_in_cancel: { args: NoArgs, result: null },
   session_sign_out: { args: SignOutArgs, result: SignOutOutcome },
   agency_list: { args: NoArgs, result: Array<Agency> },
   agency_create: { args: AgencyCreateArgs, result: Agency },

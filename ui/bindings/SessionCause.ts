@@ -3,4 +3,4 @@
 /**
  * What changed the session.
  */
-export type SessionCause = "signed-in" | "restoring" | "token-refreshed" | "offline" | "signed-out" | "storage";
+export type SessionCause = "signed-in" | "restoring" | "token-refreshed" | "offline" | "signed-out" | "storage" | "browser";

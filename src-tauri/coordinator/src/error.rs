@@ -146,6 +146,18 @@ pub enum Error {
     /// Nobody is signed in.
     #[error("nobody is signed in")]
     SignedOut,
+    /// Someone is signed in already: a new sign-in starts after signing out.
+    #[error("someone is signed in already; sign out first")]
+    SignedIn,
+    /// The stored session is still being read at start.
+    #[error("the saved session is still being restored; try again in a moment")]
+    Restoring,
+    /// The step the request belongs to is not under way.
+    #[error("{reason}")]
+    NotWaiting {
+        /// What the user should do instead.
+        reason: String,
+    },
     /// The session ended while the caller waited for a token.
     #[error("the session ended: {reason}")]
     SessionEnded {
@@ -195,6 +207,7 @@ impl Error {
             Error::Shutdown => ErrorCode::Internal,
             Error::NotConfigured => ErrorCode::NotConfigured,
             Error::SignedOut | Error::SessionEnded { .. } => ErrorCode::SignedOut,
+            Error::SignedIn | Error::Restoring | Error::NotWaiting { .. } => ErrorCode::Conflict,
             Error::Network { .. } => ErrorCode::Network,
         }
     }

@@ -58,6 +58,17 @@ pub enum Event {
     QuitChanged(QuitStatus),
     /// An update was found, is downloading or installing, or failed.
     UpdateChanged(UpdateStatus),
+    /// A link the operating system handed to the app (a sign-in callback,
+    /// or anything else a second launch brought) was refused; the primary
+    /// says why. Nothing else changed.
+    LinkRefused(LinkRefusal),
+}
+
+/// Why a link was refused, for the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct LinkRefusal {
+    /// One sentence that says what happened and what to do.
+    pub message: String,
 }
 
 impl Event {
@@ -74,6 +85,7 @@ impl Event {
             Event::SyncChanged(_) => "sync-changed",
             Event::QuitChanged(_) => "quit-changed",
             Event::UpdateChanged(_) => "update-changed",
+            Event::LinkRefused(_) => "link-refused",
         }
     }
 }

@@ -60,7 +60,7 @@ pub mod window;
 pub use coordinator::Coordinator;
 pub use election::{Election, PrimaryChange, PrimaryInfo, Role};
 pub use error::{Error, ErrorCode, Result, WireError};
-pub use event::{Envelope, Event};
+pub use event::{Envelope, Event, LinkRefusal};
 pub use lock::{
     Acquisition, Lease, LeaseInfo, LockChange, LockCheck, LockMode, LockName, LockRequest,
     LockSummary, LockTable, LockToken, WallClock,

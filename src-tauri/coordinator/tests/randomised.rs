@@ -80,7 +80,8 @@ impl Replica {
             | Event::ContactsChanged(_)
             | Event::SyncChanged(_)
             | Event::QuitChanged(_)
-            | Event::UpdateChanged(_) => {}
+            | Event::UpdateChanged(_)
+            | Event::LinkRefused(_) => {}
         }
     }
 }

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use axolop_coordinator::agency::{AgencyRef, AgencySelection};
 use axolop_coordinator::modal::ModalKind;
 use axolop_coordinator::session::{
-    Grant, KeyringTrouble, KeyringWrite, PendingToken, RefreshFailure, RefreshJob, RefreshRecorded,
-    Session, SessionStatus, SessionUser, SignOutReason, TokenAnswer,
+    BrowserSignIn, Grant, KeyringTrouble, KeyringWrite, PendingToken, RefreshFailure, RefreshJob,
+    RefreshRecorded, Session, SessionStatus, SessionUser, SignOutReason, TokenAnswer,
 };
 use axolop_coordinator::{Coordinator, Envelope, ErrorCode, Event};
 use secrecy::{ExposeSecret, SecretString};
@@ -142,6 +142,93 @@ fn signing_in_tells_every_window_without_a_token_and_ends_the_sign_in_modal() {
         Some(ModalKind::AgencySelection),
         "no agency was stored for this user"
     );
+}
+
+#[test]
+fn a_browser_sign_in_is_followed_by_every_window_until_someone_signs_in() {
+    let (mut coordinator, now) = common::desk(2, Session::supabase(), patient());
+    let email_link = BrowserSignIn::EmailLink {
+        email: "ada@example.com".into(),
+    };
+    coordinator
+        .session_browser(Some(email_link.clone()))
+        .unwrap();
+    let events = coordinator.take_events();
+    assert_eq!(kinds(&events), ["session-changed"], "the modal stays put");
+    assert_eq!(
+        serde_json::to_value(&events[0]).unwrap()["data"],
+        serde_json::json!({
+            "cause": "browser", "status": "signed-out",
+            "browser": { "step": "email-link", "email": "ada@example.com" }
+        })
+    );
+    assert_eq!(coordinator.session().browser(), Some(&email_link));
+    coordinator.session_browser(Some(email_link)).unwrap();
+    assert!(
+        coordinator.take_events().is_empty(),
+        "the same step is no news"
+    );
+    assert_eq!(
+        coordinator.snapshot(&w(1)).unwrap().modal.required,
+        Some(ModalKind::SignIn)
+    );
+
+    coordinator
+        .session_signed_in(AgencySelection::default(), grant(1), now)
+        .unwrap();
+    assert_eq!(coordinator.session().browser(), None, "signing in ends it");
+    let error = coordinator
+        .session_browser(Some(BrowserSignIn::Provider {
+            provider: "google".into(),
+        }))
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Conflict);
+    assert_eq!(
+        error.to_string(),
+        "someone is signed in already; sign out first"
+    );
+
+    coordinator.session_sign_out();
+    coordinator.take_events();
+    coordinator.session_browser(None).unwrap();
+    assert!(
+        coordinator.take_events().is_empty(),
+        "nothing was under way"
+    );
+}
+
+#[test]
+fn a_browser_sign_in_is_refused_in_local_mode_and_while_the_keyring_is_read() {
+    let step = || Some(BrowserSignIn::NewPassword { email: None });
+    let (mut local, _) = common::desk(1, Session::local(), patient());
+    assert_eq!(
+        local.session_browser(step()).unwrap_err().code(),
+        ErrorCode::NotConfigured
+    );
+    let (mut loading, _) = common::desk(1, Session::supabase_loading(), patient());
+    assert_eq!(
+        loading.session_browser(step()).unwrap_err().code(),
+        ErrorCode::Conflict
+    );
+    assert!(local.take_events().is_empty() && loading.take_events().is_empty());
+}
+
+#[test]
+fn a_refused_link_is_told_to_every_window_and_changes_nothing() {
+    let (mut coordinator, _) = signed_in(2);
+    let before = serde_json::to_value(coordinator.snapshot(&w(1)).unwrap()).unwrap();
+    coordinator.link_refused("no sign-in is waiting for this link".into());
+    let events = coordinator.take_events();
+    assert_eq!(
+        serde_json::to_value(&events).unwrap()[0],
+        serde_json::json!({
+            "seq": events[0].seq, "kind": "link-refused",
+            "data": { "message": "no sign-in is waiting for this link" }
+        })
+    );
+    let mut after = serde_json::to_value(coordinator.snapshot(&w(1)).unwrap()).unwrap();
+    after["seq"] = before["seq"].clone();
+    assert_eq!(before, after);
 }
 
 #[test]

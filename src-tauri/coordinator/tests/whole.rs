@@ -579,7 +579,7 @@ fn apply(copy: &mut Snapshot, envelope: &Envelope) {
         Event::AgencyChanged(summary) => copy.agency = summary.clone(),
         Event::QuitChanged(quit) => copy.quit = quit.clone(),
         Event::UpdateChanged(update) => copy.update = update.clone(),
-        Event::ContactsChanged(_) | Event::SyncChanged(_) => {}
+        Event::ContactsChanged(_) | Event::SyncChanged(_) | Event::LinkRefused(_) => {}
     }
 }
 

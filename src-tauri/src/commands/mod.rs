@@ -98,6 +98,13 @@ commands! {
     main lock_check(LockTokenArgs) -> LockCheck = locks::lock_check;
     task session_project(NoArgs) -> Option<String> = session::session_project;
     task session_sign_in(SignInArgs) -> SessionSummary = session::session_sign_in;
+    task sign_in_providers(NoArgs) -> Vec<String> = session::sign_in_providers;
+    task sign_in_provider(SignInProviderArgs) -> () = session::sign_in_provider;
+    task sign_in_email_link(EmailArgs) -> () = session::sign_in_email_link;
+    task sign_in_code(SignInCodeArgs) -> SessionSummary = session::sign_in_code;
+    task password_recover(EmailArgs) -> () = session::password_recover;
+    task password_choose(PasswordChooseArgs) -> SessionSummary = session::password_choose;
+    task sign_in_cancel(NoArgs) -> () = session::sign_in_cancel;
     task session_sign_out(SignOutArgs) -> crate::session::SignOutOutcome = session::session_sign_out;
     task agency_list(NoArgs) -> Vec<Agency> = agencies::agency_list;
     task agency_create(AgencyCreateArgs) -> Agency = agencies::agency_create;

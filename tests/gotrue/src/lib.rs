@@ -16,6 +16,7 @@
 //! # Layout
 //!
 //! - [`gotrue`]: the [`GoTrue`] handle tests hold: start, control, inspect, stop.
+//! - [`browser`]: the browser's part: following redirects back to the app.
 //! - [`jwt`]: access tokens as signed JWTs, and how the PostgREST gateway checks them.
 //! - [`rogue`]: a server that answers anything with canned responses, for
 //!   clients facing a flood or a forged message.
@@ -34,6 +35,7 @@
 //! - [`stats`]: counters a test reads back.
 //! - [`error`]: the refusals the server answers with, and their three body shapes.
 
+pub mod browser;
 pub mod endpoint;
 pub mod error;
 pub mod fault;

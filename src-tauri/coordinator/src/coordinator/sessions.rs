@@ -16,10 +16,11 @@ use secrecy::SecretString;
 use super::Coordinator;
 use crate::agency::AgencySelection;
 use crate::error::{Error, Result};
-use crate::event::Event;
+use crate::event::{Event, LinkRefusal};
 use crate::session::{
-    Grant, KeyringTrouble, KeyringWrite, RefreshFailure, RefreshJob, RefreshRecorded, Session,
-    SessionCause, SessionChange, SessionUser, SignedIn, SignedOut, TokenAnswer,
+    BrowserSignIn, Grant, KeyringTrouble, KeyringWrite, RefreshFailure, RefreshJob,
+    RefreshRecorded, Session, SessionCause, SessionChange, SessionUser, SignedIn, SignedOut,
+    TokenAnswer,
 };
 use crate::sync::{SignOutIntent, SyncStatus};
 
@@ -176,6 +177,21 @@ impl Coordinator {
                 generation: self.session.generation(),
             },
         }
+    }
+
+    /// A browser or email sign-in reached `step`, or ended with `None`
+    /// (cancelled, refused, or replaced by a password sign-in). Refused
+    /// unless nobody is signed in.
+    pub fn session_browser(&mut self, step: Option<BrowserSignIn>) -> Result<()> {
+        let change = self.session.set_browser(step)?;
+        self.session_events(change);
+        Ok(())
+    }
+
+    /// A link the operating system handed to the app was refused: the
+    /// primary tells the user why (nothing else changes).
+    pub fn link_refused(&mut self, message: String) {
+        self.log.stamp(Event::LinkRefused(LinkRefusal { message }));
     }
 
     /// Whether the OS keyring keeps the session between runs.

@@ -7,13 +7,16 @@
 //!   serialisable), and why refreshes fail and sessions end.
 //! - [`summary`]: what windows see of the session: never a token.
 //! - [`keyring`]: what the OS keyring must hold after each transition.
+//! - [`browser`]: the step a browser or email sign-in is at.
 
+pub mod browser;
 pub mod grant;
 pub mod keyring;
 pub mod schedule;
 pub mod state;
 pub mod summary;
 
+pub use browser::BrowserSignIn;
 pub use grant::{Grant, RefreshFailure, SessionUser, SignOutReason};
 pub use keyring::{KeyringWrite, RefreshRecorded, Revocation, SignedIn, SignedOut};
 pub use state::{PendingToken, RefreshJob, Session, TokenAnswer};

@@ -16,6 +16,7 @@
 
 use std::time::{Duration, Instant};
 
+use super::browser::BrowserSignIn;
 use super::grant::{Grant, RefreshFailure, SessionUser, SignOutReason};
 use super::keyring::Revocation;
 use super::schedule::{backoff, refresh_margin};
@@ -53,6 +54,8 @@ enum State {
     Loading,
     SignedOut {
         ended: Option<SignOutReason>,
+        /// A browser or email sign-in under way, if one is.
+        browser: Option<BrowserSignIn>,
     },
     Live(Live),
 }
@@ -119,7 +122,10 @@ impl Session {
 
     /// Supabase mode, nobody signed in yet.
     pub fn supabase() -> Self {
-        Self::with(State::SignedOut { ended: None })
+        Self::with(State::SignedOut {
+            ended: None,
+            browser: None,
+        })
     }
 
     /// Supabase mode at start, before the keyring has been read: see
@@ -231,14 +237,16 @@ impl Session {
                 ended: None,
                 remembered: None,
                 keyring: None,
+                browser: None,
             },
-            State::SignedOut { ended } => SessionSummary {
+            State::SignedOut { ended, browser } => SessionSummary {
                 status: SessionStatus::SignedOut,
                 user: None,
                 expires_at: None,
                 ended: *ended,
                 remembered: None,
                 keyring: self.keyring_trouble,
+                browser: browser.clone(),
             },
             State::Live(live) => SessionSummary {
                 status: match (&live.access, &live.refresh) {
@@ -255,6 +263,7 @@ impl Session {
                 ended: None,
                 remembered: Some(self.remembered),
                 keyring: None,
+                browser: None,
             },
         }
     }
@@ -312,7 +321,10 @@ impl Session {
         if !matches!(self.state, State::Loading) {
             return None;
         }
-        self.state = State::SignedOut { ended: None };
+        self.state = State::SignedOut {
+            ended: None,
+            browser: None,
+        };
         self.keyring_trouble = trouble;
         Some(self.change(SessionCause::SignedOut))
     }
@@ -436,6 +448,32 @@ impl Session {
         }
     }
 
+    /// The browser or email sign-in under way, if any.
+    pub fn browser(&self) -> Option<&BrowserSignIn> {
+        match &self.state {
+            State::SignedOut { browser, .. } => browser.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// A browser or email sign-in reached `step` (or, with `None`, ended
+    /// without signing in). Only while nobody is signed in: a signed-in
+    /// user signs out first. Returns the change when it is news.
+    pub fn set_browser(&mut self, step: Option<BrowserSignIn>) -> Result<Option<SessionChange>> {
+        let State::SignedOut { browser, .. } = &mut self.state else {
+            return Err(match self.state {
+                State::Local => Error::NotConfigured,
+                State::Loading => Error::Restoring,
+                _ => Error::SignedIn,
+            });
+        };
+        if *browser == step {
+            return Ok(None);
+        }
+        *browser = step;
+        Ok(Some(self.change(SessionCause::Browser)))
+    }
+
     /// The user signed out. Returns the change and the server-side session
     /// the shell must end, or `None` if nobody was signed in.
     pub fn sign_out(&mut self) -> Option<(SessionChange, Revocation)> {
@@ -519,6 +557,7 @@ impl Session {
     fn end(&mut self, reason: SignOutReason) -> SessionChange {
         self.state = State::SignedOut {
             ended: Some(reason),
+            browser: None,
         };
         self.generation += 1;
         self.answer_waiters(|| Err(Error::SessionEnded { reason }));

@@ -3,6 +3,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::browser::BrowserSignIn;
 use super::grant::{SessionUser, SignOutReason};
 
 /// How the user is signed in.
@@ -51,6 +52,10 @@ pub struct SessionSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub keyring: Option<KeyringTrouble>,
+    /// While signed out: the browser or email sign-in under way, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub browser: Option<BrowserSignIn>,
 }
 
 /// What went wrong with the OS keyring while nobody is signed in.
@@ -76,6 +81,7 @@ impl SessionSummary {
             ended: None,
             remembered: None,
             keyring: None,
+            browser: None,
         }
     }
 }
@@ -96,6 +102,9 @@ pub enum SessionCause {
     SignedOut,
     /// Whether the OS keyring keeps the session changed.
     Storage,
+    /// A browser or email sign-in started, moved on, or ended without
+    /// signing in.
+    Browser,
 }
 
 /// The `session-changed` event: what happened, and the session after it.
