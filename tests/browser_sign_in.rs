@@ -367,7 +367,11 @@ fn a_password_reset_asks_for_a_new_password_then_signs_in_with_it() {
     );
 
     let outcome = desk.call("crm-1", "password_choose", json!({ "password": "abc" }));
-    assert_error(outcome, "invalid_argument", &["weak_password"]);
+    assert_error(
+        outcome,
+        "invalid_argument",
+        &["did not accept this password", "6 characters"],
+    );
     assert_eq!(desk.step()["step"], "new-password", "another can be tried");
     let new_password = "a much longer new password";
     desk.call(
@@ -412,4 +416,26 @@ fn in_local_mode_a_sign_in_link_is_refused_and_no_window_opens() {
     let told = serde_json::to_string(&*events.lock().unwrap()).unwrap();
     assert!(told.contains("local mode"), "{told}");
     assert_eq!(app.webview_windows().len(), 1, "a link opens no window");
+}
+
+#[test]
+fn a_sign_in_link_that_starts_the_app_is_refused_in_every_window_it_opens() {
+    let app = common::app();
+    let args = [
+        "axolop-desktop".to_owned(),
+        "axolop://auth/callback?state=s&code=c".to_owned(),
+    ];
+    launch::at_start(app.handle(), &args);
+    let notices = invoke(&window(&app, "crm-1"), "app_notices", json!({})).unwrap();
+    let text = notices.to_string();
+    assert!(
+        text.contains("started before the app last closed"),
+        "{text}"
+    );
+    assert!(!text.contains("code=c"), "the link is not repeated: {text}");
+
+    let plain = common::app();
+    launch::at_start(plain.handle(), &["axolop-desktop".to_owned()]);
+    let notices = invoke(&window(&plain, "crm-1"), "app_notices", json!({})).unwrap();
+    assert_eq!(notices, json!([]), "a plain start says nothing");
 }

@@ -88,7 +88,7 @@ fn auth_code(error: &AuthError) -> ErrorCode {
         AuthError::InvalidCredentials => ErrorCode::InvalidCredentials,
         AuthError::Unavailable { .. } => ErrorCode::Network,
         AuthError::Rejected(_) => ErrorCode::SignedOut,
-        AuthError::Refused { .. } => ErrorCode::InvalidArgument,
+        AuthError::Refused { .. } | AuthError::PasswordRefused(_) => ErrorCode::InvalidArgument,
         AuthError::Config(_) => ErrorCode::NotConfigured,
         AuthError::Keyring(_) => ErrorCode::Internal,
         _ => ErrorCode::Internal,

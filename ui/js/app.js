@@ -121,6 +121,16 @@ const modals = createModals(
     answerUnsent: (choice) => commands.signOut(choice),
     waiting: () => store.state?.sync.waiting ?? 0,
     project: commands.sessionProject,
+    browser: {
+      step: () => store.state?.session.browser ?? null,
+      providers: commands.signInProviders,
+      startProvider: commands.signInProvider,
+      sendLink: commands.signInEmailLink,
+      sendCode: commands.signInCode,
+      recover: commands.passwordRecover,
+      choosePassword: commands.passwordChoose,
+      cancel: commands.signInCancel,
+    },
     answerQuit: commands.quitAnswer,
     quit: () => store.state?.quit ?? { stage: 'idle', editors: [] },
     answerUpdate: commands.updateAnswer,
@@ -363,6 +373,11 @@ await onCoordinatorEvent((envelope) => {
   if (envelope.kind === 'session-changed') {
     const text = sessionNotice(envelope.data, store.state?.session ?? null);
     if (text) notice.show(text);
+  }
+  // A link the app refused (a stale sign-in link, a stray argument): the
+  // primary says why, in the sign-in dialog when it shows one.
+  if (envelope.kind === 'link-refused' && store.state?.self.role === 'primary') {
+    if (!modals.refused(envelope.data.message)) notice.show(envelope.data.message);
   }
   if (envelope.kind === 'contacts-changed') {
     contacts.apply(envelope.data, envelope.seq).catch(contactsProblem);

@@ -164,6 +164,49 @@ export const commands = {
    */
   signIn: (email, password) => invoke('session_sign_in', { email, password }),
   /**
+   * The external providers the project offers (`google`, `azure`, …),
+   * from its public settings.
+   * @returns {Promise<string[]>}
+   */
+  signInProviders: () => invoke('sign_in_providers', {}),
+  /**
+   * Opens the system browser to sign in with `provider`; every window
+   * follows the step (`session.browser`).
+   * @param {string} provider
+   * @returns {Promise<null>}
+   */
+  signInProvider: (provider) => invoke('sign_in_provider', { provider }),
+  /**
+   * Emails a sign-in link and a one-time code to `email`.
+   * @param {string} email
+   * @returns {Promise<null>}
+   */
+  signInEmailLink: (email) => invoke('sign_in_email_link', { email }),
+  /**
+   * Signs every window in with the emailed code.
+   * @param {string} code
+   * @returns {Promise<SessionSummary>}
+   */
+  signInCode: (code) => invoke('sign_in_code', { code }),
+  /**
+   * Emails a password-reset link to `email`.
+   * @param {string} email
+   * @returns {Promise<null>}
+   */
+  passwordRecover: (email) => invoke('password_recover', { email }),
+  /**
+   * Sets the new password after a followed reset link, and signs every
+   * window in.
+   * @param {string} password
+   * @returns {Promise<SessionSummary>}
+   */
+  passwordChoose: (password) => invoke('password_choose', { password }),
+  /**
+   * Cancels the browser or email sign-in under way.
+   * @returns {Promise<null>}
+   */
+  signInCancel: () => invoke('sign_in_cancel', {}),
+  /**
    * Where a sign-in sends the password: the project's host, or null in
    * local mode.
    * @returns {Promise<string | null>}

@@ -49,6 +49,8 @@ export const DRAFT_PAUSE_MS = 150;
  * @property {(text: string) => boolean} restoreDraft puts another window's
  *   draft into the draft field, unless the user typed there already;
  *   whether it did
+ * @property {(text: string) => void} [refused] shows why a link handed to
+ *   the app was refused (the sign-in dialog)
  */
 
 /**
@@ -64,6 +66,7 @@ export const DRAFT_PAUSE_MS = 150;
  *   answers the question about changes not yet sent at sign-out
  * @param {() => number} actions.waiting how many changes wait to be sent
  * @param {() => Promise<string | null>} actions.project the project's host a sign-in goes to
+ * @param {import('./sign-in-dialog.js').BrowserActions} actions.browser the other ways to sign in
  * @param {(answer: import('../bindings/QuitAnswer').QuitAnswer) => Promise<unknown>} actions.answerQuit
  *   answers the question about unsaved editors at quit
  * @param {() => import('../bindings/QuitStatus').QuitStatus} actions.quit the quit as every window sees it
@@ -73,7 +76,7 @@ export const DRAFT_PAUSE_MS = 150;
  * @param {import('./page.js').Page} page
  */
 export function createModals(
-  { signIn, agencies, focusPrimary, reportDraft, fetchDraft, answerUnsent, waiting: unsent, project, answerQuit, quit, answerUpdate, update },
+  { signIn, agencies, focusPrimary, reportDraft, fetchDraft, answerUnsent, waiting: unsent, project, browser, answerQuit, quit, answerUpdate, update },
   page,
 ) {
   /** The mounted dialog, if any; `id` tells one mount from the next. @type {{ kind: ModalKind, dialog: Dialog, id: number } | null} */
@@ -95,7 +98,7 @@ export function createModals(
     };
     /** @type {Record<ModalKind, () => Dialog>} */
     const dialogs = {
-      'sign-in': () => createSignInDialog(signIn, { page, onDraft, project }),
+      'sign-in': () => createSignInDialog(signIn, { page, onDraft, project, browser }),
       'unsent-changes': () => createUnsentDialog(answerUnsent, { page, waiting: unsent }),
       'agency-selection': () => createAgencyPicker(agencies, { mandatory: true, page, onDraft }),
       quit: () => createQuitDialog(answerQuit, { page, quit }),
@@ -130,6 +133,17 @@ export function createModals(
         mounted = null;
       }
       if (view.modal && !mounted) mount(view.modal);
+    },
+
+    /**
+     * Shows why a link was refused in the dialog this window presents, if
+     * it can; whether it did.
+     * @param {string} text
+     */
+    refused(text) {
+      if (!mounted?.dialog.refused) return false;
+      mounted.dialog.refused(text);
+      return true;
     },
 
     /** @returns {View} the dialog this window presents */

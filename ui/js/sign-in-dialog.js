@@ -1,7 +1,11 @@
 // @ts-check
 /**
  * The sign-in dialog: the form of sign-in.js's attempts, shown by the
- * window presenting the `sign-in` modal.
+ * window presenting the `sign-in` modal, with the other ways in: a
+ * provider through the system browser, an emailed link or its code, and
+ * "Forgot password?". While one of those is under way the dialog follows
+ * the step every window is told of (`session.browser`): "Continue in your
+ * browser…", the code entry, or "Choose a new password".
  *
  * Invariants:
  * - The password lives only in its input: the field is not bound to any
@@ -10,15 +14,42 @@
  * - The dialog never closes itself, not even on success: it goes when the
  *   coordinator's plan says no sign-in is required, in every window alike
  *   (modal-view.js), whichever window the sign-in came from.
- * - Escape does nothing. The dialog is mandatory: signed out, the CRM has
+ * - Codes and new passwords live only in their inputs too, emptied after
+ *   each call.
+ * - Escape cancels a step under way (the browser, the email), which loses
+ *   nothing; otherwise it does nothing. The dialog is mandatory: signed out, the CRM has
  *   nothing to show, and a dismissed prompt would leave a window with no way
  *   back to it. That is also why it is a plain element and not `<dialog>`,
  *   whose `showModal()` closes on Escape, and whose cancel event some
  *   Chromium-based webviews do not always let a page prevent.
  */
 
+import {
+  emailProblem,
+  failureText,
+  newPasswordProblem,
+  orderProviders,
+  providerName,
+  readCode,
+  stepText,
+} from './browser-sign-in.js';
 import { createSignInAttempts } from './sign-in.js';
 import { createRef, html, live, nothing, ref } from './template.js';
+
+/** @typedef {import('../bindings/BrowserSignIn').BrowserSignIn} BrowserSignIn */
+
+/**
+ * The other ways in, as the app offers them.
+ * @typedef {object} BrowserActions
+ * @property {() => BrowserSignIn | null} step the step under way, if any
+ * @property {() => Promise<string[]>} providers the providers the project offers
+ * @property {(provider: string) => Promise<unknown>} startProvider
+ * @property {(email: string) => Promise<unknown>} sendLink
+ * @property {(code: string) => Promise<unknown>} sendCode
+ * @property {(email: string) => Promise<unknown>} recover
+ * @property {(password: string) => Promise<unknown>} choosePassword
+ * @property {() => Promise<unknown>} cancel
+ */
 
 /** @typedef {import('./sign-in.js').SignIn} SignIn */
 /** @typedef {import('./modal-view.js').Dialog} Dialog */
@@ -30,9 +61,10 @@ import { createRef, html, live, nothing, ref } from './template.js';
  * @param {(text: string) => void} options.onDraft called with the email as it is typed
  * @param {() => Promise<string | null>} options.project where the password goes
  *   (the project's host), shown above the fields
+ * @param {BrowserActions} options.browser the other ways in
  * @returns {Dialog}
  */
-export function createSignInDialog(signIn, { page, onDraft, project }) {
+export function createSignInDialog(signIn, { page, onDraft, project, browser }) {
   /** @type {import('./template.js').Ref<HTMLInputElement>} */
   const emailField = createRef();
   /** @type {import('./template.js').Ref<HTMLInputElement>} */
@@ -48,6 +80,23 @@ export function createSignInDialog(signIn, { page, onDraft, project }) {
       page.render();
     })
     .catch(() => {});
+  /** The providers offered, once known. @type {string[]} */
+  let providers = [];
+  browser
+    .providers()
+    .then((ids) => {
+      providers = orderProviders(ids);
+      page.render();
+    })
+    .catch(() => {}); // the other ways in still work
+  /** @type {import('./template.js').Ref<HTMLInputElement>} */
+  const codeField = createRef();
+  /** @type {import('./template.js').Ref<HTMLInputElement>} */
+  const newPasswordField = createRef();
+  /** @type {import('./template.js').Ref<HTMLInputElement>} */
+  const againField = createRef();
+  /** The step the view was last drawn for, to focus its field once. */
+  let drawnStep = '';
 
   /** The password input; the dialog is rendered whenever it is used. */
   const password = () => /** @type {HTMLInputElement} */ (passwordField.value);
@@ -94,13 +143,195 @@ export function createSignInDialog(signIn, { page, onDraft, project }) {
     void submit();
   }
 
+  /**
+   * Runs one of the other ways in, one call at a time; its failure shows
+   * in the error line.
+   * @param {() => Promise<unknown>} action
+   */
+  async function run(action) {
+    if (pending) return;
+    pending = true;
+    error = '';
+    page.render();
+    try {
+      await action();
+    } catch (failure) {
+      error = failureText(failure);
+    } finally {
+      pending = false;
+      page.render();
+    }
+  }
+
+  /** @param {'link' | 'reset'} purpose */
+  function byEmail(purpose) {
+    const problem = emailProblem(email, purpose);
+    if (problem) {
+      error = problem;
+      page.render();
+      emailField.value?.focus();
+      return;
+    }
+    void run(() => (purpose === 'link' ? browser.sendLink(email.trim()) : browser.recover(email.trim())));
+  }
+
+  /** @param {SubmitEvent} event */
+  function sendCode(event) {
+    event.preventDefault();
+    const field = /** @type {HTMLInputElement} */ (codeField.value);
+    const read = readCode(field.value);
+    if ('problem' in read) {
+      error = read.problem;
+      page.render();
+      field.focus();
+      return;
+    }
+    void run(() => browser.sendCode(read.code)).then(() => {
+      field.value = '';
+    });
+  }
+
+  /** @param {SubmitEvent} event */
+  function choosePassword(event) {
+    event.preventDefault();
+    const first = /** @type {HTMLInputElement} */ (newPasswordField.value);
+    const again = /** @type {HTMLInputElement} */ (againField.value);
+    const problem = newPasswordProblem(first.value, again.value);
+    if (problem) {
+      error = problem;
+      page.render();
+      first.focus();
+      return;
+    }
+    // The password goes straight from the field into the call.
+    const sent = browser.choosePassword(first.value);
+    first.value = '';
+    again.value = '';
+    void run(() => sent).then(() => first.focus());
+  }
+
+  function cancel() {
+    void run(browser.cancel);
+  }
+
+  /** @param {KeyboardEvent} event */
+  function escape(event) {
+    if (event.key === 'Escape' && browser.step()) {
+      event.preventDefault();
+      cancel();
+    }
+  }
+
+  /**
+   * The dialog at a step under way.
+   * @param {BrowserSignIn} step
+   */
+  function stepView(step) {
+    const { title, intro } = stepText(step);
+    if (drawnStep !== step.step) {
+      drawnStep = step.step;
+      page.afterRender(() => (codeField.value ?? newPasswordField.value)?.focus());
+    }
+    const cancelButton = html`<button type="button" class="quiet" data-testid="sign-in-cancel" ?disabled=${pending} @click=${cancel}>Cancel</button>`;
+    const errorLine = html`<p class="modal-error" role="alert" data-testid="sign-in-error" ?hidden=${error === ''}>${error}</p>`;
+    let body;
+    switch (step.step) {
+      case 'email-link':
+        body = html`<form class="modal-form" novalidate aria-busy=${String(pending)} @submit=${sendCode}>
+          <label class="field"><span>Code from the email</span><input
+            type="text"
+            name="code"
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            maxlength="14"
+            data-testid="sign-in-code"
+            ?readonly=${pending}
+            ${ref(codeField)}
+          /></label>
+          ${errorLine}
+          <button type="submit" data-testid="sign-in-code-submit" ?disabled=${pending}>${pending ? 'Signing in…' : 'Sign in'}</button>
+          ${cancelButton}
+        </form>`;
+        break;
+      case 'new-password':
+        body = html`<form class="modal-form" novalidate aria-busy=${String(pending)} @submit=${choosePassword}>
+          <label class="field"><span>New password</span><input
+            type="password"
+            name="new-password"
+            autocomplete="new-password"
+            data-testid="new-password"
+            ?readonly=${pending}
+            ${ref(newPasswordField)}
+          /></label>
+          <label class="field"><span>Repeat it</span><input
+            type="password"
+            name="new-password-again"
+            autocomplete="new-password"
+            data-testid="new-password-again"
+            ?readonly=${pending}
+            ${ref(againField)}
+          /></label>
+          ${errorLine}
+          <button type="submit" data-testid="new-password-submit" ?disabled=${pending}>${pending ? 'Saving…' : 'Save and sign in'}</button>
+          ${cancelButton}
+        </form>`;
+        break;
+      default:
+        body = html`<div class="modal-actions">${errorLine}${cancelButton}</div>`;
+    }
+    return html`<div class="modal-backdrop" @keydown=${escape}>
+      <div
+        class="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="sign-in-title"
+        aria-describedby="sign-in-intro"
+        data-testid="sign-in-modal"
+        data-step=${step.step}
+        tabindex="-1"
+      >
+        <span class="logo" aria-hidden="true">A</span>
+        <h2 id="sign-in-title">${title}</h2>
+        <p id="sign-in-intro" class="modal-intro" data-testid="sign-in-step">${intro}</p>
+        ${body}
+      </div>
+    </div>`;
+  }
+
+  /** The other ways in, under the password form. */
+  const otherWays = () => html`<div class="sign-in-others">
+    <button type="button" class="quiet" data-testid="sign-in-forgot" ?disabled=${pending} @click=${() => byEmail('reset')}>Forgot password?</button>
+    <p class="divider" aria-hidden="true"><span>or</span></p>
+    <button type="button" class="secondary" data-testid="sign-in-email-link" ?disabled=${pending} @click=${() => byEmail('link')}>Email me a sign-in link</button>
+    ${providers.map(
+      (id) => html`<button
+        type="button"
+        class="secondary"
+        data-testid="sign-in-provider"
+        data-provider=${id}
+        ?disabled=${pending}
+        @click=${() => run(() => browser.startProvider(id))}
+      >Continue with ${providerName(id)}</button>`,
+    )}
+  </div>`;
+
   // The browser's own checks are off (`novalidate`): they would answer
   // before the coordinator, with messages of their own (`type=email`
   // refuses what the server may accept). Emptiness is checked by the
   // attempt. Read-only rather than disabled while pending: disabling the
   // focused field would drop the focus to the page. Enter in either field
   // submits the form.
-  const view = () => html`<div class="modal-backdrop">
+  const view = () => {
+    const step = browser.step();
+    if (step) return stepView(step);
+    if (drawnStep !== '') {
+      drawnStep = '';
+      page.afterRender(() => emailField.value?.focus());
+    }
+    return formView();
+  };
+
+  const formView = () => html`<div class="modal-backdrop">
     <div
       class="modal"
       role="dialog"
@@ -140,12 +371,17 @@ export function createSignInDialog(signIn, { page, onDraft, project }) {
         <p class="modal-error" role="alert" data-testid="sign-in-error" ?hidden=${error === ''}>${error}</p>
         <button type="submit" data-testid="sign-in-submit" ?disabled=${pending}>${pending ? 'Signing in…' : 'Sign in'}</button>
       </form>
+      ${otherWays()}
     </div>
   </div>`;
 
   return {
     view,
-    focus: () => emailField.value?.focus(),
+    focus: () => (browser.step() ? (codeField.value ?? newPasswordField.value) : emailField.value)?.focus(),
+    refused(text) {
+      error = text;
+      page.render();
+    },
     restoreDraft(text) {
       if (email !== '') return false;
       email = text;

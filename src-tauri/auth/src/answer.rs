@@ -187,6 +187,10 @@ pub fn classify(call: Call, error: ServerError, retry_after: Option<Duration>) -
         {
             AuthError::CodeExpired
         }
+        // The project's password rules, or the password it has already.
+        Call::UpdateUser if code_is(&["weak_password", "same_password"]) => {
+            AuthError::PasswordRefused(message)
+        }
         Call::Refresh if code_is(&["refresh_token_already_used"]) => {
             AuthError::Rejected(SignOutReason::Reused)
         }
@@ -243,6 +247,30 @@ mod tests {
         assert_eq!(providers(body).unwrap(), ["azure", "github", "google"]);
         assert_eq!(providers(b"{}").unwrap(), Vec::<String>::new());
         assert!(providers(b"not json").is_err());
+    }
+
+    #[test]
+    fn a_new_password_the_project_refuses_says_which_rule() {
+        let weak = server_error(
+            422,
+            br#"{"code":422,"error_code":"weak_password","msg":"Password should be at least 6 characters.","weak_password":{"reasons":["length"]}}"#,
+        );
+        let error = classify(Call::UpdateUser, weak, None);
+        assert_eq!(
+            error.to_string(),
+            "the server did not accept this password: Password should be at least 6 characters."
+        );
+        let other = server_error(
+            422,
+            br#"{"code":422,"error_code":"weak_password","msg":"x"}"#,
+        );
+        assert!(
+            matches!(
+                classify(Call::Password, other, None),
+                AuthError::Refused { .. }
+            ),
+            "only a password change is about the new password"
+        );
     }
 
     #[test]

@@ -20,6 +20,10 @@ pub enum AuthError {
     /// A sign-in link or code that was used already, or has expired.
     #[error("the sign-in link or code has expired or was already used")]
     CodeExpired,
+    /// The server would not take a new password (too weak, or the same as
+    /// before); its message says which rule.
+    #[error("the server did not accept this password: {0}")]
+    PasswordRefused(String),
     /// The server rejected the refresh token: the session is over.
     #[error("the server ended the session: {0}")]
     Rejected(SignOutReason),

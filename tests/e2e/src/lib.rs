@@ -484,6 +484,30 @@ impl App {
         .map(str::to_owned)
     }
 
+    /// Starts this app's binary again with `args`, as the operating system
+    /// does to open an `axolop:` link: the launch hands over to the running
+    /// app and exits at once, opening nothing of its own.
+    pub fn launch_again(&self, args: &[&str]) {
+        self.launch_binary_again(&app_binary(), args);
+    }
+
+    /// Like [`App::launch_again`], with `binary` (an installed copy, say).
+    pub fn launch_binary_again(&self, binary: &Path, args: &[&str]) {
+        let started = Instant::now();
+        let status = Command::new(binary)
+            .args(args)
+            .env("AXOLOP_DATA_DIR", &self.data_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("a second launch");
+        assert!(status.success(), "the second launch exited with {status}");
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the second launch lingered"
+        );
+    }
+
     /// The role window `label` shows.
     pub fn role(&self, label: &str) -> String {
         self.text(label, "window-role").unwrap_or_default()

@@ -1,6 +1,7 @@
 //! The Linux packages users install: what the `.deb` and `.rpm` declare and
 //! hold, that the installed binary starts to a ready window, that its
-//! desktop entry is valid and matches its windows, and that the icons are
+//! desktop entry is valid, matches its windows and opens `axolop:` links
+//! with the running app, and that the icons are
 //! the ones `tauri icon` makes from the one source image.
 //!
 //! The packages come from `npx tauri build --bundles deb,rpm` (a release
@@ -157,10 +158,13 @@ fn desktop_entry_is_valid_and_names_what_the_package_installs() {
     assert_eq!(main["Name"], "Axolop CRM");
     assert_eq!(main["Type"], "Application");
     assert_eq!(main["Categories"], "Office;");
-    assert_eq!(main["Exec"], "axolop-desktop");
-    assert!(unpacked
-        .path(&format!("/usr/bin/{}", main["Exec"]))
-        .exists());
+    // `%u`: a link the desktop opens with the app comes as its argument.
+    assert_eq!(main["Exec"], "axolop-desktop %u");
+    assert_eq!(
+        main["MimeType"], "x-scheme-handler/axolop;",
+        "the desktop opens axolop: links with the app"
+    );
+    assert!(unpacked.path("/usr/bin/axolop-desktop").exists());
     assert!(unpacked
         .path(&format!(
             "/usr/share/icons/hicolor/256x256/apps/{}.png",
@@ -214,6 +218,20 @@ fn installed_binary_starts_to_a_ready_window_its_launcher_matches() {
     })
     .unwrap();
     assert!(titles.contains(&"Axolop CRM (1)".to_owned()), "{titles:?}");
+
+    // The desktop opening an `axolop:` link runs the installed binary with
+    // it: the running app takes it (a refusal here, as no sign-in waits in
+    // local mode) and no window opens.
+    app.launch_binary_again(
+        &unpacked.binary(),
+        &["axolop://auth/callback?state=s&code=c"],
+    );
+    wait_for("the refusal in the primary", PATIENCE, || {
+        let notice = app.text("crm-1", "notice").unwrap_or_default();
+        Ok(notice.contains("local mode").then_some(()))
+    })
+    .unwrap();
+    assert_eq!(app.labels(), ["crm-1"], "a link opens no window");
 }
 
 #[test]
