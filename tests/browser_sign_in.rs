@@ -14,7 +14,7 @@ use std::time::Duration;
 use axolop_auth::callback::SCHEME;
 use axolop_auth::{AuthClient, AuthConfig, SecretStore};
 use axolop_desktop::{configure, launch, links, session};
-use axolop_gotrue::{browser, GoTrue};
+use axolop_gotrue::{browser, Endpoint, Fault, GoTrue};
 use common::{assert_error, eventually, invoke, record_events, snapshot, window, DataDir};
 use secrecy::SecretString;
 use serde_json::{json, Value};
@@ -190,6 +190,12 @@ fn a_provider_signs_in_every_window_through_the_browser_and_the_link_works_once(
     eventually("every window signed in", || desk.status() == "signed-in");
     assert_eq!(desk.session("crm-1")["user"]["email"], EMAIL);
     assert_eq!(desk.step(), Value::Null);
+    let stored = desk.app.state::<session::SessionDriver>().stored_session();
+    assert_eq!(
+        stored.map(|session| session.user.email),
+        Some(Some(EMAIL.to_owned())),
+        "the refresh token went to the keyring, as with a password"
+    );
 
     // The same link again: nothing waits for it any more.
     desk.refused(&link, "No sign-in is waiting");
@@ -329,7 +335,11 @@ fn an_emailed_link_signs_in_and_so_does_its_code_typed_instead() {
         "000000"
     };
     let outcome = desk.call("crm-1", "sign_in_code", json!({ "code": wrong }));
-    assert_error(outcome, "internal", &["expired or was already used"]);
+    assert_error(
+        outcome,
+        "invalid_credentials",
+        &["expired or was already used"],
+    );
     assert_eq!(
         desk.step()["step"],
         "email-link",
@@ -434,8 +444,95 @@ fn a_sign_in_link_that_starts_the_app_is_refused_in_every_window_it_opens() {
     );
     assert!(!text.contains("code=c"), "the link is not repeated: {text}");
 
+    let again = invoke(&window(&app, "crm-1"), "app_notices", json!({})).unwrap();
+    assert_eq!(again, json!([]), "said once");
+
     let plain = common::app();
     launch::at_start(plain.handle(), &["axolop-desktop".to_owned()]);
     let notices = invoke(&window(&plain, "crm-1"), "app_notices", json!({})).unwrap();
     assert_eq!(notices, json!([]), "a plain start says nothing");
+}
+
+/// The exchange of `link`'s code, held up by the server for a while, and
+/// what happens to the session it grants.
+fn slow_exchange(server: &GoTrue, desk: &Desk, link: &str) {
+    server.inject(Endpoint::Pkce, Fault::Delay(Duration::from_millis(600)), 1);
+    let before = server.stats().pkce_calls;
+    desk.launch_with(link);
+    eventually("the exchange to be under way", || {
+        server.stats().pkce_calls > before
+    });
+}
+
+#[test]
+fn a_sign_in_cancelled_while_its_code_is_exchanged_does_not_sign_in() {
+    let server = server();
+    let desk = Desk::new(&server);
+    desk.call("crm-1", "sign_in_provider", json!({ "provider": "google" }))
+        .unwrap();
+    let link = browser::follow(&desk.last_opened(), SCHEME);
+    slow_exchange(&server, &desk, &link);
+    desk.call("crm-1", "sign_in_cancel", json!({})).unwrap();
+    eventually("the late answer refused", || !desk.refusals().is_empty());
+    assert!(
+        desk.refusals()[0].contains("cancelled"),
+        "{:?}",
+        desk.refusals()
+    );
+    assert_eq!(desk.status(), "signed-out");
+    assert_eq!(desk.step(), Value::Null);
+    eventually("its session ended on the server", || {
+        server.stats().logout_calls == 1
+    });
+}
+
+#[test]
+fn a_password_sign_in_while_a_code_is_exchanged_is_not_replaced_by_it() {
+    let server = server();
+    let other = "grace@example.com";
+    server.add_user(other, PASSWORD);
+    server.set_provider_account("google", other);
+    let desk = Desk::new(&server);
+    desk.call("crm-1", "sign_in_provider", json!({ "provider": "google" }))
+        .unwrap();
+    let link = browser::follow(&desk.last_opened(), SCHEME);
+    slow_exchange(&server, &desk, &link);
+    desk.call(
+        "crm-2",
+        "session_sign_in",
+        json!({ "email": EMAIL, "password": PASSWORD }),
+    )
+    .unwrap();
+    eventually("the late answer refused", || !desk.refusals().is_empty());
+    assert_eq!(desk.session("crm-1")["user"]["email"], EMAIL, "still Ada");
+    eventually("the late session ended on the server", || {
+        server.stats().logout_calls == 1
+    });
+}
+
+#[test]
+fn a_new_start_while_an_old_code_fails_keeps_the_new_flow_waiting() {
+    let server = server();
+    let desk = Desk::new(&server);
+    desk.call("crm-1", "sign_in_provider", json!({ "provider": "google" }))
+        .unwrap();
+    let link = browser::follow(&desk.last_opened(), SCHEME);
+    server.set_flow_state_lifetime(Duration::ZERO);
+    slow_exchange(&server, &desk, &link);
+    desk.call("crm-1", "sign_in_provider", json!({ "provider": "github" }))
+        .unwrap();
+    eventually("the old code refused", || !desk.refusals().is_empty());
+    assert!(
+        desk.refusals()[0].contains("expired"),
+        "{:?}",
+        desk.refusals()
+    );
+    assert_eq!(
+        desk.step(),
+        json!({ "step": "provider", "provider": "github" })
+    );
+    server.set_flow_state_lifetime(Duration::from_secs(300));
+    let link = browser::follow(&desk.last_opened(), SCHEME);
+    desk.launch_with(&link);
+    eventually("the new flow signs in", || desk.status() == "signed-in");
 }

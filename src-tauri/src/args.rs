@@ -516,7 +516,9 @@ impl CommandArgs for ModalDraftArgs {}
 impl CommandArgs for SignOutArgs {}
 impl CommandArgs for EmailArgs {}
 impl CommandArgs for SignInProviderArgs {}
-impl CommandArgs for SignInCodeArgs {}
+impl CommandArgs for SignInCodeArgs {
+    const REDACTED: Option<&'static str> = Some("expected {code}, a string, and nothing else");
+}
 impl CommandArgs for PasswordChooseArgs {
     const REDACTED: Option<&'static str> = Some("expected {password}, a string, and nothing else");
 }

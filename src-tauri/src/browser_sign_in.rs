@@ -9,14 +9,24 @@
 //! and is accepted once; every refusal leaves the app as it was and is
 //! told to the user by the primary window (`link-refused`).
 //!
+//! Each start, cancel or sign-in is a new *attempt*. An answer the server
+//! gives after its attempt ended (the user cancelled, started again, or
+//! signed in another way while a code was being exchanged) is not used:
+//! its session is ended on the server and nothing changes here. The same
+//! holds in the coordinator, which signs in from a step only while that
+//! step is still the one every window shows.
+//!
 //! A password reset signs in only once the new password is set: the
 //! session its link grants waits here, never in the keyring, and is ended
 //! on the server if the user cancels.
+//!
+//! Lock order: [`Pending::waiting`], then the hub. No hub transaction
+//! touches [`Pending`].
 
 use std::time::Instant;
 
 use axolop_auth::callback::{self, Callback};
-use axolop_auth::flow::{FlowKind, Flows, Refusal};
+use axolop_auth::flow::{Flow, FlowKind, Flows, Refusal};
 use axolop_coordinator::session::{BrowserSignIn, Grant, Revocation, SessionSummary};
 use parking_lot::Mutex;
 use secrecy::SecretString;
@@ -31,11 +41,32 @@ use crate::{links, revocation, session, windows};
 /// mode only.
 #[derive(Default)]
 pub struct Pending {
-    flows: Mutex<Flows>,
-    /// The reset link's session and when it was asked for, until the new
-    /// password is set.
-    recovery: Mutex<Option<(Grant, Instant)>>,
+    waiting: Mutex<Waiting>,
+    recovery: Mutex<Option<Recovery>>,
     providers: Mutex<Option<Vec<String>>>,
+}
+
+/// The flow waiting, and which attempt this is.
+#[derive(Default)]
+struct Waiting {
+    flows: Flows,
+    attempt: u64,
+}
+
+impl Waiting {
+    /// Ends the attempt under way (its flow, if any, is dropped).
+    fn next(&mut self) {
+        self.flows.cancel();
+        self.attempt += 1;
+    }
+}
+
+/// A followed reset link's session, until the new password is set.
+struct Recovery {
+    grant: Grant,
+    /// When the session was asked for: its lifetime counts from then.
+    sent: Instant,
+    attempt: u64,
 }
 
 /// The external providers the project offers, read from its public
@@ -60,20 +91,23 @@ pub async fn start_provider<R: Runtime>(app: &AppHandle<R>, provider: String) ->
     let step = BrowserSignIn::Provider {
         provider: provider.clone(),
     };
-    let address = start(app, FlowKind::Provider(provider.clone()), step, |flow| {
+    let (address, attempt) = start(app, FlowKind::Provider(provider.clone()), step, |flow| {
         client.authorize_url(
             &provider,
             &callback::redirect_for(flow.state()),
             flow.pkce().challenge(),
         )
     })?;
-    let url = Url::parse(&address).map_err(|error| Error::Io {
-        context: "the sign-in address could not be made".into(),
-        source: std::io::Error::other(error.to_string()),
-    })?;
-    if let Err(error) = links::open(app, url).await {
+    let opened = match Url::parse(&address) {
+        Ok(url) => links::open(app, url).await,
+        Err(error) => Err(Error::Io {
+            context: "the sign-in address could not be made".into(),
+            source: std::io::Error::other(error.to_string()),
+        }),
+    };
+    if let Err(error) = opened {
         // Nothing will come back: the dialog goes back to its choices.
-        end(app);
+        end(app, Some(attempt));
         return Err(error);
     }
     tracing::info!(%provider, "browser sign-in started");
@@ -86,15 +120,12 @@ pub async fn send_link<R: Runtime>(app: &AppHandle<R>, email: String) -> Result<
     let step = BrowserSignIn::EmailLink {
         email: email.clone(),
     };
-    let (redirect, challenge) = start(app, FlowKind::MagicLink, step, |flow| {
-        let redirect = callback::redirect_for(flow.state());
-        (redirect, flow.pkce().challenge().to_owned())
-    })?;
+    let ((redirect, challenge), attempt) = start(app, FlowKind::MagicLink, step, link_for)?;
     if let Err(error) = client
         .send_sign_in_link(&email, &redirect, &challenge)
         .await
     {
-        end(app);
+        end(app, Some(attempt));
         return Err(error.into());
     }
     tracing::info!("sign-in link emailed");
@@ -107,12 +138,9 @@ pub async fn send_recovery<R: Runtime>(app: &AppHandle<R>, email: String) -> Res
     let step = BrowserSignIn::Recovery {
         email: email.clone(),
     };
-    let (redirect, challenge) = start(app, FlowKind::Recovery, step, |flow| {
-        let redirect = callback::redirect_for(flow.state());
-        (redirect, flow.pkce().challenge().to_owned())
-    })?;
+    let ((redirect, challenge), attempt) = start(app, FlowKind::Recovery, step, link_for)?;
     if let Err(error) = client.send_recovery(&email, &redirect, &challenge).await {
-        end(app);
+        end(app, Some(attempt));
         return Err(error.into());
     }
     tracing::info!("password-reset link emailed");
@@ -126,21 +154,17 @@ pub async fn sign_in_with_code<R: Runtime>(
     code: String,
 ) -> Result<SessionSummary> {
     let client = session::client(app)?;
-    let email = app
+    let step = app
         .state::<Hub>()
-        .read(|coordinator| {
-            coordinator
-                .session()
-                .browser()
-                .and_then(BrowserSignIn::takes_code)
-                .map(str::to_owned)
-        })
+        .read(|coordinator| coordinator.session().browser().cloned())
+        .filter(|step| step.takes_code().is_some())
         .ok_or_else(|| {
             not_waiting("no sign-in code was emailed: choose “Email me a sign-in link” first")
         })?;
+    let email = step.takes_code().unwrap_or_default().to_owned();
     let sent = Instant::now();
     let grant = client.verify_code(&email, &code).await?;
-    session::sign_in_with(app, grant, sent).await
+    session::sign_in_with(app, grant, sent, Some(&step)).await
 }
 
 /// Sets the new password after a followed reset link, and signs in with
@@ -151,41 +175,61 @@ pub async fn choose_password<R: Runtime>(
     password: SecretString,
 ) -> Result<SessionSummary> {
     let pending = pending(app)?;
-    let (grant, sent) = pending.recovery.lock().clone().ok_or_else(|| {
-        not_waiting("no password reset is under way: choose “Forgot password?” first")
-    })?;
+    let (grant, sent, attempt) = {
+        let recovery = pending.recovery.lock();
+        let recovery = recovery.as_ref().ok_or_else(|| {
+            not_waiting("no password reset is under way: choose “Forgot password?” first")
+        })?;
+        (recovery.grant.clone(), recovery.sent, recovery.attempt)
+    };
+    if sent.elapsed() >= grant.lifetime {
+        end(app, Some(attempt));
+        return Err(not_waiting(
+            "the password reset took too long: choose “Forgot password?” again",
+        ));
+    }
     session::client(app)?
         .set_password(&grant.access_token, &password)
         .await?;
     drop(password);
     tracing::info!("new password set after a reset");
-    // Taken out before signing in, which ends what still waits.
-    if pending.recovery.lock().take().is_none() {
+    // Taken out before signing in (which ends what still waits), unless
+    // the reset was cancelled or replaced meanwhile.
+    let taken = {
+        let mut recovery = pending.recovery.lock();
+        let current = recovery.as_ref().is_some_and(|r| r.attempt == attempt);
+        current.then(|| recovery.take()).flatten()
+    };
+    if taken.is_none() {
+        revoke(app, grant);
         return Err(not_waiting(
             "the password reset was cancelled meanwhile; the new password is set: sign in with it",
         ));
     }
-    session::sign_in_with(app, grant, sent).await
+    let step = BrowserSignIn::NewPassword {
+        email: grant.user.email.clone(),
+    };
+    session::sign_in_with(app, grant, sent, Some(&step)).await
 }
 
 /// Cancels the browser or email sign-in under way, if any; a reset
 /// link's session is ended on the server.
 pub fn cancel<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
     pending(app)?;
-    end(app);
+    end(app, None);
     Ok(())
 }
 
-/// Drops whatever waits, here and in every window, once someone signed in
-/// (by any way) or the user cancelled.
+/// Drops whatever waits here once someone signed in, by any way (the
+/// sign-in itself cleared the step every window shows).
 pub fn forget<R: Runtime>(app: &AppHandle<R>) {
     let Some(pending) = app.try_state::<Pending>() else {
         return;
     };
-    pending.flows.lock().cancel();
+    pending.waiting.lock().next();
     let recovery = pending.recovery.lock().take();
-    if let Some((grant, _)) = recovery {
-        revoke(app, grant);
+    if let Some(recovery) = recovery {
+        revoke(app, recovery.grant);
     }
 }
 
@@ -220,89 +264,146 @@ async fn follow<R: Runtime>(app: &AppHandle<R>, link: &str) -> Result<(), String
             "This copy of Axolop CRM runs in local mode: there is no account to sign in to.".into(),
         );
     };
-    let accepted = pending.flows.lock().accept(&callback, Instant::now());
-    let flow = match accepted {
-        Ok(flow) => flow,
-        Err(refusal) => {
-            if refusal == Refusal::Expired {
-                end(app);
+    let (flow, attempt, step) = {
+        let mut waiting = pending.waiting.lock();
+        let attempt = waiting.attempt;
+        match waiting.flows.accept(&callback, Instant::now()) {
+            Ok(flow) => {
+                let step = app
+                    .state::<Hub>()
+                    .read(|coordinator| coordinator.session().browser().cloned());
+                (flow, attempt, step)
             }
-            return Err(sentence(&refusal.to_string()));
+            Err(refusal) => {
+                drop(waiting);
+                if refusal == Refusal::Expired {
+                    end(app, Some(attempt));
+                }
+                return Err(sentence(&refusal.to_string()));
+            }
         }
     };
     let code = match callback {
         Callback::Code { code, .. } => code,
         Callback::Refused { description, .. } => {
-            end(app);
-            return Err(format!("The sign-in was refused: {description}"));
+            end(app, Some(attempt));
+            return Err(sentence(&format!("the sign-in was refused: {description}")));
         }
     };
     let sent = Instant::now();
-    let client = session::client(app).map_err(|error| error.to_string())?;
+    let client = session::client(app).map_err(|error| sentence(&error.to_string()))?;
     let grant = match client.exchange_code(&code, flow.pkce().verifier()).await {
         Ok(grant) => grant,
         Err(error) => {
-            end(app);
-            return Err(format!("The sign-in link could not be used: {error}."));
+            end(app, Some(attempt));
+            return Err(sentence(&format!(
+                "the sign-in link could not be used: {error}"
+            )));
         }
     };
     if flow.kind == FlowKind::Recovery {
-        let email = grant.user.email.clone();
-        *pending.recovery.lock() = Some((grant, sent));
-        if let Err(error) = set_step(app, Some(BrowserSignIn::NewPassword { email })) {
-            // Signed in some other way meanwhile: the reset is not wanted.
-            forget(app);
-            return Err(sentence(&error.to_string()));
-        }
-        tracing::info!("password-reset link followed: choosing a new password");
-        return Ok(());
+        return await_new_password(app, grant, sent, attempt, step.as_ref())
+            .map_err(|error| sentence(&error.to_string()));
     }
-    session::sign_in_with(app, grant, sent)
+    session::sign_in_with(app, grant, sent, step.as_ref())
         .await
         .map(drop)
-        .map_err(|error| format!("The sign-in could not be finished: {error}."))
+        .map_err(|error| sentence(&format!("the sign-in could not be finished: {error}")))
+}
+
+/// A followed reset link granted a session: it waits here, and every
+/// window is told a new password is being chosen. Only while the reset's
+/// attempt is still the one under way (its step unchanged).
+fn await_new_password<R: Runtime>(
+    app: &AppHandle<R>,
+    grant: Grant,
+    sent: Instant,
+    attempt: u64,
+    step: Option<&BrowserSignIn>,
+) -> Result<()> {
+    let pending = pending(app)?;
+    let waiting = pending.waiting.lock();
+    let next = BrowserSignIn::NewPassword {
+        email: grant.user.email.clone(),
+    };
+    let advanced = app.state::<Hub>().transact(|coordinator, _| {
+        let current = coordinator.session().browser();
+        if waiting.attempt != attempt || step.is_none() || current != step {
+            return Err(cancelled());
+        }
+        coordinator.session_browser(Some(next))
+    });
+    if let Err(error) = advanced {
+        drop(waiting);
+        revoke(app, grant);
+        return Err(error);
+    }
+    let replaced = pending.recovery.lock().replace(Recovery {
+        grant,
+        sent,
+        attempt,
+    });
+    drop(waiting);
+    if let Some(old) = replaced {
+        revoke(app, old.grant);
+    }
+    tracing::info!("password-reset link followed: choosing a new password");
+    Ok(())
 }
 
 /// Starts a flow of `kind` at `step` (replacing any that waits) and makes
-/// what it needs from it while its secrets are at hand. Refused, with
-/// nothing changed, unless nobody is signed in.
+/// what it needs from it while its secrets are at hand; returns that and
+/// the attempt. Refused, with nothing changed, unless nobody is signed in.
 fn start<R: Runtime, T>(
     app: &AppHandle<R>,
     kind: FlowKind,
     step: BrowserSignIn,
-    make: impl FnOnce(&axolop_auth::flow::Flow) -> T,
-) -> Result<T> {
+    make: impl FnOnce(&Flow) -> T,
+) -> Result<(T, u64)> {
     let pending = pending(app)?;
+    let mut waiting = pending.waiting.lock();
     // The coordinator first: it refuses if someone is signed in.
     set_step(app, Some(step))?;
-    let mut flows = pending.flows.lock();
-    let flow = match flows.start(kind, Instant::now()) {
-        Ok(flow) => flow,
+    waiting.next();
+    let made = match waiting.flows.start(kind, Instant::now()) {
+        Ok(flow) => make(flow),
         Err(error) => {
-            drop(flows);
-            end(app);
+            let _ = set_step(app, None);
             return Err(error.into());
         }
     };
-    let made = make(flow);
-    drop(flows);
+    let attempt = waiting.attempt;
+    drop(waiting);
     // A reset link's session from before is no longer wanted.
     let recovery = pending.recovery.lock().take();
-    if let Some((grant, _)) = recovery {
-        revoke(app, grant);
+    if let Some(recovery) = recovery {
+        revoke(app, recovery.grant);
     }
-    Ok(made)
+    Ok((made, attempt))
 }
 
-/// Ends whatever waits: the flow, a reset link's session, and the step
-/// every window shows.
-fn end<R: Runtime>(app: &AppHandle<R>) {
-    forget(app);
-    // Signed in meanwhile, or local mode: there was no step to end.
+/// Ends the attempt under way, if it is `attempt` (any, with `None`): the
+/// flow, a reset link's session, and the step every window shows.
+fn end<R: Runtime>(app: &AppHandle<R>, attempt: Option<u64>) {
+    let Ok(pending) = pending(app) else {
+        return;
+    };
+    let mut waiting = pending.waiting.lock();
+    if attempt.is_some_and(|attempt| attempt != waiting.attempt) {
+        return; // a newer attempt is under way: it stays
+    }
+    waiting.next();
+    // Signed in meanwhile: there was no step to end.
     let _ = set_step(app, None);
+    drop(waiting);
+    let recovery = pending.recovery.lock().take();
+    if let Some(recovery) = recovery {
+        revoke(app, recovery.grant);
+    }
 }
 
-fn revoke<R: Runtime>(app: &AppHandle<R>, grant: Grant) {
+/// Ends a session the server granted and the app will not use.
+pub fn revoke<R: Runtime>(app: &AppHandle<R>, grant: Grant) {
     if let Ok(client) = session::client(app) {
         revocation::spawn(
             client,
@@ -312,6 +413,14 @@ fn revoke<R: Runtime>(app: &AppHandle<R>, grant: Grant) {
             },
         );
     }
+}
+
+/// What an emailed link's flow needs: the redirect and the challenge.
+fn link_for(flow: &Flow) -> (String, String) {
+    (
+        callback::redirect_for(flow.state()),
+        flow.pkce().challenge().to_owned(),
+    )
 }
 
 fn set_step<R: Runtime>(app: &AppHandle<R>, step: Option<BrowserSignIn>) -> Result<()> {
@@ -329,18 +438,24 @@ fn invalid(reason: String) -> Error {
 }
 
 fn not_waiting(reason: &str) -> Error {
-    Error::Coordinator(axolop_coordinator::Error::NotWaiting {
-        reason: reason.to_owned(),
-    })
+    Error::Coordinator(cancelled_with(reason))
 }
 
-/// `text` as a sentence: capitalised, with a full stop.
+/// The sign-in a late answer belonged to was cancelled or replaced.
+pub fn cancelled() -> axolop_coordinator::Error {
+    cancelled_with("the sign-in was cancelled or replaced before it finished; nothing changed")
+}
+
+fn cancelled_with(reason: &str) -> axolop_coordinator::Error {
+    axolop_coordinator::Error::NotWaiting {
+        reason: reason.to_owned(),
+    }
+}
+
+/// `text` as a sentence: capitalised, with one full stop.
 fn sentence(text: &str) -> String {
+    let text = text.trim_end_matches('.');
     let mut chars = text.chars();
     let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
-    let mut sentence = first.unwrap_or_default() + chars.as_str();
-    if !sentence.ends_with('.') {
-        sentence.push('.');
-    }
-    sentence
+    first.unwrap_or_default() + chars.as_str() + "."
 }

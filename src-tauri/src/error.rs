@@ -85,7 +85,9 @@ impl Serialize for Error {
 /// The wire code of an auth failure.
 fn auth_code(error: &AuthError) -> ErrorCode {
     match error {
-        AuthError::InvalidCredentials => ErrorCode::InvalidCredentials,
+        // A used or expired link or code is a credential that no longer
+        // works, as a wrong password is.
+        AuthError::InvalidCredentials | AuthError::CodeExpired => ErrorCode::InvalidCredentials,
         AuthError::Unavailable { .. } => ErrorCode::Network,
         AuthError::Rejected(_) => ErrorCode::SignedOut,
         AuthError::Refused { .. } | AuthError::PasswordRefused(_) => ErrorCode::InvalidArgument,

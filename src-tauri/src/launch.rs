@@ -9,6 +9,7 @@
 //! rather than through `tauri-plugin-deep-link`, whose events any page
 //! that listens would receive, link and code included.
 
+use axolop_coordinator::WindowLabel;
 use tauri::{AppHandle, Runtime};
 
 use crate::{browser_sign_in, notices, windows};
@@ -64,13 +65,14 @@ pub fn handed_over<R: Runtime>(app: &AppHandle<R>, args: &[String]) {
 
 /// The first launch's own arguments, read once the app is set up. A link
 /// cannot be followed: the sign-in it answers was started by an app that
-/// is no longer running, and its verifier went with it. Every window says
-/// so when its page loads.
+/// is no longer running, and its verifier went with it. The first window
+/// says so when its page loads (once).
 pub fn at_start<R: Runtime>(app: &AppHandle<R>, args: &[String]) {
     if let Asked::Link(_) = Asked::of(args) {
         tracing::warn!("started with a sign-in link that no running app waits for");
-        notices::add(
+        notices::add_for(
             app,
+            WindowLabel::numbered(1).as_str(),
             "Axolop CRM was opened with a sign-in link, but the sign-in it belongs to was started before the app last closed. Start the sign-in again.".into(),
         );
     }

@@ -29,8 +29,8 @@ use std::time::{Duration, Instant};
 
 use axolop_auth::{AuthClient, AuthConfig, AuthError, SecretStore, StoreKind, StoredSession};
 use axolop_coordinator::session::{
-    Grant, KeyringTrouble, KeyringWrite, RefreshJob, RefreshRecorded, Revocation, SessionSummary,
-    TokenAnswer,
+    BrowserSignIn, Grant, KeyringTrouble, KeyringWrite, RefreshJob, RefreshRecorded, Revocation,
+    SessionSummary, TokenAnswer,
 };
 use axolop_coordinator::sync::SignOutIntent;
 use axolop_sync::Rest;
@@ -187,32 +187,52 @@ pub async fn sign_in<R: Runtime>(app: &AppHandle<R>, args: SignInArgs) -> Result
     let sent = Instant::now();
     let grant = driver.client.sign_in(&email, &password).await?;
     drop(password);
-    sign_in_with(app, grant, sent).await
+    sign_in_with(app, grant, sent, None).await
 }
 
 /// Signs in every window with `grant`, got for a request sent at `sent`,
 /// whatever the way in (a password, a browser, an emailed link or code, a
 /// new password). Answers once the keyring write is done, as
-/// [`sign_in`] does. Any browser sign-in still waiting is dropped.
+/// [`sign_in`] does. A grant got from a browser or email `step` is used
+/// only while that step is still the one every window shows (not
+/// cancelled, replaced, or overtaken by another sign-in); otherwise it is
+/// ended on the server and nothing changes. What waited for a browser is
+/// dropped once signed in.
 pub async fn sign_in_with<R: Runtime>(
     app: &AppHandle<R>,
     grant: Grant,
     sent: Instant,
+    step: Option<&BrowserSignIn>,
 ) -> Result<SessionSummary> {
     let driver = driver(app)?;
-    crate::browser_sign_in::forget(app);
-    // Before the keyring write: once the session is stored, the next
-    // launch must restore it.
-    driver.unmark_signed_out();
+    let unused = Revocation {
+        access: Some(grant.access_token.clone()),
+        refresh_token: Some(grant.refresh_token.clone()),
+    };
     let user = grant.user.id.clone();
     let selection = agencies::selection_of(app, user.clone()).await;
     let (written, kept) = oneshot::channel();
     let replaced = app.state::<Hub>().transact(|coordinator, _| {
+        if step.is_some() && coordinator.session().browser() != step {
+            return Err(crate::browser_sign_in::cancelled());
+        }
         let signed_in = coordinator.session_signed_in(selection, grant, sent)?;
+        // Before the keyring write is performed: once the session is
+        // stored, the next launch must restore it.
+        driver.unmark_signed_out();
         driver.queue_then(signed_in.keyring, Some(written));
         Ok(signed_in.revoke)
-    })?;
+    });
+    let replaced = match replaced {
+        Ok(replaced) => replaced,
+        Err(error) => {
+            revocation::spawn(driver.client.clone(), unused);
+            return Err(error);
+        }
+    };
+    drop(unused);
     tracing::info!(%user, "signed in");
+    crate::browser_sign_in::forget(app);
     sync_engine::wake(app);
     if let Some(revoke) = replaced {
         revocation::spawn(driver.client.clone(), revoke);

@@ -11,6 +11,7 @@
  * Nothing here touches the DOM or Tauri, so it runs under Node's test runner.
  */
 
+import { describeError, errorCode } from './errors.js';
 import { signInFailureText } from './session.js';
 
 /** @typedef {import('../bindings/BrowserSignIn').BrowserSignIn} BrowserSignIn */
@@ -128,12 +129,13 @@ export function emailProblem(email, purpose) {
 }
 
 /**
- * Why a step failed, as a sentence: the sign-in's own wording for the
- * network and wrong credentials, otherwise the app's message.
+ * Why a step failed, as a sentence: the sign-in's own wording when the
+ * server cannot be reached, otherwise the app's message (a used code is
+ * `invalid_credentials` too, so its message says which).
  * @param {unknown} error
  */
 export function failureText(error) {
-  const text = signInFailureText(error);
+  const text = errorCode(error) === 'network' ? signInFailureText(error) : describeError(error);
   const sentence = text.charAt(0).toUpperCase() + text.slice(1);
   return /[.!?)]$/.test(sentence) ? sentence : `${sentence}.`;
 }

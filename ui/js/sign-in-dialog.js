@@ -72,6 +72,21 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
   let email = '';
   let pending = false;
   let error = '';
+  /** The step the error line is about: a step that moved on leaves it behind. */
+  let errorStep = '';
+  /** The step under way, as a key ('' for the form). */
+  const stepKey = () => browser.step()?.step ?? '';
+  /**
+   * Shows `text` in the error line of the step now under way.
+   * @param {string} text
+   */
+  function setError(text) {
+    error = text;
+    errorStep = stepKey();
+    page.render();
+  }
+  /** The error line's text for the step drawn now. */
+  const shownError = () => (errorStep === stepKey() ? error : '');
   /** The project's host, once known. @type {string | null} */
   let host = null;
   project()
@@ -95,6 +110,13 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
   const newPasswordField = createRef();
   /** @type {import('./template.js').Ref<HTMLInputElement>} */
   const againField = createRef();
+  /** @type {import('./template.js').Ref<HTMLElement>} */
+  const stepBox = createRef();
+  /**
+   * Focuses the step's field, or the step's box when it has none, so that
+   * Escape (heard on the backdrop) reaches it.
+   */
+  const focusStep = () => (codeField.value ?? newPasswordField.value ?? stepBox.value)?.focus();
   /** The step the view was last drawn for, to focus its field once. */
   let drawnStep = '';
 
@@ -123,10 +145,7 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
         pending = next;
         page.render();
       },
-      setError(text) {
-        error = text;
-        page.render();
-      },
+      setError,
     },
     signIn,
   );
@@ -151,12 +170,11 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
   async function run(action) {
     if (pending) return;
     pending = true;
-    error = '';
-    page.render();
+    setError('');
     try {
       await action();
     } catch (failure) {
-      error = failureText(failure);
+      setError(failureText(failure));
     } finally {
       pending = false;
       page.render();
@@ -167,8 +185,7 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
   function byEmail(purpose) {
     const problem = emailProblem(email, purpose);
     if (problem) {
-      error = problem;
-      page.render();
+      setError(problem);
       emailField.value?.focus();
       return;
     }
@@ -178,11 +195,11 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
   /** @param {SubmitEvent} event */
   function sendCode(event) {
     event.preventDefault();
+    if (pending) return;
     const field = /** @type {HTMLInputElement} */ (codeField.value);
     const read = readCode(field.value);
     if ('problem' in read) {
-      error = read.problem;
-      page.render();
+      setError(read.problem);
       field.focus();
       return;
     }
@@ -194,12 +211,12 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
   /** @param {SubmitEvent} event */
   function choosePassword(event) {
     event.preventDefault();
+    if (pending) return;
     const first = /** @type {HTMLInputElement} */ (newPasswordField.value);
     const again = /** @type {HTMLInputElement} */ (againField.value);
     const problem = newPasswordProblem(first.value, again.value);
     if (problem) {
-      error = problem;
-      page.render();
+      setError(problem);
       first.focus();
       return;
     }
@@ -230,10 +247,10 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
     const { title, intro } = stepText(step);
     if (drawnStep !== step.step) {
       drawnStep = step.step;
-      page.afterRender(() => (codeField.value ?? newPasswordField.value)?.focus());
+      page.afterRender(focusStep);
     }
     const cancelButton = html`<button type="button" class="quiet" data-testid="sign-in-cancel" ?disabled=${pending} @click=${cancel}>Cancel</button>`;
-    const errorLine = html`<p class="modal-error" role="alert" data-testid="sign-in-error" ?hidden=${error === ''}>${error}</p>`;
+    const errorLine = html`<p class="modal-error" role="alert" data-testid="sign-in-error" ?hidden=${shownError() === ''}>${shownError()}</p>`;
     let body;
     switch (step.step) {
       case 'email-link':
@@ -289,6 +306,7 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
         data-testid="sign-in-modal"
         data-step=${step.step}
         tabindex="-1"
+        ${ref(stepBox)}
       >
         <span class="logo" aria-hidden="true">A</span>
         <h2 id="sign-in-title">${title}</h2>
@@ -368,7 +386,7 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
           ?readonly=${pending}
           ${ref(passwordField)}
         /></label>
-        <p class="modal-error" role="alert" data-testid="sign-in-error" ?hidden=${error === ''}>${error}</p>
+        <p class="modal-error" role="alert" data-testid="sign-in-error" ?hidden=${shownError() === ''}>${shownError()}</p>
         <button type="submit" data-testid="sign-in-submit" ?disabled=${pending}>${pending ? 'Signing in…' : 'Sign in'}</button>
       </form>
       ${otherWays()}
@@ -377,11 +395,8 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
 
   return {
     view,
-    focus: () => (browser.step() ? (codeField.value ?? newPasswordField.value) : emailField.value)?.focus(),
-    refused(text) {
-      error = text;
-      page.render();
-    },
+    focus: () => (browser.step() ? focusStep() : emailField.value?.focus()),
+    refused: setError,
     restoreDraft(text) {
       if (email !== '') return false;
       email = text;

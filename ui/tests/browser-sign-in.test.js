@@ -59,9 +59,14 @@ test('a link needs an address first, and says which button to press again', () =
 
 test('a failed step is told as a sentence, the network in the sign-in’s own words', () => {
   assert.equal(
-    failureText({ code: 'internal', message: 'the sign-in link or code has expired or was already used' }),
+    failureText({ code: 'invalid_argument', message: 'the sign-in link or code has expired or was already used' }),
     'The sign-in link or code has expired or was already used.',
   );
   assert.match(failureText({ code: 'network', message: 'timed out' }), /^Cannot reach the sign-in server\. .*\(timed out\)$/);
   assert.equal(failureText({ code: 'conflict', message: 'Done.' }), 'Done.');
+  assert.equal(
+    failureText({ code: 'invalid_credentials', message: 'the sign-in link or code has expired or was already used' }),
+    'The sign-in link or code has expired or was already used.',
+    'a stale code is not called a wrong password',
+  );
 });

@@ -203,6 +203,11 @@ fn a_provider_sign_in_comes_back_through_a_second_launch_and_signs_in_every_wind
         Ok(app.shows("crm-1", "sign-in-provider").then_some(()))
     })
     .unwrap();
+    // Escape backs out of the browser step (a real key press).
+    app.click("crm-1", "[data-provider=github]");
+    wait_text(&app, "crm-1", "Sign in with GitHub");
+    app.type_keys("crm-1", "Escape");
+    wait_shows(&app, "crm-1", "sign-in-email");
     app.click("crm-1", "[data-provider=google]");
     let step = wait_shows(&app, "crm-1", "sign-in-step");
     assert!(step.contains("Sign in with Google"), "{step}");
