@@ -251,11 +251,38 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
     }
     const cancelButton = html`<button type="button" class="quiet" data-testid="sign-in-cancel" ?disabled=${pending} @click=${cancel}>Cancel</button>`;
     const errorLine = html`<p class="modal-error" role="alert" data-testid="sign-in-error" ?hidden=${shownError() === ''}>${shownError()}</p>`;
+    /**
+     * A step's form: its fields, the error line, the submit button, Cancel.
+     * @param {(event: SubmitEvent) => void} onSubmit
+     * @param {import('./template.js').TemplateResult} fields
+     * @param {{ testid: string, idle: string, busy: string }} submit
+     */
+    const stepForm = (onSubmit, fields, submit) => html`<form class="modal-form" novalidate aria-busy=${String(pending)} @submit=${onSubmit}>
+      ${fields}
+      ${errorLine}
+      <button type="submit" data-testid=${submit.testid} ?disabled=${pending}>${pending ? submit.busy : submit.idle}</button>
+      ${cancelButton}
+    </form>`;
+    /**
+     * A new-password field.
+     * @param {string} label
+     * @param {string} testid
+     * @param {import('./template.js').Ref<HTMLInputElement>} field
+     */
+    const newPassword = (label, testid, field) => html`<label class="field"><span>${label}</span><input
+      type="password"
+      name=${testid}
+      autocomplete="new-password"
+      data-testid=${testid}
+      ?readonly=${pending}
+      ${ref(field)}
+    /></label>`;
     let body;
     switch (step.step) {
       case 'email-link':
-        body = html`<form class="modal-form" novalidate aria-busy=${String(pending)} @submit=${sendCode}>
-          <label class="field"><span>Code from the email</span><input
+        body = stepForm(
+          sendCode,
+          html`<label class="field"><span>Code from the email</span><input
             type="text"
             name="code"
             inputmode="numeric"
@@ -264,34 +291,16 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
             data-testid="sign-in-code"
             ?readonly=${pending}
             ${ref(codeField)}
-          /></label>
-          ${errorLine}
-          <button type="submit" data-testid="sign-in-code-submit" ?disabled=${pending}>${pending ? 'Signing in…' : 'Sign in'}</button>
-          ${cancelButton}
-        </form>`;
+          /></label>`,
+          { testid: 'sign-in-code-submit', idle: 'Sign in', busy: 'Signing in…' },
+        );
         break;
       case 'new-password':
-        body = html`<form class="modal-form" novalidate aria-busy=${String(pending)} @submit=${choosePassword}>
-          <label class="field"><span>New password</span><input
-            type="password"
-            name="new-password"
-            autocomplete="new-password"
-            data-testid="new-password"
-            ?readonly=${pending}
-            ${ref(newPasswordField)}
-          /></label>
-          <label class="field"><span>Repeat it</span><input
-            type="password"
-            name="new-password-again"
-            autocomplete="new-password"
-            data-testid="new-password-again"
-            ?readonly=${pending}
-            ${ref(againField)}
-          /></label>
-          ${errorLine}
-          <button type="submit" data-testid="new-password-submit" ?disabled=${pending}>${pending ? 'Saving…' : 'Save and sign in'}</button>
-          ${cancelButton}
-        </form>`;
+        body = stepForm(
+          choosePassword,
+          html`${newPassword('New password', 'new-password', newPasswordField)}${newPassword('Repeat it', 'new-password-again', againField)}`,
+          { testid: 'new-password-submit', idle: 'Save and sign in', busy: 'Saving…' },
+        );
         break;
       default:
         body = html`<div class="modal-actions">${errorLine}${cancelButton}</div>`;

@@ -508,6 +508,22 @@ impl App {
         );
     }
 
+    /// What window `label` holds that a page could read, as text: its
+    /// markup, its storage, anything its page kept in `window.__seen`, and
+    /// its snapshot. Token scans search it.
+    pub fn readable_state(&self, label: &str) -> String {
+        let page = self.execute(
+            label,
+            "return [document.documentElement.outerHTML, JSON.stringify({ ...localStorage }),
+                     JSON.stringify({ ...sessionStorage }), JSON.stringify(window.__seen ?? [])];",
+            json!([]),
+        );
+        let snapshot = self
+            .invoke(label, "coordinator_snapshot", json!({}))
+            .expect("a snapshot");
+        format!("{page}{snapshot}")
+    }
+
     /// The role window `label` shows.
     pub fn role(&self, label: &str) -> String {
         self.text(label, "window-role").unwrap_or_default()

@@ -142,17 +142,7 @@ fn record(app: &App, label: &str) {
 fn everything_seen(app: &App, labels: &[&str]) -> String {
     let mut seen = String::new();
     for label in labels {
-        let page = app.execute(
-            label,
-            "return [document.documentElement.outerHTML, JSON.stringify({ ...localStorage }),
-                     JSON.stringify({ ...sessionStorage }), JSON.stringify(window.__seen ?? [])];",
-            json!([]),
-        );
-        seen.push_str(&page.to_string());
-        let snapshot = app
-            .invoke(label, "coordinator_snapshot", json!({}))
-            .unwrap();
-        seen.push_str(&snapshot.to_string());
+        seen.push_str(&app.readable_state(label));
     }
     read_all(&app.data_dir, &mut seen);
     seen

@@ -137,17 +137,7 @@ fn four_windows_stay_signed_in_while_short_tokens_are_refreshed_once_each() {
         .collect();
     let mut seen = String::new();
     for label in &labels {
-        let page = app.execute(
-            label,
-            "return [document.documentElement.outerHTML,
-                     JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage })];",
-            json!([]),
-        );
-        seen.push_str(&page.to_string());
-        let snapshot = app
-            .invoke(label, "coordinator_snapshot", json!({}))
-            .unwrap();
-        seen.push_str(&snapshot.to_string());
+        seen.push_str(&app.readable_state(label));
     }
     for entry in std::fs::read_dir(app.data_dir.join("logs"))
         .unwrap()

@@ -81,18 +81,7 @@ fn f5_on_a_secondary_keeps_its_role_and_state() {
 #[test]
 fn a_second_launch_opens_a_window_in_the_running_app() {
     let app = App::launch("second-launch");
-    let started = Instant::now();
-    let status = Command::new(app_binary())
-        .env("AXOLOP_DATA_DIR", &app.data_dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("second launch");
-    assert!(status.success(), "second launch exited with {status}");
-    assert!(
-        started.elapsed() < Duration::from_secs(15),
-        "second launch lingered"
-    );
+    app.launch_again(&[]);
 
     app.wait_for_labels(&["crm-1", "crm-2"]);
     app.wait_ready("crm-2");
