@@ -536,3 +536,25 @@ fn a_new_start_while_an_old_code_fails_keeps_the_new_flow_waiting() {
     desk.launch_with(&link);
     eventually("the new flow signs in", || desk.status() == "signed-in");
 }
+
+#[test]
+fn a_sign_in_cancelled_and_started_again_while_its_code_is_exchanged_waits_for_the_new_one() {
+    let server = server();
+    let desk = Desk::new(&server);
+    desk.call("crm-1", "sign_in_provider", json!({ "provider": "google" }))
+        .unwrap();
+    let old = browser::follow(&desk.last_opened(), SCHEME);
+    slow_exchange(&server, &desk, &old);
+    desk.call("crm-1", "sign_in_cancel", json!({})).unwrap();
+    desk.call("crm-1", "sign_in_provider", json!({ "provider": "google" }))
+        .unwrap();
+    eventually("the late answer refused", || !desk.refusals().is_empty());
+    assert_eq!(desk.status(), "signed-out");
+    assert_eq!(
+        desk.step(),
+        json!({ "step": "provider", "provider": "google" })
+    );
+    let new = browser::follow(&desk.last_opened(), SCHEME);
+    desk.launch_with(&new);
+    eventually("the new attempt signs in", || desk.status() == "signed-in");
+}

@@ -305,6 +305,12 @@ async fn follow<R: Runtime>(app: &AppHandle<R>, link: &str) -> Result<(), String
         return await_new_password(app, grant, sent, attempt, step.as_ref())
             .map_err(|error| sentence(&error.to_string()));
     }
+    // Cancelled and started again for the same step while the code was
+    // out: the step matches, the attempt does not.
+    if pending.waiting.lock().attempt != attempt {
+        revoke(app, grant);
+        return Err(sentence(&cancelled().to_string()));
+    }
     session::sign_in_with(app, grant, sent, step.as_ref())
         .await
         .map(drop)
