@@ -305,24 +305,39 @@ impl SignInArgs {
     /// The trimmed email and the password, both 1 to their limit in
     /// characters.
     pub fn checked(self) -> Result<(String, SecretString), Error> {
-        let email = self.email.trim().to_owned();
-        let invalid = |reason: String| {
-            Error::Coordinator(axolop_coordinator::Error::InvalidArgument { reason })
-        };
-        let email_chars = email.chars().count();
-        if email_chars == 0 || email_chars > EMAIL_MAX_CHARS {
-            return Err(invalid(format!(
-                "the email must have 1 to {EMAIL_MAX_CHARS} characters"
-            )));
-        }
-        let password_chars = self.password.expose_secret().chars().count();
-        if password_chars == 0 || password_chars > PASSWORD_MAX_CHARS {
-            return Err(invalid(format!(
-                "the password must have 1 to {PASSWORD_MAX_CHARS} characters"
-            )));
-        }
-        Ok((email, self.password))
+        Ok((
+            checked_email(&self.email)?,
+            checked_password(self.password)?,
+        ))
     }
+}
+
+/// `email` trimmed, if it has 1 to [`EMAIL_MAX_CHARS`] characters.
+fn checked_email(email: &str) -> Result<String, Error> {
+    let email = email.trim();
+    let chars = email.chars().count();
+    if chars == 0 || chars > EMAIL_MAX_CHARS {
+        return Err(invalid(format!(
+            "the email must have 1 to {EMAIL_MAX_CHARS} characters"
+        )));
+    }
+    Ok(email.to_owned())
+}
+
+/// `password`, if it has 1 to [`PASSWORD_MAX_CHARS`] characters.
+fn checked_password(password: SecretString) -> Result<SecretString, Error> {
+    let chars = password.expose_secret().chars().count();
+    if chars == 0 || chars > PASSWORD_MAX_CHARS {
+        return Err(invalid(format!(
+            "the password must have 1 to {PASSWORD_MAX_CHARS} characters"
+        )));
+    }
+    Ok(password)
+}
+
+/// A refusal of an argument's value, saying why.
+pub fn invalid(reason: String) -> Error {
+    Error::Coordinator(axolop_coordinator::Error::InvalidArgument { reason })
 }
 
 /// The arguments of `sign_in_email_link` and `password_recover`.
@@ -336,12 +351,9 @@ pub struct EmailArgs {
 impl EmailArgs {
     /// The trimmed email, 1 to its limit in characters, with an `@`.
     pub fn checked(self) -> Result<String, Error> {
-        let email = self.email.trim().to_owned();
-        let chars = email.chars().count();
-        if chars == 0 || chars > EMAIL_MAX_CHARS || !email.contains('@') {
-            return Err(invalid_reason(format!(
-                "the email must be an address of 1 to {EMAIL_MAX_CHARS} characters"
-            )));
+        let email = checked_email(&self.email)?;
+        if !email.contains('@') {
+            return Err(invalid("the email must be an address, with an @".into()));
         }
         Ok(email)
     }
@@ -368,7 +380,7 @@ impl SignInProviderArgs {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
         if !ok {
-            return Err(invalid_reason(format!(
+            return Err(invalid(format!(
                 "a provider is 1 to {PROVIDER_MAX_CHARS} lowercase letters, digits, - or _"
             )));
         }
@@ -390,7 +402,7 @@ impl SignInCodeArgs {
     pub fn checked(self) -> Result<String, Error> {
         let code: String = self.code.chars().filter(|c| !c.is_whitespace()).collect();
         if !(6..=10).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(invalid_reason(
+            return Err(invalid(
                 "the code is the 6 digits from the sign-in email".into(),
             ));
         }
@@ -411,18 +423,8 @@ pub struct PasswordChooseArgs {
 impl PasswordChooseArgs {
     /// The password, 1 to its limit in characters.
     pub fn checked(self) -> Result<SecretString, Error> {
-        let chars = self.password.expose_secret().chars().count();
-        if chars == 0 || chars > PASSWORD_MAX_CHARS {
-            return Err(invalid_reason(format!(
-                "the password must have 1 to {PASSWORD_MAX_CHARS} characters"
-            )));
-        }
-        Ok(self.password)
+        checked_password(self.password)
     }
-}
-
-fn invalid_reason(reason: String) -> Error {
-    Error::Coordinator(axolop_coordinator::Error::InvalidArgument { reason })
 }
 
 /// The longest token text accepted; a real token is far shorter.

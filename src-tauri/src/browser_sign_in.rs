@@ -27,11 +27,12 @@ use std::time::Instant;
 
 use axolop_auth::callback::{self, Callback};
 use axolop_auth::flow::{Flow, FlowKind, Flows, Refusal};
-use axolop_coordinator::session::{BrowserSignIn, Grant, Revocation, SessionSummary};
+use axolop_coordinator::session::{BrowserSignIn, Grant, SessionSummary};
 use parking_lot::Mutex;
 use secrecy::SecretString;
 use tauri::{AppHandle, Manager, Runtime, Url};
 
+use crate::args::invalid;
 use crate::error::{Error, Result};
 use crate::hub::Hub;
 use crate::{links, revocation, session, windows};
@@ -51,6 +52,16 @@ pub struct Pending {
 struct Waiting {
     flows: Flows,
     attempt: u64,
+}
+
+impl Pending {
+    /// Ends a reset link's session that waits, if any, on the server.
+    fn drop_recovery<R: Runtime>(&self, app: &AppHandle<R>) {
+        let recovery = self.recovery.lock().take();
+        if let Some(recovery) = recovery {
+            revoke(app, recovery.grant);
+        }
+    }
 }
 
 impl Waiting {
@@ -156,15 +167,18 @@ pub async fn sign_in_with_code<R: Runtime>(
     let client = session::client(app)?;
     let step = app
         .state::<Hub>()
-        .read(|coordinator| coordinator.session().browser().cloned())
-        .filter(|step| step.takes_code().is_some())
-        .ok_or_else(|| {
-            not_waiting("no sign-in code was emailed: choose “Email me a sign-in link” first")
-        })?;
-    let email = step.takes_code().unwrap_or_default().to_owned();
+        .read(|coordinator| coordinator.session().browser().cloned());
+    let email = match &step {
+        Some(BrowserSignIn::EmailLink { email }) => email.clone(),
+        _ => {
+            return Err(not_waiting(
+                "no sign-in code was emailed: choose “Email me a sign-in link” first",
+            ))
+        }
+    };
     let sent = Instant::now();
     let grant = client.verify_code(&email, &code).await?;
-    session::sign_in_with(app, grant, sent, Some(&step)).await
+    session::sign_in_with(app, grant, sent, step.as_ref()).await
 }
 
 /// Sets the new password after a followed reset link, and signs in with
@@ -227,10 +241,7 @@ pub fn forget<R: Runtime>(app: &AppHandle<R>) {
         return;
     };
     pending.waiting.lock().next();
-    let recovery = pending.recovery.lock().take();
-    if let Some(recovery) = recovery {
-        revoke(app, recovery.grant);
-    }
+    pending.drop_recovery(app);
 }
 
 /// A link the operating system handed over (`axolop:…`): a callback is
@@ -381,10 +392,7 @@ fn start<R: Runtime, T>(
     let attempt = waiting.attempt;
     drop(waiting);
     // A reset link's session from before is no longer wanted.
-    let recovery = pending.recovery.lock().take();
-    if let Some(recovery) = recovery {
-        revoke(app, recovery.grant);
-    }
+    pending.drop_recovery(app);
     Ok((made, attempt))
 }
 
@@ -402,22 +410,13 @@ fn end<R: Runtime>(app: &AppHandle<R>, attempt: Option<u64>) {
     // Signed in meanwhile: there was no step to end.
     let _ = set_step(app, None);
     drop(waiting);
-    let recovery = pending.recovery.lock().take();
-    if let Some(recovery) = recovery {
-        revoke(app, recovery.grant);
-    }
+    pending.drop_recovery(app);
 }
 
 /// Ends a session the server granted and the app will not use.
 pub fn revoke<R: Runtime>(app: &AppHandle<R>, grant: Grant) {
     if let Ok(client) = session::client(app) {
-        revocation::spawn(
-            client,
-            Revocation {
-                access: Some(grant.access_token),
-                refresh_token: Some(grant.refresh_token),
-            },
-        );
+        revocation::spawn(client, grant.revocation());
     }
 }
 
@@ -437,10 +436,6 @@ fn set_step<R: Runtime>(app: &AppHandle<R>, step: Option<BrowserSignIn>) -> Resu
 fn pending<R: Runtime>(app: &AppHandle<R>) -> Result<tauri::State<'_, Pending>> {
     app.try_state::<Pending>()
         .ok_or(Error::Coordinator(axolop_coordinator::Error::NotConfigured))
-}
-
-fn invalid(reason: String) -> Error {
-    Error::Coordinator(axolop_coordinator::Error::InvalidArgument { reason })
 }
 
 fn not_waiting(reason: &str) -> Error {

@@ -205,10 +205,7 @@ pub async fn sign_in_with<R: Runtime>(
     step: Option<&BrowserSignIn>,
 ) -> Result<SessionSummary> {
     let driver = driver(app)?;
-    let unused = Revocation {
-        access: Some(grant.access_token.clone()),
-        refresh_token: Some(grant.refresh_token.clone()),
-    };
+    let unused = grant.revocation();
     let user = grant.user.id.clone();
     let selection = agencies::selection_of(app, user.clone()).await;
     let (written, kept) = oneshot::channel();

@@ -250,7 +250,7 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
       page.afterRender(focusStep);
     }
     const cancelButton = html`<button type="button" class="quiet" data-testid="sign-in-cancel" ?disabled=${pending} @click=${cancel}>Cancel</button>`;
-    const errorLine = html`<p class="modal-error" role="alert" data-testid="sign-in-error" ?hidden=${shownError() === ''}>${shownError()}</p>`;
+    const errorLine = errorView();
     /**
      * A step's form: its fields, the error line, the submit button, Cancel.
      * @param {(event: SubmitEvent) => void} onSubmit
@@ -305,24 +305,7 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
       default:
         body = html`<div class="modal-actions">${errorLine}${cancelButton}</div>`;
     }
-    return html`<div class="modal-backdrop" @keydown=${escape}>
-      <div
-        class="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="sign-in-title"
-        aria-describedby="sign-in-intro"
-        data-testid="sign-in-modal"
-        data-step=${step.step}
-        tabindex="-1"
-        ${ref(stepBox)}
-      >
-        <span class="logo" aria-hidden="true">A</span>
-        <h2 id="sign-in-title">${title}</h2>
-        <p id="sign-in-intro" class="modal-intro" data-testid="sign-in-step">${intro}</p>
-        ${body}
-      </div>
-    </div>`;
+    return frame(step, title, intro, body);
   }
 
   /** The other ways in, under the password form. */
@@ -358,7 +341,20 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
     return formView();
   };
 
-  const formView = () => html`<div class="modal-backdrop">
+  /** The error line, for the step drawn now. */
+  const errorView = () =>
+    html`<p class="modal-error" role="alert" data-testid="sign-in-error" ?hidden=${shownError() === ''}>${shownError()}</p>`;
+
+  /**
+   * The dialog around `body`: the form's, or a step's. A step's takes the
+   * focus when it has no field, so that Escape (heard on the backdrop)
+   * reaches it.
+   * @param {BrowserSignIn | null} step
+   * @param {unknown} title
+   * @param {unknown} intro
+   * @param {unknown} body
+   */
+  const frame = (step, title, intro, body) => html`<div class="modal-backdrop" @keydown=${escape}>
     <div
       class="modal"
       role="dialog"
@@ -366,13 +362,23 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
       aria-labelledby="sign-in-title"
       aria-describedby="sign-in-intro"
       data-testid="sign-in-modal"
+      data-step=${step?.step ?? nothing}
+      tabindex=${step ? '-1' : nothing}
+      ${ref(stepBox)}
     >
       <span class="logo" aria-hidden="true">A</span>
-      <h2 id="sign-in-title">Sign in to Axolop CRM</h2>
-      <p id="sign-in-intro" class="modal-intro">${host
-        ? html`Your password goes to <strong data-testid="sign-in-project">${host}</strong> only. `
-        : nothing}Signing in here signs in every Axolop window.</p>
-      <form class="modal-form" novalidate aria-busy=${String(pending)} @submit=${send}>
+      <h2 id="sign-in-title">${title}</h2>
+      <p id="sign-in-intro" class="modal-intro" data-testid=${step ? 'sign-in-step' : nothing}>${intro}</p>
+      ${body}
+    </div>
+  </div>`;
+
+  const formView = () =>
+    frame(
+      null,
+      'Sign in to Axolop CRM',
+      html`${host ? html`Your password goes to <strong data-testid="sign-in-project">${host}</strong> only. ` : nothing}Signing in here signs in every Axolop window.`,
+      html`      <form class="modal-form" novalidate aria-busy=${String(pending)} @submit=${send}>
         <label class="field"><span>Email</span><input
           type="email"
           name="email"
@@ -395,12 +401,11 @@ export function createSignInDialog(signIn, { page, onDraft, project, browser }) 
           ?readonly=${pending}
           ${ref(passwordField)}
         /></label>
-        <p class="modal-error" role="alert" data-testid="sign-in-error" ?hidden=${shownError() === ''}>${shownError()}</p>
+        ${errorView()}
         <button type="submit" data-testid="sign-in-submit" ?disabled=${pending}>${pending ? 'Signing in…' : 'Sign in'}</button>
       </form>
-      ${otherWays()}
-    </div>
-  </div>`;
+      ${otherWays()}`,
+    );
 
   return {
     view,

@@ -39,13 +39,3 @@ pub enum BrowserSignIn {
         email: Option<String>,
     },
 }
-
-impl BrowserSignIn {
-    /// Whether a one-time code typed in the dialog can finish this step.
-    pub fn takes_code(&self) -> Option<&str> {
-        match self {
-            BrowserSignIn::EmailLink { email } => Some(email),
-            _ => None,
-        }
-    }
-}

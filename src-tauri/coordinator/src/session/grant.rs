@@ -10,6 +10,8 @@ use secrecy::SecretString;
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::keyring::Revocation;
+
 /// The signed-in user, as windows see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct SessionUser {
@@ -35,6 +37,17 @@ pub struct Grant {
     pub lifetime: Duration,
     /// When the access token expires, in Unix milliseconds, for display.
     pub expires_at_unix_ms: u64,
+}
+
+impl Grant {
+    /// What ends this grant's session on the server, should the app not
+    /// use it (a late answer, a sign-in refused at the last moment).
+    pub fn revocation(&self) -> Revocation {
+        Revocation {
+            access: Some(self.access_token.clone()),
+            refresh_token: Some(self.refresh_token.clone()),
+        }
+    }
 }
 
 /// Why a refresh failed, as the shell classifies the auth server's answer.
