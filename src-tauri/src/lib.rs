@@ -13,7 +13,11 @@
 //! - [`deadlines`]: wakes the coordinator when a lease expires, a wait runs out
 //!   or a heartbeat is overdue.
 //! - [`clocks`]: notices time jumping under the app (sleep, a stopped process).
-//! - [`web_process`]: a window's crashed web process: marked, reloaded, told.
+//! - [`heartbeat`]: a page's beat (a one-way WebKit message on Linux).
+//! - [`web_process`]: a window's crashed web process: marked, reloaded, told;
+//!   a stuck one (WebKit's own signal): marked at once.
+//! - [`web_engine`]: pages rendered on the CPU where there is no GPU,
+//!   which keeps each window light.
 //! - [`windows`]: opens, numbers, closes and focuses CRM windows.
 //! - [`layout`]: the windows' places, kept as they change and reopened at
 //!   the next launch; [`views`]: what each window showed; [`drafts`]: each
@@ -79,6 +83,7 @@ pub mod diagnostics;
 pub mod drafts;
 pub mod error;
 pub mod files;
+pub mod heartbeat;
 pub mod hub;
 pub mod launch;
 pub mod launches;
@@ -102,6 +107,7 @@ pub mod sync_engine;
 pub mod timing;
 pub mod updates;
 pub mod views;
+pub mod web_engine;
 pub mod web_process;
 pub mod windows;
 pub mod zoom;
@@ -260,6 +266,7 @@ fn hand_over_or_listen<R: Runtime>(app: &AppHandle<R>, paths: &paths::Paths) {
 
 /// Runs the desktop app until its last window closes.
 pub fn run() {
+    web_engine::prepare();
     let self_test = checks::headless::requested(std::env::args());
     let builder = tauri::Builder::default();
     // First, so that a second launch hands over before anything else starts.

@@ -9,8 +9,14 @@
 //! "This window keeps crashing" with a Reload button instead (the app's
 //! page in a mode that runs nothing else).
 //!
-//! Only Linux (WebKitGTK) reports this today; elsewhere a dead page stops
-//! beating and the heartbeat timeout catches it.
+//! A page that stops answering the input it is given is also caught here,
+//! before its heartbeat timeout: WebKitGTK reports the web process
+//! unresponsive about 3 s after input reached a stuck page, and the window
+//! loses primacy and its locks at once. It is back, as a secondary, when
+//! WebKit finds it answering again (or at its next beat).
+//!
+//! Only Linux (WebKitGTK) reports either today; elsewhere a dead or stuck
+//! page stops beating and the heartbeat timeout catches it.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -103,6 +109,30 @@ pub fn died<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel, why: &str) -> R
     recovery
 }
 
+/// WebKit found window `label`'s page not answering the input it was
+/// given (`answering` false): the window counts as unresponsive now, as if
+/// its heartbeat had timed out. Answering again, it is back, as a beat
+/// would bring it.
+pub fn answering<R: Runtime>(app: &AppHandle<R>, label: &WindowLabel, answering: bool) {
+    let marked = app.state::<Hub>().transact(|coordinator, now| {
+        match (coordinator.windows().state(label), answering) {
+            (Ok(WindowState::Ready), false) => {
+                tracing::warn!(window = %label, "the window's page stopped answering input");
+                coordinator.window_unresponsive(label, now)
+            }
+            (Ok(WindowState::Unresponsive), true) => {
+                tracing::info!(window = %label, "window responding again");
+                coordinator.heartbeat(label, now)
+            }
+            // Not judged yet (loading), already so, or closed.
+            _ => Ok(()),
+        }
+    });
+    if let Err(error) = marked {
+        tracing::warn!(window = %label, %error, "an unresponsive window could not be marked");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,7 +174,13 @@ mod linux {
     pub fn watch<R: Runtime>(window: &WebviewWindow<R>) {
         let app = window.app_handle().clone();
         let label = WindowLabel::from(window.label());
+        let stuck = (app.clone(), label.clone());
         let watched = window.with_webview(move |platform| {
+            platform
+                .inner()
+                .connect_is_web_process_responsive_notify(move |webview| {
+                    super::answering(&stuck.0, &stuck.1, webview.is_web_process_responsive());
+                });
             platform
                 .inner()
                 .connect_web_process_terminated(move |webview, reason| {

@@ -261,6 +261,7 @@ fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<
     let builder = menu::attach(manager, label.as_str(), builder)?;
     let window = builder.build()?;
     web_process::watch(&window);
+    crate::heartbeat::listen(&window);
     let label = label.clone();
     let app = manager.app_handle().clone();
     window.on_window_event(move |event| match event {

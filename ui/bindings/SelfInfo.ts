@@ -13,4 +13,9 @@ label: WindowLabel,
 /**
  * Whether the asking window is primary.
  */
-role: Role, };
+role: Role, 
+/**
+ * How often the asking page beats, in milliseconds (half the
+ * heartbeat timeout).
+ */
+beatMs: number, };

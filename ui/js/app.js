@@ -9,7 +9,7 @@ import { createCloseDialog } from './close-dialog.js';
 import { ContactList } from './contacts.js';
 import { createContactsView } from './contacts-view.js';
 import { describeError } from './errors.js';
-import { commands, onCoordinatorEvent, ownLabel } from './ipc.js';
+import { beat, commands, onCoordinatorEvent, ownLabel } from './ipc.js';
 import { createLocks, describeLoss, ownLosses } from './locks.js';
 import { createModals } from './modal-view.js';
 import { createNotice } from './notice.js';
@@ -20,9 +20,6 @@ import { nothing } from './template.js';
 import { pageView } from './view.js';
 import { KEEPS_CRASHING, showKeepsCrashing } from './keeps-crashing.js';
 import { mustSaveForQuit } from './life-cycle.js';
-
-/** How often the page reports it is alive, in ms. */
-const HEARTBEAT_MS = 1000;
 
 /**
  * How stale the lock panel may get, in ms. Lock traffic can run to
@@ -322,6 +319,23 @@ function scheduleLockRender() {
   }
 }
 
+// Beats come from the page's main thread, so a hung page stops beating.
+// The coordinator says how often (half its timeout): a beat each second
+// would wake every idle window's web process, and the app, for nothing.
+/** The running beat timer, and its interval in ms. */
+const beats = { timer: 0, every: 0 };
+/** @param {number} every */
+function beatEvery(every) {
+  if (every === beats.every) return;
+  window.clearInterval(beats.timer);
+  beats.every = every;
+  beats.timer = window.setInterval(() => {
+    if (!diagnostics.beating) return;
+    diagnostics.lastBeatAt = Date.now();
+    beat(store.state?.seq, store.resyncs);
+  }, every);
+}
+
 /** This window's state as last seen in the window list. @type {string | undefined} */
 let ownState;
 
@@ -334,6 +348,7 @@ const store = new CoordinatorStore(
     }
     syncProblem = null;
     modals.follow(state);
+    if (cause === 'snapshot') beatEvery(state.self.beatMs);
     if (cause === 'snapshot' || cause === 'quit-changed') followQuit(state);
     if (cause === 'lock-changed') scheduleLockRender();
     else page.schedule();
@@ -395,12 +410,6 @@ commands
   })
   .catch(() => {});
 
-// Beats come from the page's main thread, so a hung page stops beating.
-setInterval(() => {
-  if (!diagnostics.beating) return;
-  diagnostics.lastBeatAt = Date.now();
-  commands.heartbeat(store.state?.seq, store.resyncs).catch(() => {});
-}, HEARTBEAT_MS);
 
 // A window shows only the app: a clicked link to anywhere else (also with a
 // modifier, or the middle button) opens in the system browser instead. The

@@ -320,6 +320,26 @@ function present(args) {
 }
 
 /**
+ * WebKit's one-way channel for beats, where the app registered one (Linux).
+ * @type {{ postMessage(message: unknown): void } | undefined}
+ */
+const beatChannel = /** @type {any} */ (window).webkit?.messageHandlers?.axolopBeat;
+
+/**
+ * Tells the coordinator this page is alive, and what it applied last. On
+ * WebKitGTK a one-way script message: no request through the IPC protocol
+ * and no answer evaluated back in the page. Elsewhere the `heartbeat`
+ * command.
+ * @param {number | undefined} appliedSeq
+ * @param {number} resyncs
+ */
+export function beat(appliedSeq, resyncs) {
+  const report = present({ appliedSeq, resyncs });
+  if (beatChannel) beatChannel.postMessage(report);
+  else commands.heartbeat(report.appliedSeq, report.resyncs).catch(() => {});
+}
+
+/**
  * Subscribes to coordinator events sent to this window's own webview.
  * @param {(envelope: Envelope) => void} handler
  */

@@ -13,7 +13,7 @@ import { modalView, waitingText } from '../js/modal.js';
  * @param {ModalPlan} modal
  */
 function seenBy(self, modal) {
-  return { self: { label: self, role: /** @type {const} */ ('secondary') }, modal };
+  return { self: { label: self, role: /** @type {const} */ ('secondary'), beatMs: 2500 }, modal };
 }
 
 test('no window shows anything while no modal is required', () => {
@@ -33,7 +33,7 @@ test('only the presenter shows the sign-in modal; the others wait for it', () =>
 
 test('the presenter follows the plan, not the role this window last had', () => {
   // The plan moves with the primary in its own event; until then, it rules.
-  const state = { self: { label: 'crm-3', role: /** @type {const} */ ('primary') }, modal: { required: /** @type {const} */ ('sign-in'), presenter: 'crm-4' } };
+  const state = { self: { label: 'crm-3', role: /** @type {const} */ ('primary'), beatMs: 2500 }, modal: { required: /** @type {const} */ ('sign-in'), presenter: 'crm-4' } };
   assert.deepEqual(modalView(state), { modal: null, waiting: { kind: 'sign-in', presenter: 'crm-4' } });
 });
 

@@ -19,7 +19,7 @@ import { CoordinatorStore, applyEvent, compareNames } from '../js/store.js';
 function snapshot(seq, windows, self = 'crm-2') {
   return {
     seq,
-    self: { label: self, role: windows[0] === self ? 'primary' : 'secondary' },
+    self: { label: self, role: windows[0] === self ? 'primary' : 'secondary', beatMs: 2500 },
     primary: { label: windows[0], epoch: 1 },
     windows: windows.map((label) => ({ label, state: 'ready' })),
     session: { status: 'local' },

@@ -269,6 +269,7 @@ impl Coordinator {
             self_: SelfInfo {
                 label: label.clone(),
                 role: self.election.role_of(label),
+                beat_ms: self.heartbeat_timeout.beat_interval().as_millis() as u64,
             },
             primary: self.election.primary(),
             windows: self.windows.summaries(),

@@ -53,4 +53,9 @@ pub struct SelfInfo {
     pub label: WindowLabel,
     /// Whether the asking window is primary.
     pub role: Role,
+    /// How often the asking page beats, in milliseconds (half the
+    /// heartbeat timeout).
+    #[serde(rename = "beatMs")]
+    #[ts(rename = "beatMs")]
+    pub beat_ms: u64,
 }

@@ -225,7 +225,7 @@ fn a_first_snapshot_in_local_mode_asks_the_primary_for_an_agency() {
         value,
         serde_json::json!({
             "seq": 4,
-            "self": { "label": "crm-1", "role": "primary" },
+            "self": { "label": "crm-1", "role": "primary", "beatMs": 2500 },
             "primary": { "label": "crm-1", "epoch": 1 },
             "windows": [{ "label": "crm-1", "state": "ready" }],
             "session": { "status": "local" },

@@ -11,8 +11,8 @@ use crate::args::{
     DraftKeepArgs, HeartbeatArgs, NoArgs, QuitAnswerArgs, UpdateAnswerArgs, WindowUnsavedArgs,
     WindowViewArgs, WindowZoomArgs,
 };
-use crate::diagnostics;
 use crate::error::Result;
+use crate::heartbeat;
 use crate::hub::Hub;
 use crate::timing;
 use crate::views::{self, WindowResume};
@@ -135,27 +135,10 @@ pub fn window_zoom<R: Runtime>(webview: &Webview<R>, args: WindowZoomArgs) -> Re
     zoom::zoom(webview.app_handle(), webview.label(), args.step)
 }
 
-/// The calling page is alive, and may say which event it applied last.
+/// The calling page is alive, and may say which event it applied last
+/// (where the engine has no one-way message for it; see [`heartbeat`]).
 pub async fn heartbeat<R: Runtime>(webview: Webview<R>, args: HeartbeatArgs) -> Result<()> {
-    if let Some(seq) = args.applied_seq {
-        tracing::trace!(
-            target: timing::TARGET,
-            window = webview.label(),
-            applied_seq = seq,
-            at_us = timing::now_micros(),
-            "event applied"
-        );
-    }
-    let label = caller(&webview);
-    webview.state::<Hub>().transact(|coordinator, now| {
-        if coordinator.windows().state(&label)? == WindowState::Unresponsive {
-            tracing::info!(window = %label, "window responding again");
-        }
-        coordinator.heartbeat(&label, now)?;
-        coordinator.window_reported(&label, args.applied_seq, args.resyncs)
-    })?;
-    diagnostics::heard(webview.app_handle(), label.as_str(), args.applied_seq);
-    Ok(())
+    heartbeat::beat(webview.app_handle(), &caller(&webview), args)
 }
 
 /// Benchmark builds only: re-sends the window list as a fresh event.

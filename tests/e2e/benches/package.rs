@@ -8,9 +8,13 @@
 //!     launch (root only), so WebKit's libraries come from disk, as at the
 //!     first start after boot; *warm* does not;
 //! (c) memory of the whole app (the app process and every WebKit process it
-//!     started) with 1 and with 4 windows: resident (RSS, shared pages
+//!     started) with 1, 4 and 16 windows: resident (RSS, shared pages
 //!     counted in each process) and proportional (PSS, shared pages split
-//!     among their sharers: what the app costs the machine).
+//!     among their sharers: what the app costs the machine), and the PSS
+//!     each window past the first adds;
+//! (d) the CPU the whole app uses with 1, 4 and 16 idle windows, over 20 s
+//!     each, nothing touched and no test driver attached: what an idle app
+//!     costs a user's machine, heartbeats included.
 //!
 //! Launches go straight to the binary, without WebDriver, so nothing but
 //! the app runs. Each launch waits for the previous app to be gone, since a
@@ -27,13 +31,18 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axolop_e2e::package::{self, Unpacked};
 use axolop_e2e::{
-    fresh_data_dir, log_file, memory_of_group, report_ms, stop_group, wait_for, PATIENCE,
+    cpu_seconds_of_group, fresh_data_dir, log_file, memory_of_group, report_ms, stop_group,
+    wait_for, Memory, PATIENCE,
 };
 
 const STARTS: usize = 10;
 /// Time for a new window's page to finish its first paint and settle
 /// before its memory is read.
 const SETTLE: Duration = Duration::from_secs(3);
+/// The window counts memory and idle CPU are read at.
+const WINDOWS: [usize; 3] = [1, 4, 16];
+/// How long idle CPU is measured over.
+const IDLE: Duration = Duration::from_secs(20);
 
 fn main() {
     let deb = package::deb();
@@ -73,14 +82,34 @@ fn main() {
     );
 
     let app = Launched::start(&binary, &data_dir);
-    sleep(SETTLE);
-    print_memory("(c) 1 window", app.group());
-    for _ in 0..3 {
-        app.open_window();
+    let mut open = 1;
+    let mut first_pss = 0;
+    for count in WINDOWS {
+        while open < count {
+            app.open_window();
+            open += 1;
+            app.wait_for_windows(open);
+            // Second launches faster than 4 in 2 s only focus the primary.
+            sleep(Duration::from_millis(600));
+        }
+        sleep(SETTLE);
+        let memory = print_memory(&format!("(c) {count} windows"), app.group());
+        if count == 1 {
+            first_pss = memory.pss_kib;
+        } else {
+            println!(
+                "(c) each window past the first, with {count}: PSS {:.1} MiB",
+                (memory.pss_kib - first_pss) as f64 / 1024.0 / (count - 1) as f64
+            );
+        }
+        let before = cpu_seconds_of_group(app.group());
+        sleep(IDLE);
+        let used = cpu_seconds_of_group(app.group()) - before;
+        println!(
+            "(d) {count} idle windows, whole app: {:.2}% of a core",
+            used / IDLE.as_secs_f64() * 100.0
+        );
     }
-    app.wait_for_windows(4);
-    sleep(SETTLE);
-    print_memory("(c) 4 windows", app.group());
     app.stop();
     let _ = std::fs::remove_dir_all(&data_dir);
 }
@@ -94,7 +123,7 @@ fn size(path: &Path) -> String {
     )
 }
 
-fn print_memory(what: &str, group: u32) {
+fn print_memory(what: &str, group: u32) -> Memory {
     let memory = memory_of_group(group);
     println!(
         "{what}: RSS {:.1} MiB, PSS {:.1} MiB over {} processes",
@@ -102,6 +131,7 @@ fn print_memory(what: &str, group: u32) {
         memory.pss_kib as f64 / 1024.0,
         memory.processes
     );
+    memory
 }
 
 fn cold_starts(binary: &Path, data_dir: &Path) -> Result<Vec<f64>, String> {

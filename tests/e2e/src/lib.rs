@@ -687,6 +687,25 @@ impl App {
         newest
     }
 
+    /// The environment each live web content process of the app started
+    /// with, newest last (`/proc/<pid>/environ`: what the app handed WebKit).
+    pub fn web_process_environments(&self) -> Vec<Vec<String>> {
+        let mut processes: Vec<Process> = processes_in(self.driver_process.id())
+            .filter(|process| process.is_live() && process.command.starts_with("WebKitWebProces"))
+            .collect();
+        processes.sort_by_key(|process| process.started);
+        processes
+            .iter()
+            .map(|process| {
+                std::fs::read(format!("/proc/{}/environ", process.pid))
+                    .unwrap_or_default()
+                    .split(|byte| *byte == 0)
+                    .map(|entry| String::from_utf8_lossy(entry).into_owned())
+                    .collect()
+            })
+            .collect()
+    }
+
     /// The app's log file contents.
     pub fn log(&self) -> String {
         std::fs::read_to_string(log_file(&self.data_dir)).unwrap_or_default()
@@ -843,6 +862,17 @@ pub struct Memory {
     /// Proportional set sizes summed: shared pages split among their
     /// sharers, so this is what the group costs the machine.
     pub pss_kib: u64,
+}
+
+/// CPU time (user and system, seconds) used so far by the live processes
+/// of `group`.
+pub fn cpu_seconds_of_group(group: u32) -> f64 {
+    let ticks: u64 = processes_in(group)
+        .filter(Process::is_live)
+        .map(|process| process.cpu_ticks)
+        .sum();
+    // Linux counts these in clock ticks of 1/100 s (USER_HZ).
+    ticks as f64 / 100.0
 }
 
 /// Reads [`Memory`] of every live process of `group` (`/proc/<pid>/smaps_rollup`).

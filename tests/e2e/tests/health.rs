@@ -1,6 +1,7 @@
 //! Window health on real windows: a primary whose page runs a 12-second
 //! busy loop stops beating, loses primacy and its locks within the
-//! heartbeat timeout plus a second, and comes back as a secondary; a window
+//! heartbeat timeout plus a second, and comes back as a secondary; given a
+//! key meanwhile, it loses them as soon as WebKit finds it stuck; a window
 //! whose web process is killed loses its locks at once (a window waiting
 //! for one gets it well within the heartbeat timeout) and is reloaded with
 //! a notice.
@@ -95,6 +96,43 @@ fn a_hung_primary_loses_primacy_and_locks_then_returns_as_a_secondary() {
         .invoke("crm-1", "lock_check", json!({ "token": lease["token"] }))
         .unwrap();
     assert_eq!(check["held"], false, "the lease it held is gone");
+}
+
+#[test]
+fn a_stuck_page_given_input_loses_primacy_long_before_its_heartbeat_timeout() {
+    // A minute's timeout: only WebKit's own signal can act within the hang.
+    let app = App::launch_with("health-input", &[("AXOLOP_HEARTBEAT_TIMEOUT_MS", "60000")]);
+    let second = app.open_window_from("crm-1");
+    app.wait_ready(&second);
+    app.execute(
+        "crm-1",
+        "setTimeout(() => {
+           const end = Date.now() + 10000;
+           while (Date.now() < end) {}
+         }, 300);
+         return true;",
+        json!([]),
+    );
+    std::thread::sleep(Duration::from_millis(800));
+    // A key the stuck page cannot answer; WebKit notices in about 3 s.
+    app.type_keys("crm-1", "a");
+    let typed = Instant::now();
+    wait_for("crm-2 to become primary", PATIENCE, || {
+        Ok((app.role(&second) == "primary").then_some(()))
+    })
+    .unwrap();
+    let took = typed.elapsed();
+    assert!(
+        took < Duration::from_secs(8),
+        "primacy moved {took:?} after the key, the page still stuck"
+    );
+    assert_eq!(listed_state(&app, &second, "crm-1"), "unresponsive");
+    // The loop ends and its beats bring the window back, as a secondary.
+    wait_for("crm-1 to come back", PATIENCE, || {
+        Ok((listed_state(&app, &second, "crm-1") == "ready").then_some(()))
+    })
+    .unwrap();
+    app.wait_role("crm-1", "secondary");
 }
 
 /// How many CRM windows the X display shows, by their titles.

@@ -78,6 +78,43 @@ fn f5_on_a_secondary_keeps_its_role_and_state() {
     assert_eq!(resyncs, json!(1));
 }
 
+/// What each web process of `app` was told about compositing.
+fn compositing_of(app: &App) -> Vec<Option<String>> {
+    app.web_process_environments()
+        .iter()
+        .map(|environment| {
+            environment
+                .iter()
+                .find_map(|entry| entry.strip_prefix("WEBKIT_DISABLE_COMPOSITING_MODE="))
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+#[test]
+fn without_a_gpu_every_window_renders_on_the_cpu_unless_the_user_says_otherwise() {
+    // A render node is what WebKit would composite on; without one its
+    // compositing runs OpenGL in software, 50 MiB more per window.
+    let gpu = std::fs::read_dir("/dev/dri").is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|entry| entry.file_name().to_string_lossy().starts_with("renderD"))
+    });
+    let app = App::launch("rendering");
+    let second = app.open_window_from("crm-1");
+    app.wait_ready(&second);
+    let expected = (!gpu).then(|| "1".to_owned());
+    assert_eq!(compositing_of(&app), vec![expected.clone(), expected]);
+    drop(app);
+
+    // Set by the user (here, forced on): left as it is.
+    let app = App::launch_with(
+        "rendering-user",
+        &[("WEBKIT_DISABLE_COMPOSITING_MODE", "0")],
+    );
+    assert_eq!(compositing_of(&app), vec![Some("0".to_owned())]);
+}
+
 #[test]
 fn a_second_launch_opens_a_window_in_the_running_app() {
     let app = App::launch("second-launch");
