@@ -5,10 +5,24 @@
 # app's sizes, start-up and memory, then in the real app (release build)
 # under Xvfb failover, event and lock round-trip latency, the session's
 # refreshes and sign-in spread, the CRM's agency switch, list and scrolling,
-# window health, and sync between two computers.
+# window health, and sync between two computers; then the browser approach
+# the app replaces (tests/peer), and the two side by side with ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The peer benchmark runs the distribution's Chromium (nothing downloads one).
+if ! command -v chromium >/dev/null; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends chromium
+fi
 source scripts/session.sh "$0" "$@"
+
+# Everything printed also goes to one log, which the table reads.
+mkdir -p target/bench
+log=target/bench/bench.log
+: > "$log"
+exec > >(tee -a "$log") 2>&1
 
 cargo bench -p axolop-coordinator --bench election
 cargo bench -p axolop-coordinator --bench locks
@@ -28,3 +42,6 @@ cargo bench -p axolop-e2e --bench crm
 cargo bench -p axolop-e2e --bench health
 # Two computers sharing a Supabase project (PostgreSQL, the gateway).
 cargo bench -p axolop-e2e --bench sync
+# The browser approach, in the same run.
+node tests/peer/peer.mjs
+node scripts/bench-table.mjs "$log"

@@ -19,7 +19,7 @@ fn the_first_window_opens_at_start_and_its_snapshot_names_it_primary() {
     let value = snapshot(&window(&app, "crm-1"));
     assert_eq!(
         value["self"],
-        json!({ "label": "crm-1", "role": "primary" })
+        json!({ "label": "crm-1", "role": "primary", "beatMs": 2500 })
     );
     assert_eq!(value["primary"], json!({ "label": "crm-1", "epoch": 1 }));
     assert_eq!(
@@ -48,7 +48,7 @@ fn window_open_answers_with_the_new_label_and_the_new_window_is_secondary() {
     let value = snapshot(&window(&app, "crm-2"));
     assert_eq!(
         value["self"],
-        json!({ "label": "crm-2", "role": "secondary" })
+        json!({ "label": "crm-2", "role": "secondary", "beatMs": 2500 })
     );
     assert_eq!(
         value["windows"],

@@ -1,9 +1,11 @@
 //! Latency of the real app (release build, real windows under Xvfb):
 //!
 //! (a) failover: from the primary window's close request to the new
-//!     primary's page having applied `primary-changed`;
+//!     primary's page having applied `primary-changed`; and from the
+//!     primary's web process being killed (SIGKILL, as a crash) to the same,
+//!     one way (the bench's wall clock at the kill against the page's stamp);
 //! (b) events: from the coordinator queueing an event to each page having
-//!     applied it, with 4 and with 8 windows open. The events are real
+//!     applied it, with 3, 4 and 8 windows open. The events are real
 //!     `windows-changed` events through the whole delivery path, sent by the
 //!     `bench_republish` command (built only with `--features bench`) while no
 //!     window is being created or destroyed.
@@ -28,6 +30,9 @@ use axolop_e2e::{wait_for, App, PATIENCE};
 use serde_json::json;
 
 const FAILOVER_RUNS: usize = 30;
+/// Crash runs: each crashes a window once, which is then closed (a window
+/// that crashes three times in a minute stops reloading).
+const CRASH_RUNS: usize = 20;
 const EVENTS: usize = 60;
 /// Spacing of the events, so each is measured on its own.
 const EVENT_GAP_MS: u64 = 30;
@@ -40,7 +45,11 @@ fn main() {
             &failover(echo),
         );
     }
-    for windows in [4, 8] {
+    report(
+        "(a) crash failover, primary's web process killed -> new primary applied primary-changed, one way",
+        &crash_failover(),
+    );
+    for windows in [3, 4, 8] {
         for echo in [true, false] {
             let how = if echo { "round trip" } else { "one way" };
             let (per_window, all_windows) = events(windows, echo);
@@ -156,6 +165,62 @@ fn failover(echo: bool) -> Vec<f64> {
             log.report_delay_ms(successor, seq, t0)
         })
         .collect()
+}
+
+fn crash_failover() -> Vec<f64> {
+    let app = launch("bench-crash-failover");
+    let mut open = open_windows(&app, 3, false);
+    let mut processes: HashMap<String, u32> =
+        open.iter().cloned().zip(app.web_processes()).collect();
+    let mut samples = Vec::new();
+    for _ in 0..CRASH_RUNS {
+        let primary = open
+            .iter()
+            .find(|label| app.role(label) == "primary")
+            .expect("a primary")
+            .clone();
+        let killed_at = wall_ms();
+        axolop_e2e::kill_now(processes[&primary]);
+        let successor = wait_for("a new primary", PATIENCE, || {
+            Ok(open
+                .iter()
+                .filter(|label| **label != primary)
+                .find(|label| app.role(label) == "primary")
+                .cloned())
+        })
+        .unwrap();
+        let applied = page_trace(&app, &successor)
+            .into_iter()
+            .rev()
+            .find(|(_, kind, _)| kind == "primary-changed")
+            .map(|(_, _, at)| page_ms(at))
+            .expect("the successor applied primary-changed");
+        samples.push(applied - killed_at);
+        // The crashed window's page reloads in a new web process; it is
+        // closed, and a fresh window takes its place.
+        app.wait_ready(&primary);
+        app.close_window(&primary);
+        open.retain(|label| *label != primary);
+        processes.remove(&primary);
+        let label = app.open_window_from(&successor);
+        app.wait_ready(&label);
+        let pid = app
+            .web_processes()
+            .into_iter()
+            .rev()
+            .find(|pid| !processes.values().any(|known| known == pid))
+            .expect("the new window's web process");
+        processes.insert(label.clone(), pid);
+        open.push(label);
+    }
+    samples
+}
+
+/// The wall clock, in milliseconds.
+fn wall_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |since| since.as_secs_f64() * 1000.0)
 }
 
 /// Per (event, window) latencies, and per event the time until every window

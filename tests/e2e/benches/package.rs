@@ -8,11 +8,13 @@
 //!     launch (root only), so WebKit's libraries come from disk, as at the
 //!     first start after boot; *warm* does not;
 //! (c) memory of the whole app (the app process and every WebKit process it
-//!     started) with 1, 4 and 16 windows: resident (RSS, shared pages
+//!     started) with 1, 4, 8 and 16 windows: resident (RSS, shared pages
 //!     counted in each process) and proportional (PSS, shared pages split
 //!     among their sharers: what the app costs the machine), and the PSS
-//!     each window past the first adds;
-//! (d) the CPU the whole app uses with 1, 4 and 16 idle windows, over 20 s
+//!     each window past the first adds; then with 1 and 8 windows with
+//!     WebKit's compositing forced on (`WEBKIT_DISABLE_COMPOSITING_MODE=0`),
+//!     what a window cost before the app rendered on the CPU without a GPU;
+//! (d) the CPU the whole app uses with 1, 4, 8 and 16 idle windows, over 20 s
 //!     each, nothing touched and no test driver attached: what an idle app
 //!     costs a user's machine, heartbeats included.
 //!
@@ -40,7 +42,7 @@ const STARTS: usize = 10;
 /// before its memory is read.
 const SETTLE: Duration = Duration::from_secs(3);
 /// The window counts memory and idle CPU are read at.
-const WINDOWS: [usize; 3] = [1, 4, 16];
+const WINDOWS: [usize; 4] = [1, 4, 8, 16];
 /// How long idle CPU is measured over.
 const IDLE: Duration = Duration::from_secs(20);
 
@@ -81,10 +83,26 @@ fn main() {
         0,
     );
 
-    let app = Launched::start(&binary, &data_dir);
+    windows_at(&binary, &data_dir, &[], &WINDOWS, "");
+    // What a window cost before the app chose CPU rendering without a GPU:
+    // WebKit's compositing forced on (on llvmpipe under Xvfb).
+    windows_at(
+        &binary,
+        &data_dir,
+        &[("WEBKIT_DISABLE_COMPOSITING_MODE", "0")],
+        &[1, 8],
+        ", compositing forced on",
+    );
+    let _ = std::fs::remove_dir_all(&data_dir);
+}
+
+/// Memory and idle CPU of one launch with `env` as its windows open, at
+/// each count of `counts`.
+fn windows_at(binary: &Path, data_dir: &Path, env: &[(&str, &str)], counts: &[usize], how: &str) {
+    let app = Launched::start_with(binary, data_dir, env);
     let mut open = 1;
     let mut first_pss = 0;
-    for count in WINDOWS {
+    for &count in counts {
         while open < count {
             app.open_window();
             open += 1;
@@ -93,12 +111,12 @@ fn main() {
             sleep(Duration::from_millis(600));
         }
         sleep(SETTLE);
-        let memory = print_memory(&format!("(c) {count} windows"), app.group());
+        let memory = print_memory(&format!("(c) {count} windows{how}"), app.group());
         if count == 1 {
             first_pss = memory.pss_kib;
         } else {
             println!(
-                "(c) each window past the first, with {count}: PSS {:.1} MiB",
+                "(c) each window past the first, with {count}{how}: PSS {:.1} MiB",
                 (memory.pss_kib - first_pss) as f64 / 1024.0 / (count - 1) as f64
             );
         }
@@ -106,12 +124,11 @@ fn main() {
         sleep(IDLE);
         let used = cpu_seconds_of_group(app.group()) - before;
         println!(
-            "(d) {count} idle windows, whole app: {:.2}% of a core",
+            "(d) {count} idle windows{how}, whole app: {:.2}% of a core",
             used / IDLE.as_secs_f64() * 100.0
         );
     }
     app.stop();
-    let _ = std::fs::remove_dir_all(&data_dir);
 }
 
 fn size(path: &Path) -> String {
@@ -169,10 +186,16 @@ struct Launched {
 
 impl Launched {
     fn start(binary: &Path, data_dir: &Path) -> Launched {
+        Self::start_with(binary, data_dir, &[])
+    }
+
+    /// Starts the app with extra environment variables.
+    fn start_with(binary: &Path, data_dir: &Path, env: &[(&str, &str)]) -> Launched {
         // A fresh log, so the lines read are this launch's.
         let _ = std::fs::remove_dir_all(data_dir.join("logs"));
         let spawned_at = wall_micros();
         let process = Self::command(binary, data_dir)
+            .envs(env.iter().copied())
             // Its own process group: the app and its WebKit processes.
             .process_group(0)
             .spawn()

@@ -687,17 +687,24 @@ impl App {
         newest
     }
 
-    /// The environment each live web content process of the app started
-    /// with, newest last (`/proc/<pid>/environ`: what the app handed WebKit).
-    pub fn web_process_environments(&self) -> Vec<Vec<String>> {
+    /// The live web content processes of the app, oldest first: as
+    /// WebKitGTK gives each window its own, the processes of windows
+    /// opened one after another are in their order.
+    pub fn web_processes(&self) -> Vec<u32> {
         let mut processes: Vec<Process> = processes_in(self.driver_process.id())
             .filter(|process| process.is_live() && process.command.starts_with("WebKitWebProces"))
             .collect();
         processes.sort_by_key(|process| process.started);
-        processes
-            .iter()
-            .map(|process| {
-                std::fs::read(format!("/proc/{}/environ", process.pid))
+        processes.iter().map(|process| process.pid).collect()
+    }
+
+    /// The environment each live web content process of the app started
+    /// with, oldest first (`/proc/<pid>/environ`: what the app handed WebKit).
+    pub fn web_process_environments(&self) -> Vec<Vec<String>> {
+        self.web_processes()
+            .into_iter()
+            .map(|pid| {
+                std::fs::read(format!("/proc/{pid}/environ"))
                     .unwrap_or_default()
                     .split(|byte| *byte == 0)
                     .map(|entry| String::from_utf8_lossy(entry).into_owned())
@@ -906,7 +913,7 @@ fn memory_of(processes: impl Iterator<Item = Process>) -> Memory {
 }
 
 /// Sends SIGKILL to `pid`.
-fn kill_now(pid: u32) {
+pub fn kill_now(pid: u32) {
     let status = Command::new("kill")
         .args(["-KILL", &pid.to_string()])
         .status()
