@@ -75,6 +75,13 @@ fn silence_to_new_primary() -> (Vec<f64>, Vec<f64>) {
                 json!([]),
             );
         }
+        // Its last beat is the start: wait for one (a page beats every
+        // 2.5 s, and a page just opened may not have beaten yet).
+        wait_for("the primary's beat", PATIENCE, || {
+            let beat = app.execute(&primary, "return window.__axolop.lastBeatAt;", json!([]));
+            Ok((beat.as_f64() > Some(0.0)).then_some(()))
+        })
+        .unwrap();
         set_beating(&app, &primary, false);
         let successor = wait_for("a new primary", PATIENCE, || {
             Ok(labels

@@ -86,13 +86,17 @@ fn main() {
     windows_at(&binary, &data_dir, &[], &WINDOWS, "");
     // What a window cost before the app chose CPU rendering without a GPU:
     // WebKit's compositing forced on (on llvmpipe under Xvfb).
+    // A data directory of its own: the app reopens the windows a previous
+    // run left open.
+    let forced_dir = fresh_data_dir("bench-package-compositing");
     windows_at(
         &binary,
-        &data_dir,
+        &forced_dir,
         &[("WEBKIT_DISABLE_COMPOSITING_MODE", "0")],
         &[1, 8],
         ", compositing forced on",
     );
+    let _ = std::fs::remove_dir_all(&forced_dir);
     let _ = std::fs::remove_dir_all(&data_dir);
 }
 
