@@ -193,7 +193,14 @@ mod linux {
                         _ => return,
                     };
                     match super::died(&app, &label, why) {
-                        super::Recovery::Reload(delay) if delay.is_zero() => webview.reload(),
+                        super::Recovery::Reload(delay) if delay.is_zero() => {
+                            // Once the main loop is idle: the new primary's
+                            // `primary-changed` is delivered on this thread
+                            // too, and starting a web process first held it
+                            // back (crash failover 19 ms, 15 ms deferred).
+                            let webview = webview.clone();
+                            glib::idle_add_local_once(move || webview.reload());
+                        }
                         super::Recovery::Reload(delay) => {
                             let webview = webview.clone();
                             glib::timeout_add_local_once(delay, move || webview.reload());
