@@ -2,10 +2,9 @@
 //! applied last.
 //!
 //! On Linux a beat is a one-way WebKit script message: the page posts it
-//! and goes back to sleep. Tauri's IPC would route a request through the
-//! page's custom-protocol fetch and evaluate an answer back in the page,
-//! waking the web process a second time for a reply nobody reads. Other
-//! platforms beat through the `heartbeat` command.
+//! and goes back to sleep. A Tauri command would also evaluate an answer
+//! back in the page, waking its web process a second time for a reply
+//! nobody reads. Other platforms beat through the `heartbeat` command.
 
 use axolop_coordinator::{WindowLabel, WindowState};
 use tauri::{AppHandle, Manager, Runtime, WebviewWindow};

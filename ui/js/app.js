@@ -410,7 +410,6 @@ commands
   })
   .catch(() => {});
 
-
 // A window shows only the app: a clicked link to anywhere else (also with a
 // modifier, or the middle button) opens in the system browser instead. The
 // app would refuse to navigate there anyway.

@@ -678,11 +678,10 @@ impl App {
     /// of the window opened last, as WebKitGTK gives each window its own.
     /// Returns its pid.
     pub fn kill_newest_web_process(&self) -> u32 {
-        let newest = processes_in(self.driver_process.id())
-            .filter(|process| process.is_live() && process.command.starts_with("WebKitWebProces"))
-            .max_by_key(|process| process.started)
-            .expect("a web process of the app")
-            .pid;
+        let newest = *self
+            .web_processes()
+            .last()
+            .expect("a web process of the app");
         kill_now(newest);
         newest
     }
