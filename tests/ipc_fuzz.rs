@@ -32,10 +32,13 @@ use calls::Call;
 use common::{invoke, window};
 use desk::{resolve, Desks};
 use proptest::prelude::*;
-use proptest::test_runner::{FileFailurePersistence, TestCaseError, TestRunner};
+use proptest::test_runner::{FileFailurePersistence, RngSeed, TestCaseError, TestRunner};
 use serde_json::{json, Value};
 
 const CASES: u32 = 3_000;
+
+/// The seed of every run; see the test's configuration.
+const SEED: u64 = 0xa201_0019;
 
 /// The documented error codes a page's call may be refused with. Not
 /// `internal`: a platform failure is a bug here, whatever the arguments.
@@ -337,6 +340,11 @@ fn any_json_to_any_command_is_answered_in_the_wire_format_and_refusals_change_no
     let reached = RefCell::new(Reached::new());
     let mut runner = TestRunner::new(ProptestConfig {
         cases: CASES,
+        // A fixed seed: the floors below are then a property of the
+        // generators and the code, not of one run's luck (a random seed
+        // left some floor short about one run in ten). The failures the
+        // file below keeps are still replayed first.
+        rng_seed: RngSeed::Fixed(SEED),
         source_file: Some(file!()),
         failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
             "proptest-regressions",

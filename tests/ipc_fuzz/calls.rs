@@ -50,7 +50,7 @@ pub const COMMANDS: &[(&str, u32)] = &[
     ("app_notices", 1),
     ("link_open", 3),
     ("diagnostics_open", 1),
-    ("window_zoom", 1),
+    ("window_zoom", 3),
     ("window_unsaved", 2),
     ("window_view", 4),
     ("window_resume", 1),

@@ -51,6 +51,9 @@ pub fn app_binary() -> PathBuf {
         .expect("target directory")
 }
 
+/// How many drivers a launch starts before it gives up.
+const DRIVER_STARTS: u32 = 3;
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
@@ -211,44 +214,60 @@ impl App {
             .open(data_dir.join("driver.log"))
             .expect("driver log");
 
-        let port = free_port();
-        let native_port = free_port();
-        let tauri_driver = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
-        let mut command = match seat {
-            Seat::Shared => Command::new(tauri_driver),
-            Seat::Device => {
-                let mut command = Command::new("dbus-run-session");
-                command
-                    .args(["--", "xvfb-run", "-a", "-s", "-screen 0 1280x900x24"])
-                    .arg(tauri_driver)
-                    .env("AXOLOP_SECRET_STORE", "memory");
-                command
+        // Now and then (seen in CI, right after the previous app was
+        // killed) every retry of `POST /session` finds its connection
+        // dropped: the driver behind tauri-driver is gone. A new driver is
+        // a new start; three in a row failing is a real failure.
+        let mut attempt = 1;
+        let (driver_process, driver) = loop {
+            let port = free_port();
+            let native_port = free_port();
+            let tauri_driver =
+                std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+            let mut command = match seat {
+                Seat::Shared => Command::new(tauri_driver),
+                Seat::Device => {
+                    let mut command = Command::new("dbus-run-session");
+                    command
+                        .args(["--", "xvfb-run", "-a", "-s", "-screen 0 1280x900x24"])
+                        .arg(tauri_driver)
+                        .env("AXOLOP_SECRET_STORE", "memory");
+                    command
+                }
+            };
+            let mut driver_process = command
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native_port.to_string(),
+                ])
+                .env("AXOLOP_DATA_DIR", &data_dir)
+                .env(
+                    "RUST_LOG",
+                    std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
+                )
+                .envs(env.iter().copied())
+                .stdin(Stdio::null())
+                .stdout(log.try_clone().expect("log"))
+                .stderr(log.try_clone().expect("log"))
+                // Its own process group, so the driver, WebKitWebDriver and the
+                // app can all be stopped together.
+                .process_group(0)
+                .spawn()
+                .expect("tauri-driver must be installed (cargo install tauri-driver --locked)");
+            wait_until_listening(port);
+            match Session::start(port, &binary.to_string_lossy()) {
+                Ok(driver) => break (driver_process, driver),
+                Err(error) if attempt < DRIVER_STARTS => {
+                    eprintln!("WebDriver session, start {attempt}: {error}; starting a new driver");
+                    stop_group(driver_process.id());
+                    let _ = driver_process.wait();
+                    attempt += 1;
+                }
+                Err(error) => panic!("WebDriver session: {error}"),
             }
         };
-        let driver_process = command
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            .env("AXOLOP_DATA_DIR", &data_dir)
-            .env(
-                "RUST_LOG",
-                std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
-            )
-            .envs(env.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("log"))
-            .stderr(log)
-            // Its own process group, so the driver, WebKitWebDriver and the
-            // app can all be stopped together.
-            .process_group(0)
-            .spawn()
-            .expect("tauri-driver must be installed (cargo install tauri-driver --locked)");
-
-        wait_until_listening(port);
-        let driver = Session::start(port, &binary.to_string_lossy()).expect("WebDriver session");
         let app = App {
             driver,
             data_dir,
