@@ -340,10 +340,14 @@ export function beat(appliedSeq, resyncs) {
 }
 
 /**
- * Subscribes to coordinator events sent to this window's own webview.
+ * Subscribes to coordinator events sent to this window's own webview. On
+ * WebKitGTK the app evaluates `__axolopEvent(envelope)` in the page (one
+ * small script, no answer asked for); elsewhere they come as Tauri events.
+ * A page has one subscriber.
  * @param {(envelope: Envelope) => void} handler
  */
 export function onCoordinatorEvent(handler) {
+  Object.defineProperty(window, '__axolopEvent', { value: handler });
   return tauri().webviewWindow
     .getCurrentWebviewWindow()
     .listen(EVENT_NAME, (event) => handler(/** @type {Envelope} */ (event.payload)));

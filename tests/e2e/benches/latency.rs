@@ -8,7 +8,8 @@
 //!     applied it, with 3, 4 and 8 windows open. The events are real
 //!     `windows-changed` events through the whole delivery path, sent by the
 //!     `bench_republish` command (built only with `--features bench`) while no
-//!     window is being created or destroyed.
+//!     window is being created or destroyed. Also the main thread's time
+//!     handing one event to every page (the app's own trace of it).
 //!
 //! Each is measured two ways:
 //! - **round trip** (echo mode): each page reports every applied event back
@@ -51,10 +52,16 @@ fn main() {
     for windows in [3, 4, 8] {
         for echo in [true, false] {
             let how = if echo { "round trip" } else { "one way" };
-            let (per_window, all_windows) = events(windows, echo);
+            let (per_window, all_windows, main_thread) = events(windows, echo);
             report(
                 &format!("(b) {windows} windows, event -> a window applied it, {how}"),
                 &per_window,
+            );
+            report(
+                &format!(
+                    "(b) {windows} windows, main thread handing one event to every page, {how}"
+                ),
+                &main_thread,
             );
             report(
                 &format!("(b) {windows} windows, event -> every window applied it, {how}"),
@@ -218,7 +225,9 @@ fn wall_us() -> u64 {
 }
 /// Per (event, window) latencies, and per event the time until every window
 /// had applied it; in milliseconds.
-fn events(windows: usize, echo: bool) -> (Vec<f64>, Vec<f64>) {
+/// Per event: the delay to each window, to the last window, and the main
+/// thread's time handing it to every page.
+fn events(windows: usize, echo: bool) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let app = launch(&format!("bench-events-{windows}-{echo}"));
     let resident = open_windows(&app, windows, echo);
     // Let the new pages settle before measuring.
@@ -281,7 +290,18 @@ fn events(windows: usize, echo: bool) -> (Vec<f64>, Vec<f64>) {
         }
         all_windows.push(slowest);
     }
-    (per_window, all_windows)
+    // Batches of one event, from the first event measured.
+    let first_at_us = log
+        .first("event queued", |l| l.seq() > first_seq)
+        .map_or(u64::MAX, |l| l.at_us);
+    let main_thread = log
+        .lines
+        .iter()
+        .filter(|l| l.message == "batch handed to webviews" && l.at_us >= first_at_us)
+        .filter(|l| l.number("events") == 1 && l.number("windows") as usize >= windows)
+        .map(|l| l.number("main_us") as f64 / 1000.0)
+        .collect();
+    (per_window, all_windows, main_thread)
 }
 
 fn report(what: &str, samples: &[f64]) {

@@ -122,15 +122,21 @@ fn wait_text(app: &App, label: &str, text: &str) {
     .unwrap();
 }
 
-/// Starts recording, in `label`'s page, every coordinator event and
-/// anything sent under the deep-link plugin's event name.
+/// Starts recording, in `label`'s page, every coordinator event the page
+/// receives (whichever way it came: each goes to the store), and anything
+/// sent under the deep-link plugin's event name.
 fn record(app: &App, label: &str) {
     app.execute(
         label,
         "window.__seen = [];
-         const keep = (event) => window.__seen.push(JSON.stringify(event.payload));
-         window.__TAURI__.event.listen('coordinator', keep);
-         window.__TAURI__.event.listen('deep-link://new-url', keep);
+         const store = window.__axolop.store;
+         const receive = store.receive.bind(store);
+         store.receive = (envelope) => {
+           window.__seen.push(JSON.stringify(envelope));
+           return receive(envelope);
+         };
+         window.__TAURI__.event.listen('deep-link://new-url', (event) =>
+           window.__seen.push(JSON.stringify(event.payload)));
          return true;",
         json!([]),
     );
@@ -232,6 +238,7 @@ fn a_provider_sign_in_comes_back_through_a_second_launch_and_signs_in_every_wind
         !seen.contains("axolop://auth"),
         "the link reached a window or a file"
     );
+    assert!(seen.contains("session-changed"), "the scan sees the events");
     assert_none_seen(&seen, &secrets);
 }
 
@@ -263,7 +270,9 @@ fn an_emailed_link_or_its_typed_code_signs_in_every_window() {
 
     let mut secrets = server.issued_tokens();
     secrets.push(typed);
-    assert_none_seen(&everything_seen(&app, &["crm-1", &second]), &secrets);
+    let seen = everything_seen(&app, &["crm-1", &second]);
+    assert!(seen.contains("session-changed"), "the scan sees the events");
+    assert_none_seen(&seen, &secrets);
 }
 
 #[test]

@@ -268,3 +268,49 @@ fn each_window_zooms_on_its_own_with_the_keyboard() {
     app.type_keys("crm-1", "ctrl+0");
     zoomed("crm-1", first_width, 1.0);
 }
+
+#[test]
+fn events_reach_every_page_straight_from_its_web_view() {
+    let app = App::launch_with(
+        "direct-events",
+        &[("RUST_LOG", "info,axolop::latency=trace")],
+    );
+    app.open_window_from("crm-1");
+    app.open_window_from("crm-1");
+    app.wait_for_labels(&["crm-1", "crm-2", "crm-3"]);
+    for label in ["crm-2", "crm-3"] {
+        app.wait_ready(label);
+    }
+    // (While a window is being built, the coordinator already counts it
+    // and its events go through Tauri's emit, to no page yet.)
+    let before = app.log().len();
+    app.select_new_agency("crm-2", "Acme");
+    for label in ["crm-1", "crm-2", "crm-3"] {
+        wait_for(
+            &format!("{label} to apply agency-changed"),
+            PATIENCE,
+            || {
+                let applied = app.execute(
+                    label,
+                    "return window.__axolop.store.trace.some((e) => e.kind === 'agency-changed');",
+                    json!([]),
+                );
+                Ok((applied == json!(true)).then_some(()))
+            },
+        )
+        .unwrap();
+    }
+    let log = app.log();
+    let batches: Vec<&str> = log[before..]
+        .lines()
+        .filter(|line| line.contains("batch handed to webviews"))
+        .collect();
+    assert!(
+        batches.iter().any(|line| line.contains(" windows=3 ")),
+        "no batch reached the three windows: {batches:#?}"
+    );
+    // Not one page got an event through Tauri's emit.
+    for line in &batches {
+        assert!(line.contains(" through_tauri=0 "), "{line}");
+    }
+}
