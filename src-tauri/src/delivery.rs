@@ -49,9 +49,10 @@ pub fn start<R: Runtime>(app: AppHandle<R>, outbox: Outbox) -> std::io::Result<(
 /// nothing, so it costs the main thread nothing. Windows leave on the main
 /// thread too, so the set read once holds for the whole batch.
 ///
-/// On WebKitGTK each event is evaluated straight in each attached page
-/// ([`page`]). The rest (every window elsewhere, a page not attached) get
-/// one `emit_filter` per event rather than an `emit_to` per window: Tauri
+/// On WebKitGTK the whole batch is one evaluation in each attached page
+/// ([`page`]), the window it concerns most first ([`first_served`]). The
+/// rest (every window elsewhere, a page not attached) get one
+/// `emit_filter` per event rather than an `emit_to` per window: Tauri
 /// evaluates a script in every webview that listens to the event name on
 /// each emit, so per-window emits would cost windows² evaluations on the
 /// main thread. Every window gets the same envelope, so one emit to the
@@ -67,14 +68,10 @@ fn deliver<R: Runtime>(app: &AppHandle<R>, batch: &[Envelope]) {
         recipients.push(diagnostics::LABEL.to_owned());
     }
     let started = Instant::now();
-    let mut through_tauri = 0;
-    for envelope in batch {
-        let handed = direct(envelope, &recipients);
-        let rest: Vec<&String> = recipients.iter().filter(|r| !handed.contains(r)).collect();
-        through_tauri += rest.len();
-        if rest.is_empty() {
-            continue;
-        }
+    first_served(app, batch, &mut recipients);
+    let handed = direct(batch, &recipients);
+    let rest: Vec<&String> = recipients.iter().filter(|r| !handed.contains(r)).collect();
+    for envelope in batch.iter().filter(|_| !rest.is_empty()) {
         let emitted = app.emit_filter(EVENT_NAME, envelope, |target| {
             matches!(target, EventTarget::WebviewWindow { label } if rest.contains(&label))
         });
@@ -88,7 +85,7 @@ fn deliver<R: Runtime>(app: &AppHandle<R>, batch: &[Envelope]) {
         target: timing::TARGET,
         events = batch.len(),
         windows = recipients.len(),
-        through_tauri,
+        through_tauri = rest.len(),
         main_us = started.elapsed().as_micros() as u64,
         at_us = timing::now_micros(),
         "batch handed to webviews"
@@ -118,23 +115,43 @@ pub fn attach<R: Runtime>(window: &WebviewWindow<R>) {
     let _ = window;
 }
 
-/// Hands `envelope` straight to the attached page of each of `recipients`;
-/// answers the ones it reached. Elsewhere than on WebKitGTK, none.
-fn direct<'a>(envelope: &Envelope, recipients: &'a [String]) -> Vec<&'a String> {
+/// Puts first the window a batch concerns most: the new primary, whose
+/// page takes the lead (a failover waits on it); then the focused window,
+/// which the user is looking at. The others keep their order.
+fn first_served<R: Runtime>(app: &AppHandle<R>, batch: &[Envelope], recipients: &mut [String]) {
+    let new_primary = batch
+        .iter()
+        .rev()
+        .find_map(|envelope| match &envelope.event {
+            Event::PrimaryChanged(change) => change.label.as_ref().map(|l| l.as_str().to_owned()),
+            _ => None,
+        });
+    let focused = |label: &str| {
+        app.get_webview_window(label)
+            .and_then(|window| window.is_focused().ok())
+            .unwrap_or(false)
+    };
+    // A stable sort: false before true.
+    recipients.sort_by_cached_key(|label| (Some(label) != new_primary.as_ref(), !focused(label)));
+}
+
+/// Hands `batch` straight to the attached page of each of `recipients`, in
+/// order; answers the ones it reached. Elsewhere than on WebKitGTK, none.
+fn direct<'a>(batch: &[Envelope], recipients: &'a [String]) -> Vec<&'a String> {
     #[cfg(target_os = "linux")]
-    return page::hand(envelope, recipients).unwrap_or_else(|error| {
-        tracing::warn!(seq = envelope.seq, %error, "event not serialised for the pages");
+    return page::hand(batch, recipients).unwrap_or_else(|error| {
+        tracing::warn!(%error, "events not serialised for the pages");
         Vec::new()
     });
     #[cfg(not(target_os = "linux"))]
     {
-        let _ = (envelope, recipients);
+        let _ = (batch, recipients);
         Vec::new()
     }
 }
 
-/// WebKitGTK: each event is one script, `__axolopEvent(<envelope>)`,
-/// evaluated in every recipient's web view with no callback.
+/// WebKitGTK: a batch of events is one script, `__axolopEvents([<envelope>,
+/// …])`, evaluated in every recipient's web view with no callback.
 ///
 /// Tauri's emit builds, per web view, a script of its event plumbing and
 /// evaluates it with a callback for the script's result, which the page
@@ -173,17 +190,14 @@ mod page {
         }
     }
 
-    /// Evaluates `envelope` in the attached web view of each of
-    /// `recipients`; answers the ones it was handed to.
+    /// Evaluates `batch` in the attached web view of each of
+    /// `recipients`, in order; answers the ones it was handed to.
     pub fn hand<'a>(
-        envelope: &Envelope,
+        batch: &[Envelope],
         recipients: &'a [String],
     ) -> serde_json::Result<Vec<&'a String>> {
-        // JSON is a JavaScript expression: the envelope is its own literal.
-        let script = format!(
-            "window.__axolopEvent?.({})",
-            serde_json::to_string(envelope)?
-        );
+        // JSON is a JavaScript expression: the batch is its own literal.
+        let script = format!("window.__axolopEvents?.({})", serde_json::to_string(batch)?);
         let script: glib::GString = script.into();
         Ok(VIEWS.with(|views| {
             let mut views = views.borrow_mut();

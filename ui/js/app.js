@@ -30,6 +30,9 @@ import { mustSaveForQuit } from './life-cycle.js';
  */
 const LOCK_PANEL_MS = 200;
 
+/** How long a window waits for its first snapshot before it shows "Connecting…", in ms. */
+const CONNECTING_AFTER_MS = 250;
+
 /** How long what the window shows must stay put before it is reported, in ms. */
 const VIEW_PAUSE_MS = 500;
 
@@ -369,8 +372,13 @@ const store = new CoordinatorStore(
 );
 diagnostics.store = store;
 
-// The page shows "connecting" until the first snapshot.
-page.render();
+// "Connecting…" shows only if the first snapshot is slow to come. A page's
+// first render costs its web process about 55 ms (first style and layout,
+// fonts), during which it handles no IPC answer: rendered here, before the
+// subscription and the snapshot, it delayed the first snapshot by as much.
+setTimeout(() => {
+  if (!store.state) page.render();
+}, CONNECTING_AFTER_MS);
 window.addEventListener('resize', page.schedule);
 
 await onCoordinatorEvent((envelope) => {
