@@ -128,7 +128,6 @@ pub fn show<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
         .on_navigation(navigation::allow)
         .on_new_window(|url, _| navigation::refuse_new_window(&url))
         .build()?;
-    crate::delivery::attach(&window);
     window.set_focus()?;
     tracing::info!("diagnostics window opened");
     Ok(())

@@ -262,7 +262,6 @@ fn build<R: Runtime, M: Manager<R>>(manager: &M, label: &WindowLabel) -> Result<
     let window = builder.build()?;
     web_process::watch(&window);
     crate::heartbeat::listen(&window);
-    crate::delivery::attach(&window);
     let label = label.clone();
     let app = manager.app_handle().clone();
     window.on_window_event(move |event| match event {

@@ -340,26 +340,10 @@ export function beat(appliedSeq, resyncs) {
 }
 
 /**
- * Subscribes to coordinator events sent to this window's own webview. On
- * WebKitGTK the app evaluates `__axolopEvents([envelope, …])` in the page
- * (one small script per batch, no answer asked for); elsewhere each comes
- * as a Tauri event. A page has one subscriber.
+ * Subscribes to coordinator events sent to this window's own webview.
  * @param {(envelope: Envelope) => void} handler
  */
 export function onCoordinatorEvent(handler) {
-  /** @param {Envelope[]} envelopes */
-  const batch = (envelopes) => {
-    for (const envelope of envelopes) {
-      // One event's failure is not the next one's: a gap it leaves is
-      // caught by the store's sequence check.
-      try {
-        handler(envelope);
-      } catch (error) {
-        console.error('coordinator event', envelope.kind, error);
-      }
-    }
-  };
-  Object.defineProperty(window, '__axolopEvents', { value: batch });
   return tauri().webviewWindow
     .getCurrentWebviewWindow()
     .listen(EVENT_NAME, (event) => handler(/** @type {Envelope} */ (event.payload)));

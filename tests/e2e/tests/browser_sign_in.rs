@@ -122,21 +122,15 @@ fn wait_text(app: &App, label: &str, text: &str) {
     .unwrap();
 }
 
-/// Starts recording, in `label`'s page, every coordinator event the page
-/// receives (whichever way it came: each goes to the store), and anything
-/// sent under the deep-link plugin's event name.
+/// Starts recording, in `label`'s page, every coordinator event and
+/// anything sent under the deep-link plugin's event name.
 fn record(app: &App, label: &str) {
     app.execute(
         label,
         "window.__seen = [];
-         const store = window.__axolop.store;
-         const receive = store.receive.bind(store);
-         store.receive = (envelope) => {
-           window.__seen.push(JSON.stringify(envelope));
-           return receive(envelope);
-         };
-         window.__TAURI__.event.listen('deep-link://new-url', (event) =>
-           window.__seen.push(JSON.stringify(event.payload)));
+         const keep = (event) => window.__seen.push(JSON.stringify(event.payload));
+         window.__TAURI__.event.listen('coordinator', keep);
+         window.__TAURI__.event.listen('deep-link://new-url', keep);
          return true;",
         json!([]),
     );
