@@ -27,7 +27,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use axolop_e2e::{wait_for, App, PATIENCE};
+use axolop_e2e::{wait_for, wall_micros, App, PATIENCE};
 use serde_json::json;
 
 const FAILOVER_RUNS: usize = 30;
@@ -195,7 +195,7 @@ fn crash_failover() -> Vec<f64> {
             // Windows opened one after another: the oldest web process is
             // the first window's, the primary's.
             let primary_process = app.web_processes()[0];
-            let killed_wall_us = wall_us();
+            let killed_wall_us = wall_micros();
             axolop_e2e::kill_now(primary_process);
             wait_for("the new primary's report", PATIENCE, || {
                 let log = Log::parse(&app.log());
@@ -217,16 +217,8 @@ fn crash_failover() -> Vec<f64> {
         .collect()
 }
 
-/// The wall clock, in microseconds.
-fn wall_us() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |since| since.as_micros() as u64)
-}
-/// Per (event, window) latencies, and per event the time until every window
-/// had applied it; in milliseconds.
-/// Per event: the delay to each window, to the last window, and the main
-/// thread's time handing it to every page.
+/// Per event, in milliseconds: the delay to each window, to the last
+/// window, and the main thread's time handing it to every page.
 fn events(windows: usize, echo: bool) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let app = launch(&format!("bench-events-{windows}-{echo}"));
     let resident = open_windows(&app, windows, echo);

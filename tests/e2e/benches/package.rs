@@ -29,12 +29,12 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread::sleep;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axolop_e2e::package::{self, Unpacked};
 use axolop_e2e::{
     cpu_seconds_of_group, fresh_data_dir, log_file, memory_of_group, report_ms, stop_group,
-    wait_for, Memory, PATIENCE,
+    wait_for, wall_micros, Memory, PATIENCE,
 };
 
 const STARTS: usize = 10;
@@ -171,12 +171,6 @@ fn drop_page_cache() -> Result<(), String> {
     let _ = Command::new("sync").status();
     std::fs::write("/proc/sys/vm/drop_caches", "3")
         .map_err(|error| format!("cannot drop the page cache ({error}); run as root"))
-}
-
-fn wall_micros() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_micros() as u64)
 }
 
 /// One app launched straight from its binary.

@@ -220,42 +220,7 @@ impl App {
         // a new start; three in a row failing is a real failure.
         let mut attempt = 1;
         let (driver_process, driver) = loop {
-            let port = free_port();
-            let native_port = free_port();
-            let tauri_driver =
-                std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
-            let mut command = match seat {
-                Seat::Shared => Command::new(tauri_driver),
-                Seat::Device => {
-                    let mut command = Command::new("dbus-run-session");
-                    command
-                        .args(["--", "xvfb-run", "-a", "-s", "-screen 0 1280x900x24"])
-                        .arg(tauri_driver)
-                        .env("AXOLOP_SECRET_STORE", "memory");
-                    command
-                }
-            };
-            let mut driver_process = command
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--native-port",
-                    &native_port.to_string(),
-                ])
-                .env("AXOLOP_DATA_DIR", &data_dir)
-                .env(
-                    "RUST_LOG",
-                    std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
-                )
-                .envs(env.iter().copied())
-                .stdin(Stdio::null())
-                .stdout(log.try_clone().expect("log"))
-                .stderr(log.try_clone().expect("log"))
-                // Its own process group, so the driver, WebKitWebDriver and the
-                // app can all be stopped together.
-                .process_group(0)
-                .spawn()
-                .expect("tauri-driver must be installed (cargo install tauri-driver --locked)");
+            let (mut driver_process, port) = spawn_driver(seat, &data_dir, env, &log);
             wait_until_listening(port);
             match Session::start(port, &binary.to_string_lossy()) {
                 Ok(driver) => break (driver_process, driver),
@@ -756,6 +721,52 @@ impl Drop for App {
     }
 }
 
+/// Starts tauri-driver for one launch of the app, on free ports, logging to
+/// `log`; answers the process and the port it listens on.
+fn spawn_driver(
+    seat: Seat,
+    data_dir: &Path,
+    env: &[(&str, &str)],
+    log: &std::fs::File,
+) -> (std::process::Child, u16) {
+    let port = free_port();
+    let native_port = free_port();
+    let tauri_driver = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+    let mut command = match seat {
+        Seat::Shared => Command::new(tauri_driver),
+        Seat::Device => {
+            let mut command = Command::new("dbus-run-session");
+            command
+                .args(["--", "xvfb-run", "-a", "-s", "-screen 0 1280x900x24"])
+                .arg(tauri_driver)
+                .env("AXOLOP_SECRET_STORE", "memory");
+            command
+        }
+    };
+    let process = command
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("AXOLOP_DATA_DIR", data_dir)
+        .env(
+            "RUST_LOG",
+            std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().expect("log"))
+        .stderr(log.try_clone().expect("log"))
+        // Its own process group, so the driver, WebKitWebDriver and the
+        // app can all be stopped together.
+        .process_group(0)
+        .spawn()
+        .expect("tauri-driver must be installed (cargo install tauri-driver --locked)");
+    (process, port)
+}
+
 fn wait_until_listening(port: u16) {
     let deadline = Instant::now() + PATIENCE;
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -928,6 +939,14 @@ fn memory_of(processes: impl Iterator<Item = Process>) -> Memory {
         memory.pss_kib += kib("Pss:");
     }
     memory
+}
+
+/// The wall clock, in microseconds since the Unix epoch: what the app's
+/// `wall_us` log fields and the pages' stamps are compared with.
+pub fn wall_micros() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_micros() as u64)
 }
 
 /// Sends SIGKILL to `pid`.
